@@ -1,0 +1,91 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny")
+]
+
+let package = Package(
+    name: "orderly",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "orderly", targets: ["orderly"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+    ],
+    targets: [
+        // Domain: ids, money, entities, status machines, validation, events. No I/O.
+        .target(name: "OrderlyModel", swiftSettings: swiftSettings),
+        // Ports: Sendable protocols the services depend on.
+        .target(name: "OrderlyPorts", dependencies: ["OrderlyModel"], swiftSettings: swiftSettings),
+        // Use cases per bounded context.
+        .target(
+            name: "OrderlyServices",
+            dependencies: ["OrderlyModel", "OrderlyPorts", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        // SQLite adapters of every port.
+        .target(
+            name: "StoreSQLite",
+            dependencies: ["OrderlyModel", "OrderlyPorts", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // HTTP: routes, auth, DTOs, problem+json, OpenAPI document.
+        .target(
+            name: "OrderlyHTTP",
+            dependencies: [
+                "OrderlyModel", "OrderlyPorts", "OrderlyServices",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Composition root: configuration, adapters chosen, application built.
+        .target(
+            name: "OrderlyApp",
+            dependencies: [
+                "OrderlyModel", "OrderlyPorts", "OrderlyServices", "StoreSQLite", "OrderlyHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "orderly",
+            dependencies: [
+                "OrderlyApp", "OrderlyModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "OrderlyModelTests", dependencies: ["OrderlyModel"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "OrderlyHTTPTests",
+            dependencies: [
+                "OrderlyApp", "OrderlyModel", "OrderlyPorts", "StoreSQLite",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,98 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import OrderlyModel
+import Prometheus
+
+/// Gives every request an id (the client's `X-Request-Id` when it is sensible, a new one otherwise), puts it on the
+/// logger and on the answer, and logs one line per request.
+struct RequestIDMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+
+    func handle(
+        _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
+    ) async throws -> Response {
+        var context = context
+        let id = request.headers[.requestID].flatMap(Self.acceptable) ?? Self.newID()
+        context.requestID = id
+        context.logger[metadataKey: "request_id"] = .string(id)
+        let start = ContinuousClock.now
+        var response = try await next(request, context)
+        response.headers[.requestID] = id
+        let elapsed = ContinuousClock.now - start
+        context.logger.info(
+            "request",
+            metadata: [
+                "method": .string(request.method.rawValue), "path": .string(request.uri.path),
+                "status": .stringConvertible(response.status.code),
+                "ms": .stringConvertible(
+                    Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15),
+            ])
+        return response
+    }
+
+    /// A client id is kept when it is 1–128 visible ASCII characters without spaces.
+    static func acceptable(_ value: String) -> String? {
+        (1...128).contains(value.utf8.count) && value.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) ? value : nil
+    }
+
+    static func newID() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return "req_" + (0..<16).map { _ in String(generator.next() & 0xF, radix: 16) }.joined()
+    }
+}
+
+extension HTTPField.Name {
+    static let requestID = HTTPField.Name("X-Request-Id")!
+    static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
+    static let idempotentReplayed = HTTPField.Name("Idempotent-Replayed")!
+}
+
+/// Counts requests and measures their latency by route and status, into a Prometheus registry.
+struct MetricsMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let registry: PrometheusCollectorRegistry
+
+    static let buckets: [Duration] = [
+        .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+        .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5),
+        .seconds(10),
+    ]
+
+    func handle(
+        _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
+    ) async throws -> Response {
+        let start = ContinuousClock.now
+        let response = try await next(request, context)
+        let labels = [
+            ("method", request.method.rawValue), ("route", context.endpointPath ?? "NotFound"),
+            ("status", String(response.status.code)),
+        ]
+        registry.makeCounter(name: "http_requests_total", labels: labels).increment()
+        registry.makeDurationHistogram(name: "http_request_duration_seconds", labels: labels, buckets: Self.buckets)
+            .record(ContinuousClock.now - start)
+        return response
+    }
+}
+
+/// Reads `Authorization: Bearer <JWT>` when present; a token that does not verify is 401 on any route.
+struct AuthMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let tokens: TokenAuthority
+
+    func handle(
+        _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
+    ) async throws -> Response {
+        guard let header = request.headers[.authorization] else { return try await next(request, context) }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else {
+            throw OrderlyError.unauthenticated("The Authorization header must be 'Bearer <token>'.")
+        }
+        var context = context
+        context.actor = try await tokens.verify(String(parts[1]).trimmingCharacters(in: .whitespaces))
+        context.logger[metadataKey: "user_id"] = .string(context.actor!.userID.rawValue)
+        return try await next(request, context)
+    }
+}
+

@@ -1,0 +1,77 @@
+import Hummingbird
+import OrderlyModel
+
+/// Who may call an endpoint.
+public enum Access: Sendable, Hashable {
+    case anyone
+    case signedIn
+    case roles([Role])
+}
+
+/// One endpoint as documented: method, path template, who may call it, what goes in and what comes out.
+///
+/// Every route is registered through a spec, so the OpenAPI document and the 405 answers are made from the same
+/// list the router serves.
+public struct RouteSpec: Sendable {
+    public var method: HTTPRequest.Method
+    /// The path template with `{name}` captures, e.g. `/v1/products/{productId}`.
+    public var path: String
+    public var summary: String
+    public var access: Access
+    /// Query parameters: name and a JSON schema fragment such as `{"type":"string"}`.
+    public var query: [(name: String, schema: String)]
+    /// The component schema of the request body, if it has one.
+    public var body: String?
+    /// The success status and the component schema of its body (`nil` for a non-JSON body).
+    public var success: (status: Int, schema: String?)
+    /// The error statuses this endpoint can answer besides the ones every endpoint can.
+    public var errors: [Int]
+    /// Whether the endpoint takes an `Idempotency-Key` header.
+    public var idempotent: Bool
+
+    public init(
+        _ method: HTTPRequest.Method, _ path: String, _ summary: String, access: Access,
+        query: [(name: String, schema: String)] = [], body: String? = nil, success: (status: Int, schema: String?),
+        errors: [Int] = [], idempotent: Bool = false
+    ) {
+        self.method = method
+        self.path = path
+        self.summary = summary
+        self.access = access
+        self.query = query
+        self.body = body
+        self.success = success
+        self.errors = errors
+        self.idempotent = idempotent
+    }
+}
+
+/// The list of every route the server answers, in registration order.
+public final class RouteTable: @unchecked Sendable {
+    public private(set) var specs: [RouteSpec] = []
+
+    init() {}
+
+    func add(_ spec: RouteSpec) { specs.append(spec) }
+
+    /// The methods registered for a concrete path such as `/v1/products/prd_1`, for a 405's `Allow` header.
+    func methods(forPath path: String) -> [String] {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        return specs.filter { spec in
+            let template = spec.path.split(separator: "/", omittingEmptySubsequences: true)
+            return template.count == segments.count
+                && zip(template, segments).allSatisfy { $0.first == "{" || $0 == $1 }
+        }.map(\.method.rawValue)
+    }
+}
+
+extension Router where Context == AppRequestContext {
+    /// Registers `handler` for the route `spec` describes and records it in `table`.
+    func add(
+        _ spec: RouteSpec, in table: RouteTable,
+        _ handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Response
+    ) {
+        table.add(spec)
+        on(RouterPath(spec.path), method: spec.method, use: handler)
+    }
+}

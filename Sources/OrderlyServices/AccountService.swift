@@ -1,0 +1,180 @@
+import Foundation
+import OrderlyModel
+import OrderlyPorts
+
+/// Registration, sign-in and profiles.
+public struct AccountService: Sendable {
+    let users: any UserStore
+    let loginAttempts: any LoginAttemptStore
+    let hasher: any PasswordHasher
+    let env: ServiceEnvironment
+
+    /// Failed sign-ins allowed for one email within ``throttleWindow`` before further attempts are refused.
+    public static let maximumFailedLogins = 5
+    /// The window over which failed sign-ins are counted, in seconds.
+    public static let throttleWindow: TimeInterval = 15 * 60
+
+    public init(
+        users: any UserStore, loginAttempts: any LoginAttemptStore, hasher: any PasswordHasher,
+        env: ServiceEnvironment
+    ) {
+        self.users = users
+        self.loginAttempts = loginAttempts
+        self.hasher = hasher
+        self.env = env
+    }
+
+    /// The fields of a new account.
+    public struct NewAccount: Sendable {
+        public var email: String
+        public var password: String
+        public var name: String
+        public var phone: String?
+        public var address: Address?
+        public var role: Role
+
+        public init(
+            email: String, password: String, name: String, phone: String? = nil, address: Address? = nil,
+            role: Role = .customer
+        ) {
+            self.email = email
+            self.password = password
+            self.name = name
+            self.phone = phone
+            self.address = address
+            self.role = role
+        }
+    }
+
+    /// Makes a customer account (the public sign-up): the role is always `customer`.
+    /// - Throws: `validation_failed`, `email_taken`.
+    public func register(_ account: NewAccount) async throws -> User {
+        var account = account
+        account.role = .customer
+        return try await create(account)
+    }
+
+    /// Makes an account of any role; only an admin may.
+    public func createAccount(_ account: NewAccount, by actor: Actor) async throws -> User {
+        guard actor.isAdmin else { throw OrderlyError.forbidden() }
+        return try await create(account)
+    }
+
+    /// Makes an account of any role on behalf of the operator (the command line, the configuration): never reachable
+    /// over HTTP, where ``createAccount(_:by:)`` applies.
+    public func provision(_ account: NewAccount) async throws -> User {
+        try await create(account)
+    }
+
+    /// Makes sure an admin with this email exists; creates it when missing, changes nothing when present.
+    /// - Returns: the user and whether it was created now.
+    public func ensureAdmin(email: String, password: String, name: String) async throws -> (User, created: Bool) {
+        if let address = EmailAddress(email), let existing = try await users.user(email: address) {
+            return (existing, false)
+        }
+        do {
+            return (try await create(NewAccount(email: email, password: password, name: name, role: .admin)), true)
+        } catch let error as OrderlyError where error.code == .emailTaken {
+            // Made concurrently by another process: the admin exists, which is what was asked.
+            guard let address = EmailAddress(email), let existing = try await users.user(email: address) else { throw error }
+            return (existing, false)
+        }
+    }
+
+    private func create(_ account: NewAccount) async throws -> User {
+        let email = EmailAddress(account.email)
+        var issues: [FieldIssue] = []
+        if email == nil { issues.append(FieldIssue(field: "email", message: "must be a valid email address")) }
+        issues += UserRules.password(account.password)
+        issues += UserRules.name(account.name)
+        if let phone = account.phone { issues += UserRules.phone(phone) }
+        if let address = account.address { issues += address.validate(field: "address") }
+        try OrderlyError.throwIfAny(issues)
+
+        let now = env.clock.now()
+        let user = User(
+            id: env.ids.next(User.self), email: email!, name: account.name.trimmed, phone: account.phone,
+            address: account.address, role: account.role, passwordHash: try await hasher.hash(account.password),
+            createdAt: now, updatedAt: now)
+        let event = try env.event(
+            .userRegistered, source: .users, aggregateID: user.id.rawValue,
+            detail: UserRegisteredDetail(userId: user.id, email: user.email.value, name: user.name, role: user.role))
+        try await users.insertUser(user, events: [event])
+        return user
+    }
+
+    /// Checks an email and password. Wrong email and wrong password fail alike (`unauthenticated`); after
+    /// ``maximumFailedLogins`` failures within ``throttleWindow`` further attempts fail with `rate_limited`.
+    public func authenticate(email: String, password: String) async throws -> User {
+        let key = email.trimmed.lowercased()
+        let now = env.clock.now()
+        let recent = try await loginAttempts.failedLogins(key: key, since: now.addingTimeInterval(-Self.throttleWindow))
+        if recent.count >= Self.maximumFailedLogins, let oldest = recent.first {
+            let retryAfter = max(1, Int((oldest.addingTimeInterval(Self.throttleWindow).timeIntervalSince(now)).rounded(.up)))
+            throw OrderlyError(
+                .rateLimited, "Too many failed sign-ins for this email. Try again later.", retryAfterSeconds: retryAfter)
+        }
+        let user = try await EmailAddress(email).asyncFlatMap { try await users.user(email: $0) }
+        // Verify against a real hash even for an unknown email, so the answer takes as long either way.
+        let matches = try await hasher.verify(password, against: user?.passwordHash ?? Self.decoyHash)
+        guard let user, matches else {
+            try await loginAttempts.recordFailedLogin(key: key, at: now)
+            throw OrderlyError.unauthenticated("The email or password is wrong.")
+        }
+        if !recent.isEmpty { try await loginAttempts.clearFailedLogins(key: key) }
+        return user
+    }
+
+    /// A valid bcrypt hash (cost 10) of a random string, used to spend the same time on unknown emails.
+    static let decoyHash = "$2b$10$CwTycUXWue0Thq9StjUM0uJ8e3yEuqqZ6MyfWzTZdkBZEmKNHrQPS"
+
+    /// The profile of a user.
+    public func profile(of userID: User.ID) async throws -> User {
+        guard let user = try await users.user(id: userID) else { throw OrderlyError.notFound("user") }
+        return user
+    }
+
+    /// A change to one's own profile.
+    public struct ProfileChange: Sendable {
+        public var name: String?
+        public var phone: String??
+        public var address: Address??
+        public var password: String?
+
+        public init(name: String? = nil, phone: String?? = nil, address: Address?? = nil, password: String? = nil) {
+            self.name = name
+            self.phone = phone
+            self.address = address
+            self.password = password
+        }
+    }
+
+    /// Updates one's own profile; the role can never be changed this way.
+    public func updateProfile(of userID: User.ID, _ change: ProfileChange) async throws -> User {
+        var issues: [FieldIssue] = []
+        if let name = change.name { issues += UserRules.name(name) }
+        if case .some(.some(let phone)) = change.phone { issues += UserRules.phone(phone) }
+        if case .some(.some(let address)) = change.address { issues += address.validate(field: "address") }
+        if let password = change.password { issues += UserRules.password(password) }
+        try OrderlyError.throwIfAny(issues)
+
+        var patch = UserPatch(name: change.name?.trimmed, phone: change.phone, address: change.address)
+        if let password = change.password { patch.passwordHash = try await hasher.hash(password) }
+        return try await users.updateUser(id: userID, patch: patch, at: env.clock.now(), events: [])
+    }
+}
+
+/// The detail of `UserRegistered`.
+struct UserRegisteredDetail: Encodable {
+    var userId: User.ID
+    var email: String
+    var name: String
+    var role: Role
+}
+
+extension Optional {
+    func asyncFlatMap<T>(_ transform: (Wrapped) async throws -> T?) async rethrows -> T? {
+        guard let self else { return nil }
+        return try await transform(self)
+    }
+}

@@ -1,0 +1,85 @@
+import GRDB
+
+extension SQLiteStore {
+    /// Append-only, named migrations: never edit one that has shipped; add a new one.
+    static let migrator: DatabaseMigrator = {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("2026-11-22-01-users") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE users (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        email TEXT NOT NULL,
+                        email_key TEXT NOT NULL UNIQUE,
+                        name TEXT NOT NULL,
+                        phone TEXT,
+                        address TEXT,
+                        role TEXT NOT NULL CHECK (role IN ('customer', 'courier', 'admin')),
+                        password_hash TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE login_failures (
+                        key TEXT NOT NULL,
+                        at INTEGER NOT NULL
+                    );
+                    CREATE INDEX login_failures_by_key ON login_failures (key, at);
+                    """)
+        }
+        migrator.registerMigration("2026-11-22-02-catalog") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE products (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        name TEXT NOT NULL,
+                        description TEXT NOT NULL,
+                        price_amount INTEGER NOT NULL CHECK (price_amount >= 0),
+                        currency TEXT NOT NULL,
+                        category TEXT NOT NULL,
+                        active INTEGER NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX products_by_category ON products (category COLLATE NOCASE, id);
+                    -- received (net of corrections) = available + reserved + sold, and nothing is ever negative.
+                    CREATE TABLE inventory (
+                        product_id TEXT PRIMARY KEY NOT NULL REFERENCES products (id),
+                        available INTEGER NOT NULL CHECK (available >= 0),
+                        reserved INTEGER NOT NULL CHECK (reserved >= 0),
+                        sold INTEGER NOT NULL CHECK (sold >= 0),
+                        received INTEGER NOT NULL CHECK (received >= 0),
+                        updated_at INTEGER NOT NULL,
+                        CHECK (received = available + reserved + sold)
+                    );
+                    """)
+        }
+        migrator.registerMigration("2026-11-22-03-carts") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE carts (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        user_id TEXT NOT NULL UNIQUE REFERENCES users (id),
+                        lines TEXT NOT NULL,
+                        updated_at INTEGER NOT NULL
+                    );
+                    """)
+        }
+        migrator.registerMigration("2026-11-22-04-outbox") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE outbox (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        id TEXT NOT NULL UNIQUE,
+                        source TEXT NOT NULL,
+                        detail_type TEXT NOT NULL,
+                        time INTEGER NOT NULL,
+                        aggregate_id TEXT NOT NULL,
+                        detail TEXT NOT NULL,
+                        dispatched_at INTEGER
+                    );
+                    CREATE INDEX outbox_pending ON outbox (seq) WHERE dispatched_at IS NULL;
+                    """)
+        }
+        return migrator
+    }()
+}

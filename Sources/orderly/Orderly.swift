@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import Logging
+import OrderlyApp
+import OrderlyModel
+
+/// The one executable: the server, its administration, and the workflow tools.
+@main
+struct Orderly: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "orderly",
+        abstract: "Orderly, a commerce backend: users, catalog, carts, orders, payments, deliveries, subscriptions.",
+        subcommands: [Serve.self, Migrate.self, Admin.self])
+}
+
+/// Flags shared by every command that opens the data folder; each falls back to its `ORDERLY_*` variable.
+struct CommonOptions: ParsableArguments {
+    @Option(help: "Folder for the database, receipts, mail and secrets (ORDERLY_DATA_DIR, default ./.orderly).")
+    var dataDir: String?
+
+    /// The configuration from the environment with these flags on top.
+    func configuration() throws -> OrderlyConfiguration {
+        var config = try OrderlyConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)
+        if let dataDir { config.dataDirectory = dataDir }
+        return config
+    }
+}
+
+/// Sets up logging once for the process, as the configuration asks.
+func bootstrapLogging(_ config: OrderlyConfiguration) -> Logger {
+    LoggingSystem.bootstrap { label in
+        switch config.logFormat {
+        case .json: return JSONLogHandler(label: label, level: config.logLevel)
+        case .text:
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = config.logLevel
+            return handler
+        }
+    }
+    return Logger(label: "orderly")
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the whole system, embedded, in one process.")
+
+    @Option(help: "Address to listen on (ORDERLY_HOST, default 127.0.0.1).") var host: String?
+    @Option(help: "Port to listen on (ORDERLY_PORT, default 8080).") var port: Int?
+    @OptionGroup var common: CommonOptions
+
+    func run() async throws {
+        var config = try common.configuration()
+        if let host { config.host = host }
+        if let port {
+            guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+            config.port = port
+        }
+        let logger = bootstrapLogging(config)
+        logger.info(
+            "starting", metadata: ["host": "\(config.host)", "port": "\(config.port)", "data_dir": "\(config.dataDirectory)"])
+        let app = try await buildApplication(config, logger: logger)
+        try await app.runService()
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Apply pending database migrations and list them.")
+    @OptionGroup var common: CommonOptions
+
+    func run() async throws {
+        let composition = try await Composition(try common.configuration())
+        for name in try composition.store.appliedMigrations() { print(name) }
+    }
+}
+
+struct Admin: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Administration from the command line.", subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create an admin (or courier) account.")
+        @Option(help: "Email address.") var email: String
+        @Option(help: "Password, 8–128 characters.") var password: String
+        @Option(help: "Display name.") var name: String
+        @Option(help: "admin or courier.") var role: String = "admin"
+        @OptionGroup var common: CommonOptions
+
+        func run() async throws {
+            guard let role = Role(rawValue: role), role != .customer else {
+                throw ValidationError("--role must be admin or courier")
+            }
+            let composition = try await Composition(try common.configuration())
+            do {
+                let user = try await composition.accounts.provision(
+                    .init(email: email, password: password, name: name, role: role))
+                print("created \(user.role.rawValue) \(user.email) (\(user.id))")
+            } catch let error as OrderlyError {
+                let fields = error.fieldIssues.map { "  \($0.field): \($0.message)" }.joined(separator: "\n")
+                throw ValidationError(error.message + (fields.isEmpty ? "" : "\n" + fields))
+            }
+        }
+    }
+}
