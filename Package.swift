@@ -48,6 +48,7 @@ let package = Package(
                 "OrderlyModel", "OrderlyPorts", "OrderlyServices",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
@@ -77,13 +78,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "OrderlyModelTests", dependencies: ["OrderlyModel"], swiftSettings: swiftSettings),
+        .testTarget(name: "OrderlyModelTests", dependencies: ["OrderlyModel", "OrderlyPorts"], swiftSettings: swiftSettings),
         .testTarget(
             name: "OrderlyHTTPTests",
             dependencies: [
                 "OrderlyApp", "OrderlyModel", "OrderlyPorts", "StoreSQLite",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import OrderlyModel
 
 /// Reads request bodies strictly: at most 1 MiB, valid JSON, an object, no unknown fields, every error naming its field.
@@ -18,6 +19,8 @@ public enum JSONBody {
             buffer = try await request.collectBody(upTo: maximumBytes)
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw OrderlyError(.payloadTooLarge, "The request body is larger than 1 MiB.", underlying: error)
+        } catch let error as NIOTooManyBytesError {
+            throw OrderlyError(.payloadTooLarge, "The request body is larger than 1 MiB.", underlying: error)
         }
         return try decode(type, from: Data(buffer: buffer))
     }
@@ -30,8 +33,35 @@ public enum JSONBody {
         do {
             return try JSONDecoder().decode(Strict<T>.self, from: data).value
         } catch let error as DecodingError {
+            // swift-foundation reports a number that does not fit an Int (12.5, 1e30) as "not valid JSON" with no
+            // path. Every number in this API is a whole number, so find the one that is not and name its field.
+            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
+                let json = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
+                let path = firstNonWholeNumber(in: json, path: "")
+            {
+                throw OrderlyError.validation(field: path, "must be a whole number")
+            }
             throw translate(error)
         }
+    }
+
+    /// The path of the first number in `value` that is not a whole number within `Int`'s range.
+    static func firstNonWholeNumber(in value: Any, path: String) -> String? {
+        if let object = value as? [String: Any] {
+            for key in object.keys.sorted() {
+                if let found = firstNonWholeNumber(in: object[key]!, path: path.isEmpty ? key : "\(path).\(key)") {
+                    return found
+                }
+            }
+        } else if let array = value as? [Any] {
+            for (index, element) in array.enumerated() {
+                if let found = firstNonWholeNumber(in: element, path: "\(path)[\(index)]") { return found }
+            }
+        } else if let number = value as? NSNumber, !(value is Bool) {
+            let double = number.doubleValue
+            if double != double.rounded() || abs(double) >= 9.2e18 { return path }
+        }
+        return nil
     }
 
     /// Turns a `DecodingError` into a `malformed_json` or a `validation_failed` naming the field.

@@ -1,0 +1,16 @@
+.PHONY: run test smoke ci format
+
+run:	## run the server, embedded
+	swift run orderly serve
+
+test:	## run the test suites
+	swift test
+
+smoke:	## end-to-end check of the real binary
+	swift build --product orderly && scripts/smoke.sh
+
+ci:	## what CI runs
+	bash .ci/run
+
+format:	## format the sources with swift-format
+	swift format --in-place --recursive Sources Tests Package.swift

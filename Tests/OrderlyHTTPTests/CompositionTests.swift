@@ -1,0 +1,68 @@
+import Foundation
+import Logging
+import OrderlyApp
+import OrderlyModel
+import Testing
+
+@Suite("Composition and configuration")
+struct CompositionTests {
+    private func temporaryFolder() -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("orderly-comp-\(UUID().uuidString)").path
+    }
+
+    @Test("the JWT secret is generated once, kept with mode 0600, and reused by the next start")
+    func generatedSecret() async throws {
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var config = OrderlyConfiguration()
+        config.dataDirectory = folder
+        let first = try await Composition(config, overrides: AppOverrides(bcryptCost: 4))
+        let user = try await first.accounts.provision(.init(email: "a@b.co", password: "password-123", name: "A"))
+        let (token, _) = try await first.tokens.issue(for: user)
+
+        let attributes = try FileManager.default.attributesOfItem(atPath: folder + "/jwt-secret")
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        let second = try await Composition(config, overrides: AppOverrides(bcryptCost: 4))
+        #expect(try await second.tokens.verify(token).userID == user.id)
+    }
+
+    @Test("the configured admin is created once, and production hashes use bcrypt cost 10")
+    func configuredAdmin() async throws {
+        let folder = temporaryFolder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var config = OrderlyConfiguration()
+        config.dataDirectory = folder
+        config.adminEmail = "boss@example.com"
+        config.adminPassword = "boss-password"
+        for _ in 0..<2 {
+            let composition = try await Composition(config)
+            try await composition.ensureConfiguredAdmin(logger: Logger(label: "test"))
+        }
+        let composition = try await Composition(config)
+        let admin = try await composition.accounts.authenticate(email: "boss@example.com", password: "boss-password")
+        #expect(admin.role == .admin)
+        #expect(admin.passwordHash.hasPrefix("$2b$10$"))
+        #expect(try composition.store.appliedMigrations().count == 4)
+    }
+
+    @Test("environment variables are read, and bad values name their variable")
+    func environment() throws {
+        let config = try OrderlyConfiguration.fromEnvironment([
+            "ORDERLY_PORT": "9090", "ORDERLY_CURRENCY": "inr", "ORDERLY_LOG_FORMAT": "text",
+            "ORDERLY_DATA_DIR": "/tmp/x",
+        ])
+        #expect(config.port == 9090)
+        #expect(config.currency.rawValue == "INR")
+        #expect(config.logFormat == .text)
+        #expect(config.dataDirectory == "/tmp/x")
+        #expect(config.host == "127.0.0.1")
+
+        #expect(throws: ConfigurationError.self) { try OrderlyConfiguration.fromEnvironment(["ORDERLY_PORT": "http"]) }
+        #expect(throws: ConfigurationError.self) {
+            try OrderlyConfiguration.fromEnvironment(["ORDERLY_ADMIN_EMAIL": "a@b.co"])
+        }
+        #expect(throws: ConfigurationError.self) {
+            try OrderlyConfiguration.fromEnvironment(["ORDERLY_JWT_SECRET": "too-short"])
+        }
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import OrderlyModel
+import Testing
+
+@Suite("Money")
+struct MoneyTests {
+    let usd = Currency.usd
+
+    @Test("adds and multiplies in integer minor units")
+    func arithmetic() throws {
+        let price = Money(amount: 129, currency: usd)
+        #expect(try price.multiplied(by: 3) == Money(amount: 387, currency: usd))
+        #expect(try price.adding(Money(amount: 1, currency: usd)).amount == 130)
+        #expect(try [PricedLine]().total(in: usd) == .zero(usd))
+    }
+
+    @Test("refuses mixing currencies and overflowing")
+    func refusals() throws {
+        let inr = try #require(Currency(rawValue: "INR"))
+        #expect(throws: OrderlyError.self) { try Money(amount: 1, currency: usd).adding(Money(amount: 1, currency: inr)) }
+        #expect(throws: OrderlyError.self) { try Money(amount: Money.maximumAmount, currency: usd).multiplied(by: 2) }
+        #expect(throws: OrderlyError.self) { try Money(amount: Int.max, currency: usd).multiplied(by: 2) }
+    }
+
+    @Test("formats with the currency's minor digits", arguments: [
+        (129, "USD", "USD 1.29"), (5, "USD", "USD 0.05"), (-5, "USD", "-USD 0.05"), (500, "JPY", "JPY 500"),
+        (1234, "KWD", "KWD 1.234"), (100_000, "INR", "INR 1000.00"),
+    ])
+    func formatting(amount: Int, code: String, expected: String) throws {
+        #expect(Money(amount: amount, currency: try #require(Currency(rawValue: code))).formatted == expected)
+    }
+
+    @Test("currencies are three upper-case letters")
+    func currencies() {
+        #expect(Currency(rawValue: "USD") != nil)
+        #expect(Currency(rawValue: "usd") == nil)
+        #expect(Currency(rawValue: "US") == nil)
+        #expect(Currency(rawValue: "ÜSD") == nil)
+    }
+
+    @Test("decoding rejects fractions and unknown fields")
+    func decoding() throws {
+        let decoder = JSONDecoder()
+        #expect(try decoder.decode(Money.self, from: Data(#"{"amount":12,"currency":"USD"}"#.utf8)).amount == 12)
+        #expect(throws: DecodingError.self) { try decoder.decode(Money.self, from: Data(#"{"amount":1.5,"currency":"USD"}"#.utf8)) }
+        #expect(throws: DecodingError.self) {
+            try decoder.decode(Money.self, from: Data(#"{"amount":1,"currency":"USD","x":1}"#.utf8))
+        }
+    }
+
+    @Test("a price is validated against the store currency and bounds")
+    func priceValidation() {
+        #expect(Money(amount: 0, currency: usd).validatePrice(field: "price", storeCurrency: usd).isEmpty)
+        #expect(Money(amount: -1, currency: usd).validatePrice(field: "price", storeCurrency: usd).map(\.field) == ["price.amount"])
+        let inr = Currency(rawValue: "INR")!
+        #expect(Money(amount: 1, currency: inr).validatePrice(field: "price", storeCurrency: usd).map(\.field) == ["price.currency"])
+    }
+}
