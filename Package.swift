@@ -25,6 +25,12 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
+        // The Amazon States Language: JSON values, definitions and validation, JSONPath, intrinsic functions.
+        .target(
+            name: "StatesLanguage", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
+        // A general ASL interpreter: pure stepping core, durable runner, task registry, journal protocol.
+        .target(name: "WorkflowEngine", dependencies: ["StatesLanguage"], swiftSettings: swiftSettings),
         // Domain: ids, money, entities, status machines, validation, events. No I/O.
         .target(name: "OrderlyModel", swiftSettings: swiftSettings),
         // Ports: Sendable protocols the services depend on.
@@ -78,6 +84,9 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "WorkflowEngineTests", dependencies: ["StatesLanguage", "WorkflowEngine"],
+            resources: [.copy("Golden")], swiftSettings: swiftSettings),
         .testTarget(name: "OrderlyModelTests", dependencies: ["OrderlyModel", "OrderlyPorts"], swiftSettings: swiftSettings),
         .testTarget(
             name: "OrderlyHTTPTests",

@@ -1,0 +1,162 @@
+import Foundation
+
+/// A parsed, validated state machine (or a Parallel branch, or a Map's item processor). Immutable and shared.
+public final class StateMachine: Sendable {
+    public let startAt: String
+    public let states: [String: State]
+    public let comment: String?
+    /// Seconds the whole execution may run (top level only).
+    public let timeoutSeconds: Int?
+
+    init(startAt: String, states: [String: State], comment: String?, timeoutSeconds: Int?) {
+        self.startAt = startAt
+        self.states = states
+        self.comment = comment
+        self.timeoutSeconds = timeoutSeconds
+    }
+}
+
+/// Where a path field points: the default (`$`), `null` (discard), or a path.
+public enum PathField: Sendable, Hashable {
+    case standard
+    case discard
+    case path(JSONPath)
+}
+
+/// One state.
+public struct State: Sendable {
+    public let name: String
+    public let kind: Kind
+    public let comment: String?
+    /// The next state, or `nil` when this state ends its machine (or is a Choice, Succeed or Fail).
+    public let next: String?
+    public let inputPath: PathField
+    public let outputPath: PathField
+    public let resultPath: PathField
+    public let parameters: Template?
+    public let resultSelector: Template?
+    public let assign: Template?
+    public let retriers: [Retrier]
+    public let catchers: [Catcher]
+
+    /// What the state does.
+    public enum Kind: Sendable {
+        case pass(result: JSON?)
+        case task(TaskSpec)
+        case choice(rules: [ChoiceRule], defaultNext: String?)
+        case wait(WaitSpec)
+        case succeed
+        case fail(FailSpec)
+        case parallel(branches: [StateMachine])
+        case map(MapSpec)
+    }
+
+    /// The AWS type name: `Pass`, `Task`, ...
+    public var typeName: String {
+        switch kind {
+        case .pass: return "Pass"
+        case .task: return "Task"
+        case .choice: return "Choice"
+        case .wait: return "Wait"
+        case .succeed: return "Succeed"
+        case .fail: return "Fail"
+        case .parallel: return "Parallel"
+        case .map: return "Map"
+        }
+    }
+}
+
+/// A Task's resource and timeouts.
+public struct TaskSpec: Sendable {
+    /// The resource ARN after `${...}` substitution.
+    public let resource: String
+    public let timeoutSeconds: Int?
+    public let timeoutSecondsPath: JSONPath?
+    public let heartbeatSeconds: Int?
+    public let heartbeatSecondsPath: JSONPath?
+}
+
+/// How long a Wait state waits.
+public enum WaitSpec: Sendable {
+    case seconds(Int)
+    case secondsPath(JSONPath)
+    case timestamp(Date)
+    case timestampPath(JSONPath)
+}
+
+/// A Fail state's error and cause, each fixed or from a path (or an intrinsic function).
+public struct FailSpec: Sendable {
+    public let error: StringSource?
+    public let cause: StringSource?
+}
+
+/// A string that is written out, taken from a path, or made by an intrinsic function.
+public enum StringSource: Sendable {
+    case literal(String)
+    case path(JSONPath)
+    case call(IntrinsicCall)
+}
+
+/// A Map state's items, processor and limits.
+public struct MapSpec: Sendable {
+    public let itemsPath: PathField
+    /// `ItemSelector` (or the older `Parameters`), evaluated per item with `$$.Map.Item` set.
+    public let itemSelector: Template?
+    public let processor: StateMachine
+    public let distributed: Bool
+    public let maxConcurrency: Int?
+    public let maxConcurrencyPath: JSONPath?
+    public let toleratedFailurePercentage: Double?
+    public let toleratedFailurePercentagePath: JSONPath?
+    public let toleratedFailureCount: Int?
+    public let toleratedFailureCountPath: JSONPath?
+    public let batcher: ItemBatcher?
+}
+
+/// `ItemBatcher`: groups items into batches `{"Items": [...], "BatchInput": ...}`.
+public struct ItemBatcher: Sendable {
+    public let maxItemsPerBatch: Int?
+    public let maxItemsPerBatchPath: JSONPath?
+    public let maxInputBytesPerBatch: Int?
+    public let maxInputBytesPerBatchPath: JSONPath?
+    public let batchInput: Template?
+}
+
+/// A `Retry` entry.
+public struct Retrier: Sendable {
+    public let errorEquals: [String]
+    public let intervalSeconds: Int
+    public let maxAttempts: Int
+    public let backoffRate: Double
+    public let maxDelaySeconds: Int?
+    public let fullJitter: Bool
+}
+
+/// A `Catch` entry.
+public struct Catcher: Sendable {
+    public let errorEquals: [String]
+    public let next: String
+    public let resultPath: PathField
+    public let assign: Template?
+}
+
+extension Retrier {
+    /// Whether this entry handles `error`. `States.ALL` matches everything but `States.Runtime` (which is never
+    /// retried or caught); `States.TaskFailed` matches every error but `States.Timeout`.
+    public func matches(_ error: String) -> Bool { ErrorMatcher.matches(errorEquals, error) }
+}
+
+extension Catcher {
+    public func matches(_ error: String) -> Bool { ErrorMatcher.matches(errorEquals, error) }
+}
+
+enum ErrorMatcher {
+    static func matches(_ names: [String], _ error: String) -> Bool {
+        if error == StatesError.runtime || error == StatesError.dataLimitExceeded { return false }
+        for name in names {
+            if name == error || name == StatesError.all { return true }
+            if name == StatesError.taskFailed && error != StatesError.timeout { return true }
+        }
+        return false
+    }
+}

@@ -1,0 +1,191 @@
+import Foundation
+
+extension DefinitionParser {
+    mutating func task(_ object: [String: JSON], location: String) -> State.Kind? {
+        guard case .string(let resource)? = object["Resource"], !resource.isEmpty else {
+            report("\(location)/Resource", "The field 'Resource' must be a non-empty string")
+            return nil
+        }
+        let timeout = object["TimeoutSeconds"].flatMap { positiveInteger($0, "TimeoutSeconds", location: "\(location)/TimeoutSeconds") }
+        let heartbeat = object["HeartbeatSeconds"].flatMap { positiveInteger($0, "HeartbeatSeconds", location: "\(location)/HeartbeatSeconds") }
+        if object["TimeoutSeconds"] != nil && object["TimeoutSecondsPath"] != nil {
+            report(location, "A Task may have 'TimeoutSeconds' or 'TimeoutSecondsPath', not both")
+        }
+        if object["HeartbeatSeconds"] != nil && object["HeartbeatSecondsPath"] != nil {
+            report(location, "A Task may have 'HeartbeatSeconds' or 'HeartbeatSecondsPath', not both")
+        }
+        if let timeout, let heartbeat, heartbeat >= timeout {
+            report("\(location)/HeartbeatSeconds", "HeartbeatSeconds must be smaller than TimeoutSeconds")
+        }
+        return .task(
+            TaskSpec(
+                resource: resource, timeoutSeconds: timeout,
+                timeoutSecondsPath: object["TimeoutSecondsPath"].flatMap { path($0, "TimeoutSecondsPath", location: location) },
+                heartbeatSeconds: heartbeat,
+                heartbeatSecondsPath: object["HeartbeatSecondsPath"].flatMap { path($0, "HeartbeatSecondsPath", location: location) }))
+    }
+
+    mutating func wait(_ object: [String: JSON], location: String) -> State.Kind? {
+        let present = ["Seconds", "SecondsPath", "Timestamp", "TimestampPath"].filter { object[$0] != nil }
+        guard present.count == 1 else {
+            report(location, "A Wait state needs exactly one of Seconds, SecondsPath, Timestamp and TimestampPath")
+            return nil
+        }
+        switch present[0] {
+        case "Seconds":
+            guard let seconds = object["Seconds"]!.intValue, seconds >= 0, seconds <= 31_536_000 else {
+                report("\(location)/Seconds", "The field 'Seconds' must be a whole number from 0 to 31536000")
+                return nil
+            }
+            return .wait(.seconds(seconds))
+        case "Timestamp":
+            guard case .string(let text)? = object["Timestamp"], let date = Timestamp.parse(text) else {
+                report("\(location)/Timestamp", "The field 'Timestamp' must be an RFC 3339 timestamp like 2026-11-21T07:00:00Z")
+                return nil
+            }
+            return .wait(.timestamp(date))
+        case "SecondsPath":
+            return path(object["SecondsPath"]!, "SecondsPath", location: location).map { .wait(.secondsPath($0)) }
+        default:
+            return path(object["TimestampPath"]!, "TimestampPath", location: location).map { .wait(.timestampPath($0)) }
+        }
+    }
+
+    mutating func fail(_ object: [String: JSON], location: String) -> State.Kind? {
+        func source(_ field: String, _ pathField: String) -> StringSource? {
+            if object[field] != nil && object[pathField] != nil {
+                report(location, "A Fail state may have '\(field)' or '\(pathField)', not both")
+            }
+            if let value = object[field] {
+                guard case .string(let text) = value else {
+                    report("\(location)/\(field)", "The field '\(field)' must be a string")
+                    return nil
+                }
+                return .literal(text)
+            }
+            guard let value = object[pathField] else { return nil }
+            guard case .string(let text) = value else {
+                report("\(location)/\(pathField)", "The field '\(pathField)' must be a string")
+                return nil
+            }
+            do {
+                return IntrinsicCall.looksLikeCall(text) ? .call(try IntrinsicCall(parsing: text)) : .path(try JSONPath(parsing: text))
+            } catch {
+                report("\(location)/\(pathField)", "\(error)")
+                return nil
+            }
+        }
+        return .fail(FailSpec(error: source("Error", "ErrorPath"), cause: source("Cause", "CausePath")))
+    }
+
+    mutating func parallel(_ object: [String: JSON], location: String) -> State.Kind? {
+        guard case .array(let branches)? = object["Branches"], !branches.isEmpty else {
+            report("\(location)/Branches", "The field 'Branches' must be a non-empty array of state machines")
+            return nil
+        }
+        let machines = branches.enumerated().compactMap { index, branch in
+            machine(branch, location: "\(location)/Branches[\(index)]", topLevel: false)
+        }
+        return machines.count == branches.count ? .parallel(branches: machines) : nil
+    }
+
+    mutating func map(_ object: [String: JSON], location: String) -> State.Kind? {
+        if object["ItemReader"] != nil {
+            report("\(location)/ItemReader", "Reading Map items from S3 (ItemReader) is not supported yet", code: Diagnostic.unsupported)
+        }
+        if object["ResultWriter"] != nil {
+            report("\(location)/ResultWriter", "Writing Map results to S3 (ResultWriter) is not supported yet", code: Diagnostic.unsupported)
+        }
+        if object["ItemSelector"] != nil && object["Parameters"] != nil {
+            report(location, "A Map state may have 'ItemSelector' or 'Parameters', not both")
+        }
+        let processorField = object["ItemProcessor"] != nil ? "ItemProcessor" : "Iterator"
+        if object["ItemProcessor"] != nil && object["Iterator"] != nil {
+            report(location, "A Map state may have 'ItemProcessor' or 'Iterator', not both")
+        }
+        guard let processorJSON = object[processorField] else {
+            report(location, "A Map state needs 'ItemProcessor'")
+            return nil
+        }
+        var distributed = false
+        if case .object(let config)? = processorJSON["ProcessorConfig"] {
+            switch config["Mode"] {
+            case nil, .string("INLINE")?: break
+            case .string("DISTRIBUTED")?: distributed = true
+            default: report("\(location)/\(processorField)/ProcessorConfig/Mode", "Mode must be INLINE or DISTRIBUTED")
+            }
+            if let type = config["ExecutionType"], type != "STANDARD", type != "EXPRESS" {
+                report("\(location)/\(processorField)/ProcessorConfig/ExecutionType", "ExecutionType must be STANDARD or EXPRESS")
+            }
+        }
+        let processor = machine(processorJSON, location: "\(location)/\(processorField)", topLevel: false, processor: true)
+        let maxConcurrency = object["MaxConcurrency"].flatMap { value -> Int? in
+            guard let number = value.intValue, number >= 0 else {
+                report("\(location)/MaxConcurrency", "The field 'MaxConcurrency' must be a whole number ≥ 0")
+                return nil
+            }
+            return number
+        }
+        let percentage = object["ToleratedFailurePercentage"].flatMap { value -> Double? in
+            guard let number = value.doubleValue, (0...100).contains(number) else {
+                report("\(location)/ToleratedFailurePercentage", "ToleratedFailurePercentage must be a number from 0 to 100")
+                return nil
+            }
+            return number
+        }
+        let count = object["ToleratedFailureCount"].flatMap { value -> Int? in
+            guard let number = value.intValue, number >= 0 else {
+                report("\(location)/ToleratedFailureCount", "ToleratedFailureCount must be a whole number ≥ 0")
+                return nil
+            }
+            return number
+        }
+        var batcher: ItemBatcher?
+        if let batcherJSON = object["ItemBatcher"] {
+            if !distributed {
+                report("\(location)/ItemBatcher", "ItemBatcher needs ProcessorConfig Mode DISTRIBUTED")
+            }
+            batcher = itemBatcher(batcherJSON, location: "\(location)/ItemBatcher")
+        }
+        guard let processor else { return nil }
+        let selectorField = object["ItemSelector"] != nil ? "ItemSelector" : "Parameters"
+        return .map(
+            MapSpec(
+                itemsPath: pathField(object["ItemsPath"], "ItemsPath", location: location),
+                itemSelector: template(object[selectorField], selectorField, location: location),
+                processor: processor, distributed: distributed, maxConcurrency: maxConcurrency,
+                maxConcurrencyPath: object["MaxConcurrencyPath"].flatMap { path($0, "MaxConcurrencyPath", location: location) },
+                toleratedFailurePercentage: percentage,
+                toleratedFailurePercentagePath: object["ToleratedFailurePercentagePath"].flatMap {
+                    path($0, "ToleratedFailurePercentagePath", location: location)
+                },
+                toleratedFailureCount: count,
+                toleratedFailureCountPath: object["ToleratedFailureCountPath"].flatMap {
+                    path($0, "ToleratedFailureCountPath", location: location)
+                },
+                batcher: batcher))
+    }
+
+    private mutating func itemBatcher(_ json: JSON, location: String) -> ItemBatcher? {
+        guard case .object(let object) = json else {
+            report(location, "ItemBatcher must be an object")
+            return nil
+        }
+        let allowed: Set<String> = [
+            "MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath", "BatchInput",
+        ]
+        for key in object.keys.sorted() where !allowed.contains(key) {
+            report("\(location)/\(key)", "The field '\(key)' is not supported in ItemBatcher")
+        }
+        let items = object["MaxItemsPerBatch"].flatMap { positiveInteger($0, "MaxItemsPerBatch", location: "\(location)/MaxItemsPerBatch") }
+        let bytes = object["MaxInputBytesPerBatch"].flatMap { positiveInteger($0, "MaxInputBytesPerBatch", location: "\(location)/MaxInputBytesPerBatch") }
+        let itemsPath = object["MaxItemsPerBatchPath"].flatMap { path($0, "MaxItemsPerBatchPath", location: location) }
+        let bytesPath = object["MaxInputBytesPerBatchPath"].flatMap { path($0, "MaxInputBytesPerBatchPath", location: location) }
+        if items == nil && bytes == nil && itemsPath == nil && bytesPath == nil {
+            report(location, "ItemBatcher needs MaxItemsPerBatch or MaxInputBytesPerBatch (or their Path forms)")
+        }
+        return ItemBatcher(
+            maxItemsPerBatch: items, maxItemsPerBatchPath: itemsPath, maxInputBytesPerBatch: bytes,
+            maxInputBytesPerBatchPath: bytesPath, batchInput: template(object["BatchInput"], "BatchInput", location: location))
+    }
+}

@@ -1,0 +1,199 @@
+import Foundation
+
+/// Turns definition JSON into a ``StateMachine``, collecting every problem instead of stopping at the first.
+struct DefinitionParser {
+    var diagnostics: [Diagnostic] = []
+
+    mutating func report(_ location: String, _ message: String, code: String = Diagnostic.schema) {
+        diagnostics.append(Diagnostic(code: code, message: message, location: location))
+    }
+
+    static let stateFields: [String: Set<String>] = {
+        let common: Set<String> = ["Type", "Comment", "QueryLanguage"]
+        let io: Set<String> = ["InputPath", "OutputPath"]
+        let flow: Set<String> = ["Next", "End"]
+        return [
+            "Pass": common.union(io).union(flow).union(["Parameters", "Result", "ResultPath", "Assign"]),
+            "Task": common.union(io).union(flow).union([
+                "Resource", "Parameters", "ResultSelector", "ResultPath", "Retry", "Catch", "TimeoutSeconds",
+                "TimeoutSecondsPath", "HeartbeatSeconds", "HeartbeatSecondsPath", "Credentials", "Assign",
+            ]),
+            "Choice": common.union(io).union(["Choices", "Default", "Assign"]),
+            "Wait": common.union(io).union(flow).union(["Seconds", "SecondsPath", "Timestamp", "TimestampPath", "Assign"]),
+            "Succeed": common.union(io),
+            "Fail": common.union(["Error", "ErrorPath", "Cause", "CausePath"]),
+            "Parallel": common.union(io).union(flow).union([
+                "Branches", "Parameters", "ResultSelector", "ResultPath", "Retry", "Catch", "Assign",
+            ]),
+            "Map": common.union(io).union(flow).union([
+                "ItemProcessor", "Iterator", "ItemsPath", "ItemSelector", "Parameters", "ItemReader", "ItemBatcher",
+                "ResultWriter", "MaxConcurrency", "MaxConcurrencyPath", "ToleratedFailurePercentage",
+                "ToleratedFailurePercentagePath", "ToleratedFailureCount", "ToleratedFailureCountPath", "Label",
+                "ResultSelector", "ResultPath", "Retry", "Catch", "Assign",
+            ]),
+        ]
+    }()
+
+    // MARK: machines
+
+    mutating func machine(_ json: JSON, location: String, topLevel: Bool, processor: Bool = false) -> StateMachine? {
+        guard case .object(let object) = json else {
+            report(location, "A state machine must be a JSON object")
+            return nil
+        }
+        var allowed: Set<String> = ["StartAt", "States", "Comment"]
+        if topLevel { allowed.formUnion(["Version", "TimeoutSeconds", "QueryLanguage"]) }
+        if processor { allowed.insert("ProcessorConfig") }
+        for key in object.keys.sorted() where !allowed.contains(key) {
+            report("\(location)/\(key)", "The field '\(key)' is not supported here")
+        }
+        if let language = object["QueryLanguage"] { queryLanguage(language, location: "\(location)/QueryLanguage") }
+        var timeout: Int?
+        if let value = object["TimeoutSeconds"] {
+            timeout = positiveInteger(value, "TimeoutSeconds", location: "\(location)/TimeoutSeconds")
+        }
+        if let version = object["Version"], version.stringValue == nil {
+            report("\(location)/Version", "The field 'Version' must be a string")
+        }
+        let comment = optionalString(object["Comment"], "Comment", location: location)
+        guard case .string(let startAt)? = object["StartAt"] else {
+            report("\(location)/StartAt", object["StartAt"] == nil ? "The field 'StartAt' is required" : "The field 'StartAt' must be a string")
+            return nil
+        }
+        guard case .object(let stateObjects)? = object["States"], !stateObjects.isEmpty else {
+            report("\(location)/States", "The field 'States' must be a non-empty object")
+            return nil
+        }
+        var states: [String: State] = [:]
+        for name in stateObjects.keys.sorted() {
+            if name.isEmpty || name.count > 80 {
+                report("\(location)/States/\(name)", "State names must be 1–80 characters")
+            }
+            if let state = state(name, stateObjects[name]!, location: "\(location)/States/\(name)") {
+                states[name] = state
+            }
+        }
+        if stateObjects[startAt] == nil {
+            report("\(location)/StartAt", "Missing 'Next' target: \(startAt)", code: Diagnostic.missingTarget)
+        }
+        checkTransitions(states, names: Set(stateObjects.keys), startAt: startAt, location: location)
+        return StateMachine(startAt: startAt, states: states, comment: comment, timeoutSeconds: timeout)
+    }
+
+    /// Every target exists, every state is reachable from `StartAt`, and some state ends the machine.
+    private mutating func checkTransitions(_ states: [String: State], names: Set<String>, startAt: String, location: String) {
+        var edges: [String: [(target: String, location: String)]] = [:]
+        for (name, state) in states {
+            let base = "\(location)/States/\(name)"
+            var targets: [(String, String)] = []
+            if let next = state.next { targets.append((next, "\(base)/Next")) }
+            if case .choice(let rules, let defaultNext) = state.kind {
+                for (index, rule) in rules.enumerated() { targets.append((rule.next, "\(base)/Choices[\(index)]/Next")) }
+                if let defaultNext { targets.append((defaultNext, "\(base)/Default")) }
+            }
+            for (index, catcher) in state.catchers.enumerated() { targets.append((catcher.next, "\(base)/Catch[\(index)]/Next")) }
+            for (target, where_) in targets where !names.contains(target) {
+                report(where_, "Missing 'Next' target: \(target)", code: Diagnostic.missingTarget)
+            }
+            edges[name] = targets.map { (target: $0.0, location: $0.1) }
+        }
+        var reachable: Set<String> = []
+        var queue = names.contains(startAt) ? [startAt] : []
+        while let name = queue.popLast() {
+            guard reachable.insert(name).inserted else { continue }
+            queue.append(contentsOf: (edges[name] ?? []).map(\.target).filter { names.contains($0) })
+        }
+        guard names.contains(startAt) else { return }
+        for name in names.sorted() where !reachable.contains(name) && states[name] != nil {
+            report("\(location)/States/\(name)", "State '\(name)' is not reachable from StartAt", code: Diagnostic.unreachable)
+        }
+        let terminal = states.values.contains { state in
+            switch state.kind {
+            case .succeed, .fail: return true
+            case .choice: return false
+            default: return state.next == nil
+            }
+        }
+        if !terminal && states.count == names.count {
+            report(location.isEmpty ? "/States" : "\(location)/States", "No state ends the machine: it needs a Succeed or Fail state or 'End': true", code: Diagnostic.noTerminal)
+        }
+    }
+
+    private mutating func queryLanguage(_ value: JSON, location: String) {
+        switch value {
+        case .string("JSONPath"): break
+        case .string("JSONata"):
+            report(location, "QueryLanguage 'JSONata' is not supported yet; use JSONPath", code: Diagnostic.unsupported)
+        default:
+            report(location, "QueryLanguage must be 'JSONPath' or 'JSONata'")
+        }
+    }
+
+    // MARK: states
+
+    mutating func state(_ name: String, _ json: JSON, location: String) -> State? {
+        guard case .object(let object) = json else {
+            report(location, "A state must be a JSON object")
+            return nil
+        }
+        guard case .string(let type)? = object["Type"], let allowed = Self.stateFields[type] else {
+            report("\(location)/Type", object["Type"] == nil ? "The field 'Type' is required" : "The field 'Type' must be one of Pass, Task, Choice, Wait, Succeed, Fail, Parallel, Map")
+            return nil
+        }
+        for key in object.keys.sorted() where !allowed.contains(key) {
+            report("\(location)/\(key)", "The field '\(key)' is not supported by state type '\(type)'")
+        }
+        if let language = object["QueryLanguage"] { queryLanguage(language, location: "\(location)/QueryLanguage") }
+        var next: String?
+        if allowed.contains("Next") {
+            next = flow(object, location: location)
+        }
+        let kind: State.Kind?
+        switch type {
+        case "Pass": kind = .pass(result: object["Result"])
+        case "Task": kind = task(object, location: location)
+        case "Choice": kind = choice(object, location: location)
+        case "Wait": kind = wait(object, location: location)
+        case "Succeed": kind = .succeed
+        case "Fail": kind = fail(object, location: location)
+        case "Parallel": kind = parallel(object, location: location)
+        default: kind = map(object, location: location)
+        }
+        let resultPath = pathField(object["ResultPath"], "ResultPath", location: location, reference: true)
+        let state = State(
+            name: name, kind: kind ?? .succeed, comment: optionalString(object["Comment"], "Comment", location: location),
+            next: next,
+            inputPath: pathField(object["InputPath"], "InputPath", location: location),
+            outputPath: pathField(object["OutputPath"], "OutputPath", location: location),
+            resultPath: resultPath,
+            parameters: template(object["Parameters"], "Parameters", location: location),
+            resultSelector: template(object["ResultSelector"], "ResultSelector", location: location),
+            assign: assign(object["Assign"], location: "\(location)/Assign"),
+            retriers: retriers(object["Retry"], location: "\(location)/Retry"),
+            catchers: catchers(object["Catch"], location: "\(location)/Catch"))
+        return kind == nil ? nil : state
+    }
+
+    /// Exactly one of `Next` and `"End": true`.
+    private mutating func flow(_ object: [String: JSON], location: String) -> String? {
+        let next = object["Next"]
+        let end = object["End"]
+        if let next, end == .bool(true) {
+            report(location, "A state may have 'Next' or 'End', not both")
+            return next.stringValue
+        }
+        if let next {
+            guard case .string(let target) = next, !target.isEmpty else {
+                report("\(location)/Next", "The field 'Next' must be a non-empty string")
+                return nil
+            }
+            return target
+        }
+        if let end, end != .bool(true) {
+            report("\(location)/End", "The field 'End' must be true when present")
+        } else if end == nil {
+            report(location, "The state needs 'Next' or 'End': true")
+        }
+        return nil
+    }
+}
