@@ -79,7 +79,7 @@ let package = Package(
         .executableTarget(
             name: "orderly",
             dependencies: [
-                "OrderlyApp", "OrderlyModel",
+                "OrderlyApp", "OrderlyModel", "StatesLanguage", "WorkflowEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -1,0 +1,99 @@
+import Foundation
+import StatesLanguage
+
+/// The status of an execution, named as AWS names it.
+public enum ExecutionStatus: String, Sendable, Codable {
+    case running = "RUNNING", succeeded = "SUCCEEDED", failed = "FAILED", timedOut = "TIMED_OUT", aborted = "ABORTED"
+}
+
+/// Who an execution is: its id (an ARN-like string), name, and the state machine it runs.
+public struct ExecutionInfo: Sendable, Hashable, Codable {
+    public var id: String
+    public var name: String
+    public var stateMachineID: String
+    public var stateMachineName: String
+
+    public init(id: String, name: String, stateMachineID: String, stateMachineName: String) {
+        self.id = id
+        self.name = name
+        self.stateMachineID = stateMachineID
+        self.stateMachineName = stateMachineName
+    }
+}
+
+/// Something that happened to an execution from outside: the only inputs of the pure core. Journaling these is
+/// enough to rebuild an execution exactly.
+public enum EngineEvent: Sendable, Hashable {
+    case started(input: JSON, at: Date)
+    case taskSucceeded(token: String, output: JSON, at: Date)
+    case taskFailed(token: String, error: String, cause: String, at: Date)
+    case timerFired(id: String, at: Date)
+    case aborted(error: String, cause: String, at: Date)
+
+    public var time: Date {
+        switch self {
+        case .started(_, let at), .taskSucceeded(_, _, let at), .taskFailed(_, _, _, let at), .timerFired(_, let at),
+            .aborted(_, _, let at):
+            return at
+        }
+    }
+}
+
+/// What the core asks its driver to do.
+public enum EngineAction: Sendable, Hashable {
+    case invokeTask(TaskInvocation)
+    case cancelTask(token: String)
+    case scheduleTimer(id: String, at: Date)
+    case cancelTimer(id: String)
+    case finished(ExecutionOutcome)
+}
+
+/// One call of a task handler.
+public struct TaskInvocation: Sendable, Hashable {
+    /// Unique per attempt; results are matched to it.
+    public var token: String
+    /// The resource ARN the state names (after `${...}` substitution).
+    public var resource: String
+    /// The effective task input (after InputPath and Parameters).
+    public var input: JSON
+    public var stateName: String
+    public var executionID: String
+    /// How many times this state was retried before this attempt.
+    public var retryCount: Int
+    /// The same for every attempt of one logical step: execution id + state (and branch or item, and visit).
+    public var idempotencyKey: String
+    public var timeoutSeconds: Int?
+}
+
+/// How an execution ended.
+public struct ExecutionOutcome: Sendable, Hashable {
+    public var status: ExecutionStatus
+    public var output: JSON?
+    public var error: String?
+    public var cause: String?
+
+    public init(status: ExecutionStatus, output: JSON? = nil, error: String? = nil, cause: String? = nil) {
+        self.status = status
+        self.output = output
+        self.error = error
+        self.cause = cause
+    }
+}
+
+/// An entry of the execution history, shaped like AWS's `GetExecutionHistory`.
+public struct HistoryEvent: Sendable, Hashable {
+    public var id: Int
+    public var previousEventID: Int
+    public var timestamp: Date
+    /// `ExecutionStarted`, `TaskStateEntered`, `TaskScheduled`, `TaskSucceeded`, ...
+    public var type: String
+    public var details: JSON
+
+    /// The event as JSON: `{"id","previousEventId","timestamp","type","details"}`.
+    public var json: JSON {
+        [
+            "id": .int(id), "previousEventId": .int(previousEventID), "timestamp": .string(Timestamp.format(timestamp)),
+            "type": .string(type), "details": details,
+        ]
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+import StatesLanguage
+
+extension ExecutionCore {
+    mutating func startParallel(_ id: Int, branches: [StateMachine], input: JSON) {
+        let state = frames[id]!.state
+        record("ParallelStateStarted", ["name": .string(state.name)], frame: id)
+        var join = Join(isMap: false, results: Array(repeating: nil, count: branches.count), queued: [], maxConcurrency: 0)
+        let label = frames[id]!.label + state.name
+        for (index, branch) in branches.enumerated() {
+            let child = newFrame(
+                machine: branch, stateName: branch.startAt, input: input, parent: id, label: "\(label)[\(index)]/",
+                slot: index)
+            join.running.insert(child)
+            ready.append(child)
+        }
+        frames[id]!.waiting = .children(join)
+    }
+
+    mutating func startMap(_ id: Int, spec: MapSpec, input: JSON) throws {
+        let state = frames[id]!.state
+        let itemsValue: JSON
+        switch spec.itemsPath {
+        case .standard: itemsValue = input
+        case .discard: itemsValue = .array([])
+        case .path(let path):
+            guard let value = resolve(path, input: input, frame: id) else { throw invalidPath(path) }
+            itemsValue = value
+        }
+        guard case .array(let items) = itemsValue else {
+            throw StatesError.runtimeError(
+                "Invalid path '\(spec.itemsPathText)': The ItemsPath must point to an array, not \(itemsValue.typeName).")
+        }
+        var inputs: [JSON] = []
+        inputs.reserveCapacity(items.count)
+        for (index, item) in items.enumerated() {
+            if let selector = spec.itemSelector {
+                inputs.append(try evaluate(selector, input: input, frame: id, mapItem: (index, item)))
+            } else {
+                inputs.append(item)
+            }
+        }
+        if let batcher = spec.batcher { inputs = try batches(inputs, batcher: batcher, input: input, frame: id) }
+        var maxConcurrency = spec.maxConcurrency ?? 0
+        if let path = spec.maxConcurrencyPath {
+            guard let value = resolve(path, input: input, frame: id)?.intValue, value >= 0 else {
+                throw StatesError.runtimeError("The MaxConcurrencyPath '\(path)' must point to a whole number ≥ 0.")
+            }
+            maxConcurrency = value
+        }
+        var toleratedCount = spec.toleratedFailureCount
+        if let path = spec.toleratedFailureCountPath {
+            guard let value = resolve(path, input: input, frame: id)?.intValue, value >= 0 else {
+                throw StatesError.runtimeError("The ToleratedFailureCountPath '\(path)' must point to a whole number ≥ 0.")
+            }
+            toleratedCount = value
+        }
+        var toleratedPercentage = spec.toleratedFailurePercentage
+        if let path = spec.toleratedFailurePercentagePath {
+            guard let value = resolve(path, input: input, frame: id)?.doubleValue, (0...100).contains(value) else {
+                throw StatesError.runtimeError("The ToleratedFailurePercentagePath '\(path)' must point to a number from 0 to 100.")
+            }
+            toleratedPercentage = value
+        }
+        record("MapStateStarted", ["length": .int(inputs.count)], frame: id)
+        guard !inputs.isEmpty else {
+            record("MapStateSucceeded", [:], frame: id)
+            finishStep(id, result: .array([]))
+            return
+        }
+        var join = Join(
+            isMap: true, results: Array(repeating: nil, count: inputs.count),
+            queued: inputs.enumerated().map { (slot: $0.offset, input: $0.element) }, maxConcurrency: maxConcurrency,
+            toleratedCount: toleratedCount, toleratedPercentage: toleratedPercentage)
+        launchIterations(id, join: &join, processor: spec.processor, distributed: spec.distributed)
+        frames[id]!.waiting = .children(join)
+    }
+
+    /// Starts queued iterations up to the concurrency limit (0 means no limit).
+    private mutating func launchIterations(_ id: Int, join: inout Join, processor: StateMachine, distributed: Bool) {
+        let label = frames[id]!.label + frames[id]!.stateName
+        while !join.queued.isEmpty, join.maxConcurrency == 0 || join.running.count < join.maxConcurrency {
+            let (slot, input) = join.queued.removeFirst()
+            let child = newFrame(
+                machine: processor, stateName: processor.startAt, input: input, parent: id, label: "\(label)[\(slot)]/",
+                slot: slot, readsOuter: !distributed)
+            join.running.insert(child)
+            record("MapIterationStarted", ["index": .int(slot), "name": .string(frames[id]!.stateName)], frame: id)
+            ready.append(child)
+        }
+    }
+
+    /// Groups iteration inputs into `{"Items": [...], "BatchInput": ...}` batches.
+    private mutating func batches(_ inputs: [JSON], batcher: ItemBatcher, input: JSON, frame id: Int) throws -> [JSON] {
+        var maxItems = batcher.maxItemsPerBatch
+        if let path = batcher.maxItemsPerBatchPath {
+            guard let value = resolve(path, input: input, frame: id)?.intValue, value > 0 else {
+                throw StatesError.runtimeError("The MaxItemsPerBatchPath '\(path)' must point to a whole number > 0.")
+            }
+            maxItems = value
+        }
+        var maxBytes = batcher.maxInputBytesPerBatch
+        if let path = batcher.maxInputBytesPerBatchPath {
+            guard let value = resolve(path, input: input, frame: id)?.intValue, value > 0 else {
+                throw StatesError.runtimeError("The MaxInputBytesPerBatchPath '\(path)' must point to a whole number > 0.")
+            }
+            maxBytes = value
+        }
+        let batchInput = try batcher.batchInput.map { try evaluate($0, input: input, frame: id) }
+        var result: [JSON] = []
+        var current: [JSON] = []
+        var bytes = 0
+        func flush() {
+            guard !current.isEmpty else { return }
+            var batch: [String: JSON] = ["Items": .array(current)]
+            if let batchInput { batch["BatchInput"] = batchInput }
+            result.append(.object(batch))
+            current = []
+            bytes = 0
+        }
+        for item in inputs {
+            let size = item.serialized().utf8.count
+            if let maxBytes, !current.isEmpty, bytes + size > maxBytes { flush() }
+            current.append(item)
+            bytes += size
+            if let maxItems, current.count >= maxItems { flush() }
+        }
+        flush()
+        return result
+    }
+
+    /// A branch or iteration ended. Failures of a Map within its tolerance are kept as error objects.
+    mutating func childFinished(parent id: Int, child: Frame, result: Result<JSON, StatesError>) {
+        guard case .children(var join)? = frames[id]?.waiting else { return }
+        join.running.remove(child.id)
+        let stateName = frames[id]!.stateName
+        switch result {
+        case .success(let output):
+            join.results[child.slot] = output
+            if join.isMap { record("MapIterationSucceeded", ["index": .int(child.slot), "name": .string(stateName)], frame: id) }
+        case .failure(let failure):
+            let tolerant = join.isMap && (join.toleratedCount != nil || join.toleratedPercentage != nil)
+            if join.isMap { record("MapIterationFailed", ["index": .int(child.slot), "name": .string(stateName)], frame: id) }
+            guard tolerant else {
+                failChildren(id, join: join, failure: failure)
+                return
+            }
+            join.failures += 1
+            join.results[child.slot] = ["Error": .string(failure.error), "Cause": .string(failure.cause)]
+            let total = Double(join.results.count)
+            let overCount = join.toleratedCount.map { join.failures > $0 } ?? (join.toleratedPercentage == nil)
+            let overPercentage = join.toleratedPercentage.map { Double(join.failures) / total * 100 > $0 } ?? (join.toleratedCount == nil)
+            let exceeded = join.toleratedCount != nil && join.toleratedPercentage != nil ? overCount && overPercentage : overCount || overPercentage
+            if exceeded {
+                failChildren(
+                    id, join: join,
+                    failure: StatesError(
+                        StatesError.exceedToleratedFailureThreshold, "The specified tolerated failure threshold was exceeded"))
+                return
+            }
+        }
+        if join.isMap, case .map(let spec) = frames[id]!.state.kind {
+            launchIterations(id, join: &join, processor: spec.processor, distributed: spec.distributed)
+        }
+        frames[id]!.waiting = .children(join)
+        guard join.running.isEmpty, join.queued.isEmpty else { return }
+        frames[id]!.waiting = nil
+        record(join.isMap ? "MapStateSucceeded" : "ParallelStateSucceeded", [:], frame: id)
+        finishStep(id, result: .array(join.results.map { $0 ?? .null }))
+    }
+
+    /// Stops the remaining branches or items and fails the Parallel or Map state with `failure`.
+    private mutating func failChildren(_ id: Int, join: Join, failure: StatesError) {
+        for child in join.running.sorted() { abortFrame(child) }
+        frames[id]!.waiting = nil
+        record(join.isMap ? "MapStateFailed" : "ParallelStateFailed", ["error": .string(failure.error), "cause": .string(failure.cause)], frame: id)
+        stateFailed(id, failure)
+    }
+
+    /// Removes a frame and everything under it, cancelling their tasks and timers.
+    mutating func abortFrame(_ id: Int) {
+        guard let frame = frames.removeValue(forKey: id) else { return }
+        switch frame.waiting {
+        case .task(let token)?:
+            pendingTasks.removeValue(forKey: token)
+            actions.append(.cancelTask(token: token))
+            cancelTimer("timeout:\(token)")
+        case .timer(let timerID)?:
+            cancelTimer(timerID)
+        case .children(let join)?:
+            for child in join.running.sorted() { abortFrame(child) }
+        case nil:
+            break
+        }
+    }
+}
+
+extension MapSpec {
+    var itemsPathText: String {
+        if case .path(let path) = itemsPath { return path.text }
+        return "$"
+    }
+}

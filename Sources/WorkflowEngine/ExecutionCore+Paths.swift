@@ -1,0 +1,102 @@
+import Foundation
+import StatesLanguage
+
+extension ExecutionCore {
+    /// The value of a path for a frame: `$` is `input`, `$$` the context object, `$name` a variable.
+    func resolve(_ path: JSONPath, input: JSON, frame id: Int, mapItem: (Int, JSON)? = nil) -> JSON? {
+        switch path.root {
+        case .input: return path.select(in: input)
+        case .context: return path.select(in: context(frame: id, mapItem: mapItem))
+        case .variable(let name): return variable(name, frame: id).flatMap { path.select(in: $0) }
+        }
+    }
+
+    /// A variable as the frame sees it: its own, else its parent's (except across a distributed Map).
+    func variable(_ name: String, frame id: Int) -> JSON? {
+        var current: Int? = id
+        while let frameID = current, let frame = frames[frameID] {
+            if let value = frame.variables[name] { return value }
+            current = frame.readsOuter ? frame.parent : nil
+        }
+        return nil
+    }
+
+    /// The context object `$$` for the frame's current state.
+    func context(frame id: Int, mapItem: (Int, JSON)?) -> JSON {
+        let frame = frames[id]
+        var object: [String: JSON] = [
+            "Execution": [
+                "Id": .string(info.id), "Name": .string(info.name), "Input": input,
+                "StartTime": .string(Timestamp.format(startTime)), "RoleArn": "arn:aws:iam::000000000000:role/orderly",
+                "RedriveCount": 0,
+            ],
+            "StateMachine": ["Id": .string(info.stateMachineID), "Name": .string(info.stateMachineName)],
+            "State": [
+                "Name": .string(frame?.stateName ?? ""),
+                "EnteredTime": .string(Timestamp.format(frame?.enteredAt ?? now)),
+                "RetryCount": .int(frame?.retryAttempts.reduce(0, +) ?? 0),
+            ],
+        ]
+        if let (index, value) = mapItem { object["Map"] = ["Item": ["Index": .int(index), "Value": value]] }
+        return .object(object)
+    }
+
+    /// Fills a payload template for a frame.
+    mutating func evaluate(_ template: Template, input: JSON, frame id: Int, mapItem: (Int, JSON)? = nil) throws -> JSON {
+        var random = self.random
+        defer { self.random = random }
+        let core = self
+        return try template.evaluate(
+            resolve: { core.resolve($0, input: input, frame: id, mapItem: mapItem) },
+            describeInput: { input.serialized(sortedKeys: false) }, random: &random)
+    }
+
+    func invalidPath(_ path: JSONPath) -> StatesError {
+        StatesError.runtimeError("Invalid path '\(path)' : No results for path: \(path.normalized)")
+    }
+
+    func applyInputPath(_ field: PathField, to input: JSON, frame id: Int) throws -> JSON {
+        switch field {
+        case .standard: return input
+        case .discard: return .object([:])
+        case .path(let path):
+            guard let value = resolve(path, input: input, frame: id) else { throw invalidPath(path) }
+            return value
+        }
+    }
+
+    func applyOutputPath(_ field: PathField, to output: JSON, frame id: Int) throws -> JSON {
+        try applyInputPath(field, to: output, frame: id)
+    }
+
+    /// Puts `result` into `input` where `ResultPath` says; `null` keeps the input as it was.
+    func applyResultPath(_ field: PathField, result: JSON, to input: JSON) throws -> JSON {
+        switch field {
+        case .standard: return result
+        case .discard: return input
+        case .path(let path):
+            guard let combined = path.assigning(result, in: input) else {
+                throw StatesError(
+                    StatesError.resultPathMatchFailure,
+                    "Unable to apply ReferencePath \(path) to input \(input.serialized(sortedKeys: false))")
+            }
+            return combined
+        }
+    }
+}
+
+extension JSONPath {
+    /// The path as AWS prints it in errors: `$['a']['b'][0]`.
+    var normalized: String {
+        var text = root == .context ? "$$" : "$"
+        if case .variable(let name) = root { text += name }
+        for segment in segments {
+            switch segment {
+            case .name(let name): text += "['\(name)']"
+            case .index(let index): text += "[\(index)]"
+            default: return self.text
+            }
+        }
+        return text
+    }
+}

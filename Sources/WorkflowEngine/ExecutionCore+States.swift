@@ -1,0 +1,263 @@
+import Foundation
+import StatesLanguage
+
+extension ExecutionCore {
+    /// Enters the frame's current state: records it, then runs it (synchronous states run through to the next).
+    mutating func enterState(_ id: Int) {
+        let state = frames[id]!.state
+        frames[id]!.visits[state.name, default: 0] += 1
+        frames[id]!.retryAttempts = Array(repeating: 0, count: state.retriers.count)
+        frames[id]!.enteredAt = now
+        record("\(state.typeName)StateEntered", ["name": .string(state.name), "input": frames[id]!.input], frame: id)
+        frames[id]!.enteredEventID = history.count
+        runProtected(id) { core in
+            let effective = try core.applyInputPath(state.inputPath, to: core.frames[id]!.input, frame: id)
+            core.frames[id]!.effectiveInput = effective
+            try core.executeStep(id)
+        }
+    }
+
+    /// Runs `body`; a ``StatesError`` it throws fails the frame's current state (Retry and Catch apply).
+    mutating func runProtected(_ id: Int, _ body: (inout ExecutionCore) throws -> Void) {
+        do {
+            try body(&self)
+        } catch let error as StatesError {
+            stateFailed(id, error)
+        } catch {
+            stateFailed(id, StatesError.runtimeError("\(error)"))
+        }
+    }
+
+    /// Does the work of the current state with its effective input (again, on a retry).
+    mutating func executeStep(_ id: Int) throws {
+        let frame = frames[id]!
+        let state = frame.state
+        let effective = frame.effectiveInput
+        switch state.kind {
+        case .pass(let result):
+            let value = try result ?? state.parameters.map { try evaluate($0, input: effective, frame: id) } ?? effective
+            finishStep(id, result: value)
+        case .task(let spec):
+            try invokeTask(id, spec: spec, input: try state.parameters.map { try evaluate($0, input: effective, frame: id) } ?? effective)
+        case .choice(let rules, let defaultNext):
+            try choose(id, rules: rules, defaultNext: defaultNext, input: effective)
+        case .wait(let spec):
+            let until = try waitUntil(spec, input: effective, frame: id)
+            let timerID = "wait:\(id):\(history.count)"
+            frames[id]!.waiting = .timer(id: timerID)
+            schedule(timerID, .wait(frame: id, at: until))
+        case .succeed:
+            let output = try applyOutputPath(state.outputPath, to: effective, frame: id)
+            record("SucceedStateExited", ["name": .string(state.name), "output": output], frame: id)
+            frameSucceeded(id, output: output)
+        case .fail(let spec):
+            let error = try failString(spec.error, input: frame.input, frame: id)
+            let cause = try failString(spec.cause, input: frame.input, frame: id)
+            frameFailed(id, StatesError(error ?? "", cause ?? ""))
+        case .parallel(let branches):
+            let branchInput = try state.parameters.map { try evaluate($0, input: effective, frame: id) } ?? effective
+            startParallel(id, branches: branches, input: branchInput)
+        case .map(let spec):
+            try startMap(id, spec: spec, input: effective)
+        }
+    }
+
+    private mutating func invokeTask(_ id: Int, spec: TaskSpec, input: JSON) throws {
+        let frame = frames[id]!
+        var timeout = spec.timeoutSeconds
+        if let path = spec.timeoutSecondsPath {
+            guard let seconds = resolve(path, input: frame.effectiveInput, frame: id)?.intValue, seconds > 0 else {
+                throw StatesError.runtimeError("The TimeoutSecondsPath '\(path)' does not point to a positive whole number.")
+            }
+            timeout = seconds
+        }
+        let visits = frame.visits[frame.stateName] ?? 1
+        let retries = frame.retryAttempts.reduce(0, +)
+        var key = "\(info.id)/\(frame.label)\(frame.stateName)"
+        if visits > 1 { key += "#\(visits)" }
+        let token = "\(id).\(frame.stateName).\(visits).\(retries)"
+        let invocation = TaskInvocation(
+            token: token, resource: spec.resource, input: input, stateName: frame.stateName, executionID: info.id,
+            retryCount: retries, idempotencyKey: key, timeoutSeconds: timeout)
+        pendingTasks[token] = PendingTask(frame: id, invocation: invocation)
+        frames[id]!.waiting = .task(token: token)
+        record("TaskScheduled", ["resource": .string(spec.resource), "parameters": input], frame: id)
+        actions.append(.invokeTask(invocation))
+        if let timeout {
+            schedule("timeout:\(token)", .taskTimeout(token: token, at: now.addingTimeInterval(TimeInterval(timeout))))
+        }
+    }
+
+    private mutating func choose(_ id: Int, rules: [ChoiceRule], defaultNext: String?, input: JSON) throws {
+        let resolver: (JSONPath) -> JSON? = { [self] path in self.resolve(path, input: input, frame: id) }
+        for rule in rules where try rule.condition.evaluate(resolve: resolver) {
+            try leaveState(id, output: try applyOutputPath(frames[id]!.state.outputPath, to: input, frame: id),
+                assignInput: input, extraAssign: rule.assign, next: rule.next)
+            return
+        }
+        guard let defaultNext else {
+            throw StatesError(StatesError.noChoiceMatched, "No Matches!")
+        }
+        try leaveState(id, output: try applyOutputPath(frames[id]!.state.outputPath, to: input, frame: id),
+            assignInput: input, extraAssign: nil, next: defaultNext)
+    }
+
+    private mutating func waitUntil(_ spec: WaitSpec, input: JSON, frame id: Int) throws -> Date {
+        switch spec {
+        case .seconds(let seconds): return now.addingTimeInterval(TimeInterval(seconds))
+        case .timestamp(let date): return date
+        case .secondsPath(let path):
+            guard let value = resolve(path, input: input, frame: id) else { throw invalidPath(path) }
+            guard let seconds = value.intValue, seconds >= 0 else {
+                throw StatesError.runtimeError("The SecondsPath '\(path)' must point to a whole number ≥ 0, not \(value).")
+            }
+            return now.addingTimeInterval(TimeInterval(seconds))
+        case .timestampPath(let path):
+            guard let value = resolve(path, input: input, frame: id) else { throw invalidPath(path) }
+            guard case .string(let text) = value, let date = Timestamp.parse(text) else {
+                throw StatesError.runtimeError("The TimestampPath '\(path)' must point to an RFC 3339 timestamp, not \(value).")
+            }
+            return date
+        }
+    }
+
+    mutating func completeWait(_ id: Int) {
+        runProtected(id) { core in
+            let effective = core.frames[id]!.effectiveInput
+            let state = core.frames[id]!.state
+            try core.leaveState(
+                id, output: try core.applyOutputPath(state.outputPath, to: effective, frame: id), assignInput: effective,
+                extraAssign: nil, next: state.next)
+        }
+    }
+
+    private mutating func failString(_ source: StringSource?, input: JSON, frame id: Int) throws -> String? {
+        switch source {
+        case nil: return nil
+        case .literal(let text): return text
+        case .path(let path):
+            guard let value = resolve(path, input: input, frame: id) else { throw invalidPath(path) }
+            guard case .string(let text) = value else {
+                throw StatesError.runtimeError("The path '\(path)' of a Fail state must point to a string, not \(value.typeName).")
+            }
+            return text
+        case .call(let call):
+            var random = self.random
+            defer { self.random = random }
+            let core = self
+            let value = try call.evaluate(resolve: { path in
+                guard let value = core.resolve(path, input: input, frame: id) else { throw core.invalidPath(path) }
+                return value
+            }, random: &random)
+            guard case .string(let text) = value else {
+                throw StatesError.runtimeError("The intrinsic function of a Fail state must give a string.")
+            }
+            return text
+        }
+    }
+
+    /// A Pass, Task, Parallel or Map produced `result`: ResultSelector, Assign, ResultPath, OutputPath, then on.
+    mutating func finishStep(_ id: Int, result: JSON) {
+        runProtected(id) { core in
+            let state = core.frames[id]!.state
+            let selected: JSON
+            if let selector = state.resultSelector {
+                selected = try core.evaluate(selector, input: result, frame: id)
+            } else {
+                selected = result
+            }
+            let combined = try core.applyResultPath(state.resultPath, result: selected, to: core.frames[id]!.input)
+            let output = try core.applyOutputPath(state.outputPath, to: combined, frame: id)
+            try core.leaveState(id, output: output, assignInput: selected, extraAssign: nil, next: state.next)
+        }
+    }
+
+    /// Records the exit, applies the state's (and a choice rule's) `Assign`, and moves on or ends the frame.
+    mutating func leaveState(_ id: Int, output: JSON, assignInput: JSON, extraAssign: Template?, next: String?) throws {
+        let state = frames[id]!.state
+        var assignments: [String: JSON] = [:]
+        for template in [state.assign, extraAssign].compactMap({ $0 }) {
+            if case .object(let values) = try evaluate(template, input: assignInput, frame: id) {
+                assignments.merge(values) { $1 }
+            }
+        }
+        record("\(state.typeName)StateExited", ["name": .string(state.name), "output": output], frame: id)
+        frames[id]!.variables.merge(assignments) { $1 }
+        transition(id, to: next, output: output)
+    }
+
+    mutating func transition(_ id: Int, to next: String?, output: JSON) {
+        guard let next else {
+            frameSucceeded(id, output: output)
+            return
+        }
+        frames[id]!.stateName = next
+        frames[id]!.input = output
+        ready.append(id)
+    }
+
+    /// The current state failed: retry it if a retrier matches and has attempts left, else catch, else fail the frame.
+    mutating func stateFailed(_ id: Int, _ failure: StatesError) {
+        guard frames[id] != nil else { return }
+        var failure = failure
+        let frame = frames[id]!
+        let state = frame.state
+        if failure.error == StatesError.runtime, !failure.cause.hasPrefix("An error occurred") {
+            failure.cause = "An error occurred while executing the state '\(state.name)' (entered at the event id #\(frame.enteredEventID)). " + failure.cause
+        }
+        if let index = state.retriers.firstIndex(where: { $0.matches(failure.error) }) {
+            let retrier = state.retriers[index]
+            let attempt = frame.retryAttempts[index]
+            if attempt < retrier.maxAttempts {
+                frames[id]!.retryAttempts[index] += 1
+                var delay = Double(retrier.intervalSeconds) * pow(retrier.backoffRate, Double(attempt))
+                if let cap = retrier.maxDelaySeconds { delay = min(delay, Double(cap)) }
+                if retrier.fullJitter { delay = Double.random(in: 0...delay, using: &random) }
+                let timerID = "retry:\(id):\(history.count)"
+                frames[id]!.waiting = .timer(id: timerID)
+                schedule(timerID, .retry(frame: id, at: now.addingTimeInterval(delay)))
+                return
+            }
+        }
+        if let catcher = state.catchers.first(where: { $0.matches(failure.error) }) {
+            let errorOutput: JSON = ["Error": .string(failure.error), "Cause": .string(failure.cause)]
+            do {
+                let output = try applyResultPath(catcher.resultPath, result: errorOutput, to: frame.input)
+                var assignments: [String: JSON] = [:]
+                if let assign = catcher.assign, case .object(let values) = try evaluate(assign, input: errorOutput, frame: id) {
+                    assignments = values
+                }
+                record("\(state.typeName)StateExited", ["name": .string(state.name), "output": output], frame: id)
+                frames[id]!.variables.merge(assignments) { $1 }
+                transition(id, to: catcher.next, output: output)
+                return
+            } catch let error as StatesError {
+                failure = error
+            } catch {
+                failure = StatesError.runtimeError("\(error)")
+            }
+        }
+        frameFailed(id, failure)
+    }
+
+    /// A frame reached a Succeed state or an end: the execution succeeds, or the parent's join takes the output.
+    mutating func frameSucceeded(_ id: Int, output: JSON) {
+        guard let frame = frames.removeValue(forKey: id) else { return }
+        guard let parent = frame.parent else {
+            finish(ExecutionOutcome(status: .succeeded, output: output), type: "ExecutionSucceeded")
+            return
+        }
+        childFinished(parent: parent, child: frame, result: .success(output))
+    }
+
+    /// A frame failed without catching: the execution fails, or the parent Parallel or Map state does.
+    mutating func frameFailed(_ id: Int, _ failure: StatesError) {
+        guard let frame = frames.removeValue(forKey: id) else { return }
+        guard let parent = frame.parent else {
+            finish(
+                ExecutionOutcome(status: .failed, error: failure.error, cause: failure.cause), type: "ExecutionFailed")
+            return
+        }
+        childFinished(parent: parent, child: frame, result: .failure(failure))
+    }
+}

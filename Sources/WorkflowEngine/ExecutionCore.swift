@@ -1,0 +1,246 @@
+import Foundation
+import StatesLanguage
+
+/// The pure stepping core of one execution: feed it ``EngineEvent``s, perform the ``EngineAction``s it returns.
+///
+/// It does no I/O and reads no clock: time comes with each event and randomness (jitter, `States.UUID`) from a
+/// generator seeded by the execution id, so replaying the same events rebuilds the same state and history.
+public struct ExecutionCore: Sendable {
+    public let machine: StateMachine
+    public let info: ExecutionInfo
+    public private(set) var status: ExecutionStatus = .running
+    public private(set) var outcome: ExecutionOutcome?
+    public private(set) var history: [HistoryEvent] = []
+    /// The execution input, once started.
+    public private(set) var input: JSON = .null
+    public private(set) var startTime = Date(timeIntervalSince1970: 0)
+
+    var frames: [Int: Frame] = [:]
+    var nextFrameID = 0
+    /// Task tokens in flight → the frame waiting for each.
+    var pendingTasks: [String: PendingTask] = [:]
+    /// Timers scheduled and not yet fired.
+    var timers: [String: TimerPurpose] = [:]
+    var random: SplitMix64
+    var now = Date(timeIntervalSince1970: 0)
+    var actions: [EngineAction] = []
+    var ready: [Int] = []
+
+    public init(machine: StateMachine, info: ExecutionInfo) {
+        self.machine = machine
+        self.info = info
+        random = SplitMix64(seed: info.id)
+    }
+
+    /// The task invocations in flight and timers not yet fired: what a driver must (re)start after replaying a
+    /// journal. Tasks whose results were recorded are not here, so they never run twice.
+    public var outstandingActions: [EngineAction] {
+        let tasks = pendingTasks.values.sorted { $0.invocation.token < $1.invocation.token }.map {
+            EngineAction.invokeTask($0.invocation)
+        }
+        let timerActions = timers.sorted { $0.key < $1.key }.map { EngineAction.scheduleTimer(id: $0.key, at: $0.value.at) }
+        return tasks + timerActions
+    }
+
+    /// Applies one event and returns what must be done next.
+    public mutating func handle(_ event: EngineEvent) -> [EngineAction] {
+        actions = []
+        now = event.time
+        switch event {
+        case .started(let input, _):
+            guard frames.isEmpty, history.isEmpty else { break }
+            self.input = input
+            startTime = now
+            record("ExecutionStarted", ["input": input, "stateMachineArn": .string(info.stateMachineID)], frame: nil)
+            if let seconds = machine.timeoutSeconds {
+                schedule("execution-timeout", .executionTimeout(at: now.addingTimeInterval(TimeInterval(seconds))))
+            }
+            let root = newFrame(machine: machine, stateName: machine.startAt, input: input, parent: nil, label: "")
+            ready.append(root)
+        case .taskSucceeded(let token, let output, _):
+            guard let pending = pendingTasks.removeValue(forKey: token) else { break }
+            cancelTimer("timeout:\(token)")
+            record("TaskSucceeded", ["resource": .string(pending.invocation.resource), "output": output], frame: pending.frame)
+            guard frames[pending.frame] != nil else { break }
+            frames[pending.frame]!.waiting = nil
+            finishStep(pending.frame, result: output)
+        case .taskFailed(let token, let error, let cause, _):
+            guard let pending = pendingTasks.removeValue(forKey: token) else { break }
+            cancelTimer("timeout:\(token)")
+            record(
+                "TaskFailed", ["resource": .string(pending.invocation.resource), "error": .string(error), "cause": .string(cause)],
+                frame: pending.frame)
+            guard frames[pending.frame] != nil else { break }
+            frames[pending.frame]!.waiting = nil
+            stateFailed(pending.frame, StatesError(error, cause))
+        case .timerFired(let id, _):
+            guard let purpose = timers.removeValue(forKey: id) else { break }
+            timerFired(purpose)
+        case .aborted(let error, let cause, _):
+            guard status == .running else { break }
+            finish(ExecutionOutcome(status: .aborted, error: error, cause: cause), type: "ExecutionAborted")
+        }
+        runReadyFrames()
+        return actions
+    }
+
+    private mutating func timerFired(_ purpose: TimerPurpose) {
+        switch purpose {
+        case .wait(let frameID, _):
+            guard frames[frameID] != nil else { return }
+            frames[frameID]!.waiting = nil
+            completeWait(frameID)
+        case .retry(let frameID, _):
+            guard frames[frameID] != nil else { return }
+            frames[frameID]!.waiting = nil
+            runProtected(frameID) { core in try core.executeStep(frameID) }
+        case .taskTimeout(let token, _):
+            guard let pending = pendingTasks.removeValue(forKey: token) else { return }
+            actions.append(.cancelTask(token: token))
+            record("TaskTimedOut", ["resource": .string(pending.invocation.resource), "error": .string(StatesError.timeout)], frame: pending.frame)
+            guard frames[pending.frame] != nil else { return }
+            frames[pending.frame]!.waiting = nil
+            stateFailed(pending.frame, StatesError(StatesError.timeout, "Task timed out."))
+        case .executionTimeout:
+            guard status == .running else { return }
+            finish(
+                ExecutionOutcome(status: .timedOut, error: StatesError.timeout, cause: "The execution timed out."),
+                type: "ExecutionTimedOut")
+        }
+    }
+
+    // MARK: bookkeeping
+
+    mutating func newFrame(
+        machine: StateMachine, stateName: String, input: JSON, parent: Int?, label: String,
+        slot: Int = 0, readsOuter: Bool = true
+    ) -> Int {
+        let id = nextFrameID
+        nextFrameID += 1
+        frames[id] = Frame(
+            id: id, machine: machine, stateName: stateName, input: input, parent: parent, slot: slot, label: label,
+            readsOuter: readsOuter, lastEventID: parent.flatMap { frames[$0]?.lastEventID } ?? history.last?.id ?? 0)
+        return id
+    }
+
+    /// Appends a history event, linked to the frame's previous event.
+    mutating func record(_ type: String, _ details: JSON, frame: Int?) {
+        let previous = frame.flatMap { frames[$0]?.lastEventID } ?? history.last?.id ?? 0
+        let id = history.count + 1
+        history.append(HistoryEvent(id: id, previousEventID: previous, timestamp: now, type: type, details: details))
+        if let frame, frames[frame] != nil { frames[frame]!.lastEventID = id }
+    }
+
+    mutating func schedule(_ id: String, _ purpose: TimerPurpose) {
+        timers[id] = purpose
+        actions.append(.scheduleTimer(id: id, at: purpose.at))
+    }
+
+    mutating func cancelTimer(_ id: String) {
+        if timers.removeValue(forKey: id) != nil { actions.append(.cancelTimer(id: id)) }
+    }
+
+    /// Ends the execution: every task in flight is cancelled and every timer dropped.
+    mutating func finish(_ result: ExecutionOutcome, type: String) {
+        var details: JSON = [:]
+        if let output = result.output { details = ["output": output] }
+        if let error = result.error { details = ["error": .string(error), "cause": .string(result.cause ?? "")] }
+        record(type, details, frame: nil)
+        for token in pendingTasks.keys.sorted() { actions.append(.cancelTask(token: token)) }
+        for id in timers.keys.sorted() { actions.append(.cancelTimer(id: id)) }
+        pendingTasks = [:]
+        timers = [:]
+        frames = [:]
+        ready = []
+        status = result.status
+        outcome = result
+        actions.append(.finished(result))
+    }
+
+    private mutating func runReadyFrames() {
+        while status == .running, !ready.isEmpty {
+            let id = ready.removeFirst()
+            guard frames[id] != nil, frames[id]!.waiting == nil else { continue }
+            enterState(id)
+        }
+    }
+}
+
+/// A thread of control: the top-level machine, one Parallel branch, or one Map iteration.
+struct Frame: Sendable {
+    let id: Int
+    let machine: StateMachine
+    var stateName: String
+    /// The raw input of the current state.
+    var input: JSON
+    let parent: Int?
+    /// Which branch or item of the parent this frame is.
+    let slot: Int
+    /// Prefix of idempotency keys: `""` at the top, `Fanout[1]/` inside a branch or item.
+    let label: String
+    let readsOuter: Bool
+    var lastEventID: Int
+    var variables: [String: JSON] = [:]
+    var visits: [String: Int] = [:]
+    var retryAttempts: [Int] = []
+    var enteredAt = Date(timeIntervalSince1970: 0)
+    var enteredEventID = 0
+    /// The input after InputPath, kept for retries and waits.
+    var effectiveInput: JSON = .null
+    var waiting: Waiting?
+
+    init(
+        id: Int, machine: StateMachine, stateName: String, input: JSON, parent: Int?, slot: Int, label: String,
+        readsOuter: Bool, lastEventID: Int
+    ) {
+        self.id = id
+        self.machine = machine
+        self.stateName = stateName
+        self.input = input
+        self.parent = parent
+        self.slot = slot
+        self.label = label
+        self.readsOuter = readsOuter
+        self.lastEventID = lastEventID
+    }
+
+    var state: State { machine.states[stateName]! }
+}
+
+/// What a frame is waiting for.
+enum Waiting: Sendable {
+    case task(token: String)
+    case timer(id: String)
+    case children(Join)
+}
+
+/// A Parallel or Map state waiting for its branches or items.
+struct Join: Sendable {
+    var isMap: Bool
+    var results: [JSON?]
+    /// Iteration inputs not started yet (Map), in order.
+    var queued: [(slot: Int, input: JSON)]
+    var running: Set<Int> = []
+    var maxConcurrency: Int
+    var failures = 0
+    var toleratedCount: Int?
+    var toleratedPercentage: Double?
+}
+
+struct PendingTask: Sendable {
+    var frame: Int
+    var invocation: TaskInvocation
+}
+
+enum TimerPurpose: Sendable {
+    case wait(frame: Int, at: Date)
+    case retry(frame: Int, at: Date)
+    case taskTimeout(token: String, at: Date)
+    case executionTimeout(at: Date)
+
+    var at: Date {
+        switch self {
+        case .wait(_, let at), .retry(_, let at), .taskTimeout(_, let at), .executionTimeout(let at): return at
+        }
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import StatesLanguage
+
+/// Runs one Task state's work: JSON in, JSON out, or a thrown ``StatesError`` naming the error.
+///
+/// A handler must be idempotent by ``TaskInvocation/idempotencyKey``: the engine may call it again for the same
+/// step after a crash (never after its result was recorded).
+public protocol TaskHandler: Sendable {
+    func invoke(_ invocation: TaskInvocation) async throws -> JSON
+}
+
+/// A handler made from a closure.
+public struct ClosureTaskHandler: TaskHandler {
+    let body: @Sendable (TaskInvocation) async throws -> JSON
+    public init(_ body: @escaping @Sendable (TaskInvocation) async throws -> JSON) { self.body = body }
+    public func invoke(_ invocation: TaskInvocation) async throws -> JSON { try await body(invocation) }
+}
+
+/// Resolves a Task's `Resource` to the handler that runs it.
+public protocol TaskResolver: Sendable {
+    func handler(for resource: String) -> (any TaskHandler)?
+}
+
+/// Handlers by exact resource name.
+public struct TaskRegistry: TaskResolver {
+    private var handlers: [String: any TaskHandler] = [:]
+
+    public init(_ handlers: [String: any TaskHandler] = [:]) {
+        self.handlers = handlers
+    }
+
+    public mutating func register(_ resource: String, _ handler: any TaskHandler) {
+        handlers[resource] = handler
+    }
+
+    public func handler(for resource: String) -> (any TaskHandler)? { handlers[resource] }
+}
+
+/// Tells the time and waits: injected so tests can run Wait states and retries without sleeping.
+public protocol EngineClock: Sendable {
+    func now() -> Date
+    /// Returns at (or after) `deadline`; throws when cancelled.
+    func sleep(until deadline: Date) async throws
+}
+
+/// The system clock.
+public struct SystemEngineClock: EngineClock {
+    public init() {}
+    public func now() -> Date { Date() }
+    public func sleep(until deadline: Date) async throws {
+        let seconds = deadline.timeIntervalSinceNow
+        if seconds > 0 { try await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000)) }
+    }
+}
+
+/// What is kept of an execution to resume it: who it is, what it runs, and every event it received.
+public struct ExecutionRecord: Sendable, Hashable {
+    public var info: ExecutionInfo
+    /// The definition as given (before substitution), so a resumed execution runs the same machine.
+    public var definition: String
+    public var substitutions: [String: String]
+
+    public init(info: ExecutionInfo, definition: String, substitutions: [String: String]) {
+        self.info = info
+        self.definition = definition
+        self.substitutions = substitutions
+    }
+}
+
+/// Durable storage of executions: every event is appended before the core applies it (write-ahead).
+public protocol ExecutionJournal: Sendable {
+    /// Records a new execution. Throws if the id exists.
+    func create(_ record: ExecutionRecord) async throws
+    /// Appends the next event (sequence numbers start at 0 and have no gaps).
+    func append(_ event: EngineEvent, sequence: Int, executionID: String) async throws
+    /// Marks the execution finished with its outcome and history.
+    func finish(executionID: String, outcome: ExecutionOutcome, history: [HistoryEvent]) async throws
+    /// The record and events of an execution.
+    func load(executionID: String) async throws -> (ExecutionRecord, [EngineEvent])?
+    /// The ids of executions not finished, oldest first.
+    func unfinished() async throws -> [String]
+}
+
+/// A journal in memory, for tests, the command line and benchmarks.
+public final class InMemoryJournal: ExecutionJournal, @unchecked Sendable {
+    private let lock = NSLock()
+    private var records: [String: ExecutionRecord] = [:]
+    private var events: [String: [EngineEvent]] = [:]
+    private var order: [String] = []
+    private var finished: [String: (ExecutionOutcome, [HistoryEvent])] = [:]
+
+    public init() {}
+
+    public func create(_ record: ExecutionRecord) async throws {
+        try lock.withLock {
+            guard records[record.info.id] == nil else {
+                throw StatesError("ExecutionAlreadyExists", "Execution \(record.info.id) already exists.")
+            }
+            records[record.info.id] = record
+            events[record.info.id] = []
+            order.append(record.info.id)
+        }
+    }
+
+    public func append(_ event: EngineEvent, sequence: Int, executionID: String) async throws {
+        try lock.withLock {
+            guard events[executionID]?.count == sequence else {
+                throw StatesError("JournalConflict", "Event \(sequence) of \(executionID) is out of order.")
+            }
+            events[executionID]!.append(event)
+        }
+    }
+
+    public func finish(executionID: String, outcome: ExecutionOutcome, history: [HistoryEvent]) async throws {
+        lock.withLock { finished[executionID] = (outcome, history) }
+    }
+
+    public func load(executionID: String) async throws -> (ExecutionRecord, [EngineEvent])? {
+        lock.withLock { records[executionID].map { ($0, events[executionID] ?? []) } }
+    }
+
+    public func unfinished() async throws -> [String] {
+        lock.withLock { order.filter { finished[$0] == nil } }
+    }
+
+    /// Keeps only the first `count` events of an execution and forgets that it finished: a crash just after them.
+    public func truncate(executionID: String, to count: Int) {
+        lock.withLock {
+            events[executionID] = Array((events[executionID] ?? []).prefix(count))
+            finished[executionID] = nil
+        }
+    }
+
+    /// The number of events recorded for an execution.
+    public func eventCount(executionID: String) -> Int {
+        lock.withLock { events[executionID]?.count ?? 0 }
+    }
+}

@@ -1,0 +1,171 @@
+import Foundation
+import StatesLanguage
+
+/// The result of running an execution to its end.
+public struct ExecutionResult: Sendable {
+    public var info: ExecutionInfo
+    public var outcome: ExecutionOutcome
+    public var history: [HistoryEvent]
+}
+
+/// Runs executions of States Language machines: calls task handlers, waits on timers through the clock, and
+/// journals every event before applying it, so an interrupted execution can be resumed where it stopped.
+public struct WorkflowEngine: Sendable {
+    public let tasks: any TaskResolver
+    public let journal: any ExecutionJournal
+    public let clock: any EngineClock
+    /// The prefix of execution ids: `arn:aws:states:local:000000000000:execution`.
+    public var executionARNPrefix = "arn:aws:states:local:000000000000:execution"
+
+    public init(tasks: any TaskResolver, journal: any ExecutionJournal, clock: any EngineClock = SystemEngineClock()) {
+        self.tasks = tasks
+        self.journal = journal
+        self.clock = clock
+    }
+
+    /// Starts an execution and runs it to its end.
+    /// - Parameters:
+    ///   - definition: the ASL text; `substitutions` fill its `${Name}` placeholders.
+    ///   - name: the execution name, unique per state machine (a new one when nil).
+    /// - Throws: ``DefinitionError`` for an invalid definition; journal errors.
+    public func run(
+        definition: String, substitutions: [String: String] = [:], stateMachineName: String, name: String,
+        input: JSON
+    ) async throws -> ExecutionResult {
+        let machine = try StatesDefinition.parse(definition, substitutions: substitutions)
+        let info = ExecutionInfo(
+            id: "\(executionARNPrefix):\(stateMachineName):\(name)", name: name,
+            stateMachineID: "arn:aws:states:local:000000000000:stateMachine:\(stateMachineName)",
+            stateMachineName: stateMachineName)
+        try await journal.create(ExecutionRecord(info: info, definition: definition, substitutions: substitutions))
+        return try await drive(ExecutionCore(machine: machine, info: info), replay: [], start: input)
+    }
+
+    /// Rebuilds an unfinished execution from its journal and runs it to its end, re-running only the tasks whose
+    /// results were never recorded.
+    public func resume(executionID: String) async throws -> ExecutionResult {
+        guard let (record, events) = try await journal.load(executionID: executionID) else {
+            throw StatesError("ExecutionDoesNotExist", "Execution \(executionID) does not exist.")
+        }
+        let machine = try StatesDefinition.parse(record.definition, substitutions: record.substitutions)
+        return try await drive(ExecutionCore(machine: machine, info: record.info), replay: events, start: nil)
+    }
+
+    /// Resumes every unfinished execution in the journal, concurrently.
+    public func resumeAll() async throws -> [ExecutionResult] {
+        let ids = try await journal.unfinished()
+        return try await withThrowingTaskGroup(of: ExecutionResult.self) { group in
+            for id in ids { group.addTask { try await resume(executionID: id) } }
+            var results: [ExecutionResult] = []
+            for try await result in group { results.append(result) }
+            return results
+        }
+    }
+
+    private func drive(_ core: ExecutionCore, replay: [EngineEvent], start input: JSON?) async throws -> ExecutionResult {
+        var core = core
+        for event in replay { _ = core.handle(event) }
+        var sequence = replay.count
+        var pending: [EngineAction]
+        if let input {
+            let event = EngineEvent.started(input: input, at: clock.now())
+            try await journal.append(event, sequence: sequence, executionID: core.info.id)
+            sequence += 1
+            pending = core.handle(event)
+        } else if core.status != .running {
+            pending = []
+        } else {
+            pending = core.outstandingActions
+        }
+        // Fast path: an execution that never waits (Pass and Choice only) needs no tasks or timers.
+        if core.status != .running {
+            return try await finish(core)
+        }
+        let (stream, continuation) = AsyncStream<EngineEvent>.makeStream()
+        var running: [String: CancellationHandle] = [:]
+        func perform(_ actions: [EngineAction]) {
+            for action in actions {
+                switch action {
+                case .invokeTask(let invocation):
+                    running[invocation.token] = start(invocation, continuation: continuation)
+                case .scheduleTimer(let id, let at):
+                    running["timer:" + id] = startTimer(id, at: at, continuation: continuation)
+                case .cancelTask(let token):
+                    running.removeValue(forKey: token)?.cancel()
+                case .cancelTimer(let id):
+                    running.removeValue(forKey: "timer:" + id)?.cancel()
+                case .finished:
+                    break
+                }
+            }
+        }
+        perform(pending)
+        for await event in stream {
+            switch event {
+            case .taskSucceeded(let token, _, _), .taskFailed(let token, _, _, _): running[token] = nil
+            case .timerFired(let id, _): running["timer:" + id] = nil
+            default: break
+            }
+            try await journal.append(event, sequence: sequence, executionID: core.info.id)
+            sequence += 1
+            perform(core.handle(event))
+            if core.status != .running { break }
+        }
+        for handle in running.values { handle.cancel() }
+        continuation.finish()
+        return try await finish(core)
+    }
+
+    private func finish(_ core: ExecutionCore) async throws -> ExecutionResult {
+        let outcome = core.outcome ?? ExecutionOutcome(status: core.status)
+        try await journal.finish(executionID: core.info.id, outcome: outcome, history: core.history)
+        return ExecutionResult(info: core.info, outcome: outcome, history: core.history)
+    }
+
+    private func start(_ invocation: TaskInvocation, continuation: AsyncStream<EngineEvent>.Continuation)
+        -> CancellationHandle
+    {
+        let handler = tasks.handler(for: invocation.resource)
+        let task = Task {
+            let event: EngineEvent
+            if let handler {
+                do {
+                    let output = try await handler.invoke(invocation)
+                    event = .taskSucceeded(token: invocation.token, output: output, at: clock.now())
+                } catch let error as StatesError {
+                    event = .taskFailed(token: invocation.token, error: error.error, cause: error.cause, at: clock.now())
+                } catch is CancellationError {
+                    return
+                } catch {
+                    event = .taskFailed(
+                        token: invocation.token, error: String(describing: type(of: error)), cause: "\(error)", at: clock.now())
+                }
+            } else {
+                event = .taskFailed(
+                    token: invocation.token, error: StatesError.taskFailed,
+                    cause: "No handler is registered for the resource '\(invocation.resource)'.", at: clock.now())
+            }
+            if !Task.isCancelled { continuation.yield(event) }
+        }
+        return CancellationHandle { task.cancel() }
+    }
+
+    private func startTimer(_ id: String, at deadline: Date, continuation: AsyncStream<EngineEvent>.Continuation)
+        -> CancellationHandle
+    {
+        let task = Task {
+            do {
+                try await clock.sleep(until: deadline)
+            } catch {
+                return
+            }
+            if !Task.isCancelled { continuation.yield(.timerFired(id: id, at: max(clock.now(), deadline))) }
+        }
+        return CancellationHandle { task.cancel() }
+    }
+}
+
+/// Cancels a running task or timer.
+struct CancellationHandle {
+    let cancel: @Sendable () -> Void
+}
