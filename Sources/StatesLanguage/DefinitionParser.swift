@@ -171,7 +171,9 @@ struct DefinitionParser {
             assign: assign(object["Assign"], location: "\(location)/Assign"),
             retriers: retriers(object["Retry"], location: "\(location)/Retry"),
             catchers: catchers(object["Catch"], location: "\(location)/Catch"))
-        return kind == nil ? nil : state
+        // A state whose own fields are wrong still takes part in the transition checks (with a stand-in kind),
+        // so that every problem is reported at once; the diagnostics already make the definition invalid.
+        return state
     }
 
     /// Exactly one of `Next` and `"End": true`.

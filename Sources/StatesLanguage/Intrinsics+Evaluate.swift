@@ -49,7 +49,7 @@ extension IntrinsicCall {
             } catch let error as JSONParseError {
                 throw failure("the string is not JSON (\(error))")
             }
-        case "States.JsonToString": return .string(values[0].serialized(sortedKeys: false))
+        case "States.JsonToString": return .string(values[0].serialized())
         case "States.Array": return .array(values)
         case "States.ArrayPartition":
             let items = try array(values[0], "the first argument")
@@ -140,7 +140,7 @@ extension IntrinsicCall {
             if character == "{", index + 1 < template.count, template[index + 1] == "}" {
                 guard next < values.count else { throw failure("the template has more {} than there are arguments") }
                 let value = values[next]
-                if case .string(let text) = value { output += text } else { output += value.serialized(sortedKeys: false) }
+                if case .string(let text) = value { output += text } else { output += value.serialized() }
                 next += 1
                 index += 2
                 continue

@@ -16,14 +16,14 @@ extension JSON {
         guard parser.index == parser.bytes.count else { throw parser.error("unexpected text after the JSON value") }
     }
 
-    /// Compact JSON text; keys are sorted so equal values print alike.
-    public func serialized(sortedKeys: Bool = true) -> String {
+    /// Compact JSON text; keys are sorted so equal values always print alike.
+    public func serialized() -> String {
         var out = ""
-        write(to: &out, sortedKeys: sortedKeys)
+        write(to: &out)
         return out
     }
 
-    private func write(to out: inout String, sortedKeys: Bool) {
+    private func write(to out: inout String) {
         switch self {
         case .null: out += "null"
         case .bool(let value): out += value ? "true" : "false"
@@ -34,17 +34,17 @@ extension JSON {
             out += "["
             for (index, value) in values.enumerated() {
                 if index > 0 { out += "," }
-                value.write(to: &out, sortedKeys: sortedKeys)
+                value.write(to: &out)
             }
             out += "]"
         case .object(let object):
             out += "{"
-            let keys = sortedKeys ? object.keys.sorted() : Array(object.keys)
+            let keys = object.keys.sorted()
             for (index, key) in keys.enumerated() {
                 if index > 0 { out += "," }
                 JSON.writeString(key, to: &out)
                 out += ":"
-                object[key]!.write(to: &out, sortedKeys: sortedKeys)
+                object[key]!.write(to: &out)
             }
             out += "}"
         }

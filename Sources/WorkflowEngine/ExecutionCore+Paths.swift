@@ -48,7 +48,7 @@ extension ExecutionCore {
         let core = self
         return try template.evaluate(
             resolve: { core.resolve($0, input: input, frame: id, mapItem: mapItem) },
-            describeInput: { input.serialized(sortedKeys: false) }, random: &random)
+            describeInput: { input.serialized() }, random: &random)
     }
 
     func invalidPath(_ path: JSONPath) -> StatesError {
@@ -78,7 +78,7 @@ extension ExecutionCore {
             guard let combined = path.assigning(result, in: input) else {
                 throw StatesError(
                     StatesError.resultPathMatchFailure,
-                    "Unable to apply ReferencePath \(path) to input \(input.serialized(sortedKeys: false))")
+                    "Unable to apply ReferencePath \(path) to input \(input.serialized())")
             }
             return combined
         }

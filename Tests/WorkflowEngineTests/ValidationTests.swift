@@ -1,0 +1,112 @@
+import StatesLanguage
+import Testing
+
+@Suite("Definition validation")
+struct ValidationTests {
+    private func diagnostics(_ text: String) -> [Diagnostic] {
+        do {
+            _ = try StatesDefinition.parse(text)
+            return []
+        } catch let error as DefinitionError {
+            return error.diagnostics
+        } catch {
+            return [Diagnostic(code: "unexpected", message: "\(error)", location: "")]
+        }
+    }
+
+    private func locations(_ text: String) -> Set<String> { Set(diagnostics(text).map(\.location)) }
+
+    @Test("a broken definition reports every problem at once, each with its location")
+    func everyProblem() {
+        let found = diagnostics(
+            """
+            {"StartAt": "A", "States": {
+              "A": {"Type": "Pass", "Next": "Nowhere", "Resource": "x"},
+              "B": {"Type": "Task", "Resource": "arn:x", "End": true, "Retry": [{"ErrorEquals": ["States.ALL", "X"], "MaxAttempts": -1, "BackoffRate": 0.5}]},
+              "C": {"Type": "Choice", "Choices": [{"Variable": "$.x", "NumericEquals": "1", "Next": "A"}, {"Variable": "$.y", "Next": "A"}]},
+              "D": {"Type": "Wait", "Seconds": 1, "Timestamp": "2026-01-01T00:00:00Z", "End": true},
+              "E": {"Type": "Fail", "Error": "X", "ErrorPath": "$.e"},
+              "F": {"Type": "Task", "End": true, "Catch": [{"ErrorEquals": ["X"], "Next": "Ghost", "ResultPath": "$.a[*]"}]},
+              "G": {"Type": "Bogus"},
+              "H": {"Type": "Pass", "Parameters": {"a.$": "not a path", "b.$": 3, "c.$": "States.Nope(1)"}, "InputPath": "$..[", "End": true}
+            }}
+            """)
+        let byLocation = Dictionary(grouping: found, by: \.location)
+        let expected: [String: String] = [
+            "/States/A/Resource": "SCHEMA_VALIDATION_FAILED",
+            "/States/A/Next": "MISSING_TRANSITION_TARGET",
+            "/States/B/Retry[0]/ErrorEquals": "SCHEMA_VALIDATION_FAILED",
+            "/States/B/Retry[0]/MaxAttempts": "SCHEMA_VALIDATION_FAILED",
+            "/States/B/Retry[0]/BackoffRate": "SCHEMA_VALIDATION_FAILED",
+            "/States/C/Choices[0]/NumericEquals": "SCHEMA_VALIDATION_FAILED",
+            "/States/C/Choices[1]": "SCHEMA_VALIDATION_FAILED",
+            "/States/D": "SCHEMA_VALIDATION_FAILED",
+            "/States/E": "SCHEMA_VALIDATION_FAILED",
+            "/States/F/Resource": "SCHEMA_VALIDATION_FAILED",
+            "/States/F/Catch[0]/ResultPath": "SCHEMA_VALIDATION_FAILED",
+            "/States/F/Catch[0]/Next": "MISSING_TRANSITION_TARGET",
+            "/States/G/Type": "SCHEMA_VALIDATION_FAILED",
+            "/States/H/Parameters/a.$": "SCHEMA_VALIDATION_FAILED",
+            "/States/H/Parameters/b.$": "SCHEMA_VALIDATION_FAILED",
+            "/States/H/Parameters/c.$": "SCHEMA_VALIDATION_FAILED",
+            "/States/H/InputPath": "SCHEMA_VALIDATION_FAILED",
+        ]
+        for (location, code) in expected {
+            #expect(byLocation[location]?.contains { $0.code == code } == true, "expected \(code) at \(location); got \(found)")
+        }
+        // Unreachable states are reported too.
+        #expect(byLocation["/States/B"]?.contains { $0.code == "UNREACHABLE_STATE" } == true)
+        #expect(byLocation["/States/H"]?.contains { $0.code == "UNREACHABLE_STATE" } == true)
+    }
+
+    @Test("top-level problems: StartAt, States, TimeoutSeconds, unknown fields, JSONata")
+    func topLevel() {
+        #expect(locations(#"{"States": {"A": {"Type": "Succeed"}}}"#).contains("/StartAt"))
+        #expect(locations(#"{"StartAt": "A", "States": {}}"#).contains("/States"))
+        #expect(diagnostics(#"{"StartAt": "X", "States": {"A": {"Type": "Succeed"}}}"#).contains { $0.code == "MISSING_TRANSITION_TARGET" && $0.location == "/StartAt" })
+        #expect(locations(#"{"StartAt": "A", "TimeoutSeconds": 0, "Extra": 1, "States": {"A": {"Type": "Succeed"}}}"#) == ["/TimeoutSeconds", "/Extra"])
+        let jsonata = diagnostics(#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Succeed"}}}"#)
+        #expect(jsonata.map(\.code) == ["UNSUPPORTED_FEATURE"])
+        #expect(jsonata.first?.message.contains("JSONata") == true)
+        #expect(diagnostics("{not json").map(\.code) == ["INVALID_JSON_DESCRIPTION"])
+    }
+
+    @Test("a machine with no way to end is refused")
+    func noTerminal() {
+        let found = diagnostics(#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Next": "A"}}}"#)
+        #expect(found.map(\.code) == ["NO_TERMINAL_STATE"])
+    }
+
+    @Test("nested machines are checked with their full location")
+    func nested() {
+        let found = locations(
+            """
+            {"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [
+              {"StartAt": "X", "States": {"X": {"Type": "Pass", "Next": "Outside"}}}]},
+             "M": {"Type": "Map", "End": true, "MaxConcurrency": -1, "ItemProcessor": {"StartAt": "Y", "States": {"Y": {"Type": "Wait", "End": true}}}}}}
+            """)
+        #expect(found.contains("/States/P/Branches[0]/States/X/Next"))
+        #expect(found.contains("/States/M/MaxConcurrency"))
+        #expect(found.contains("/States/M/ItemProcessor/States/Y"))
+    }
+
+    @Test("valid definitions pass, including every state type and the older Map fields")
+    func valid() throws {
+        for name in ["choice-operators.json", "parameters-and-intrinsics.json", "map-item-batcher.json", "variables.json", "map-empty.json"] {
+            let spec = try JSON.resource("Golden/\(name)")
+            #expect(diagnostics(spec["definition"]!.serialized()).isEmpty, "\(name)")
+        }
+    }
+
+    @Test("substitutions fill ${Name} placeholders in string values")
+    func substitutions() throws {
+        let machine = try StatesDefinition.parse(
+            #"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "${ChargeFunctionArn}", "End": true}}}"#,
+            substitutions: ["ChargeFunctionArn": "arn:aws:lambda:eu-west-1:1:function:charge"])
+        guard case .task(let spec) = machine.states["T"]!.kind else {
+            Issue.record("not a task")
+            return
+        }
+        #expect(spec.resource == "arn:aws:lambda:eu-west-1:1:function:charge")
+    }
+}
