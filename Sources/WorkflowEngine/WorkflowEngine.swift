@@ -1,6 +1,23 @@
 import Foundation
 import StatesLanguage
 
+/// A definition parsed and validated once, to start many executions of it.
+public struct PreparedDefinition: Sendable {
+    public let text: String
+    public let substitutions: [String: String]
+    /// The state machine's name, part of every execution id.
+    public let name: String
+    public let machine: StateMachine
+
+    /// - Throws: ``DefinitionError`` for an invalid definition.
+    public init(text: String, substitutions: [String: String] = [:], name: String) throws {
+        self.text = text
+        self.substitutions = substitutions
+        self.name = name
+        machine = try StatesDefinition.parse(text, substitutions: substitutions)
+    }
+}
+
 /// The result of running an execution to its end.
 public struct ExecutionResult: Sendable {
     public var info: ExecutionInfo
@@ -32,13 +49,20 @@ public struct WorkflowEngine: Sendable {
         definition: String, substitutions: [String: String] = [:], stateMachineName: String, name: String,
         input: JSON
     ) async throws -> ExecutionResult {
-        let machine = try StatesDefinition.parse(definition, substitutions: substitutions)
+        try await run(
+            PreparedDefinition(text: definition, substitutions: substitutions, name: stateMachineName), name: name,
+            input: input)
+    }
+
+    /// Starts an execution of a definition parsed once (``PreparedDefinition``) and runs it to its end.
+    public func run(_ definition: PreparedDefinition, name: String, input: JSON) async throws -> ExecutionResult {
         let info = ExecutionInfo(
-            id: "\(executionARNPrefix):\(stateMachineName):\(name)", name: name,
-            stateMachineID: "arn:aws:states:local:000000000000:stateMachine:\(stateMachineName)",
-            stateMachineName: stateMachineName)
-        try await journal.create(ExecutionRecord(info: info, definition: definition, substitutions: substitutions))
-        return try await drive(ExecutionCore(machine: machine, info: info), replay: [], start: input)
+            id: "\(executionARNPrefix):\(definition.name):\(name)", name: name,
+            stateMachineID: "arn:aws:states:local:000000000000:stateMachine:\(definition.name)",
+            stateMachineName: definition.name)
+        try await journal.create(
+            ExecutionRecord(info: info, definition: definition.text, substitutions: definition.substitutions))
+        return try await drive(ExecutionCore(machine: definition.machine, info: info), replay: [], start: input)
     }
 
     /// Rebuilds an unfinished execution from its journal and runs it to its end, re-running only the tasks whose

@@ -10,7 +10,7 @@ struct Orderly: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "orderly",
         abstract: "Orderly, a commerce backend: users, catalog, carts, orders, payments, deliveries, subscriptions.",
-        subcommands: [Serve.self, Migrate.self, Admin.self, States.self])
+        subcommands: [Serve.self, Migrate.self, Admin.self, States.self, Bench.self])
 }
 
 /// Flags shared by every command that opens the data folder; each falls back to its `ORDERLY_*` variable.

@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import StatesLanguage
+import WorkflowEngine
+
+/// `orderly bench`: measured figures, reported against a baseline measured in the same run.
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Benchmarks, each reported with a baseline measured in the same run.", subcommands: [StatesBench.self])
+}
+
+struct StatesBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "states",
+        abstract: "Executions and transitions per second of the States Language engine, in memory.",
+        discussion: """
+            Baseline: parsing and serialising the execution input once per execution, the least work any engine must \
+            do, measured in the same run. Build with -c release for figures worth comparing.
+            """)
+
+    @Option(help: "Seconds to run each case.") var seconds: Double = 2
+    @Option(help: "Executions run at once.") var concurrency: Int = 8
+
+    struct Case {
+        var name: String
+        var definition: String
+        var input: JSON
+    }
+
+    static var cases: [Case] {
+        let pass3 = #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"C"},"C":{"Type":"Pass","End":true}}}"#
+        var ten: [String] = []
+        for index in 0..<9 {
+            ten.append(index % 3 == 2
+                ? #""S\#(index)":{"Type":"Choice","Choices":[{"Variable":"$.n","NumericGreaterThan":0,"Next":"S\#(index + 1)"}],"Default":"Fail"}"#
+                : #""S\#(index)":{"Type":"Pass","Parameters":{"n.$":"$.n","step":\#(index)},"Next":"S\#(index + 1)"}"#)
+        }
+        ten.append(#""S9":{"Type":"Pass","End":true},"Fail":{"Type":"Fail","Error":"Unexpected"}"#)
+        let pass10 = #"{"StartAt":"S0","States":{"# + ten.joined(separator: ",") + "}}"
+        let map = #"{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"v.$":"$"},"End":true}}},"End":true}}}"#
+        let branch = #"{"StartAt":"X","States":{"X":{"Type":"Pass","Next":"Y"},"Y":{"Type":"Pass","End":true}}}"#
+        let parallel = #"{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":["# + Array(repeating: branch, count: 4).joined(separator: ",") + #"],"End":true}}}"#
+        return [
+            Case(name: "pass-3", definition: pass3, input: ["order": "ord_1"]),
+            Case(name: "pass-choice-10", definition: pass10, input: ["n": 1]),
+            Case(name: "map-1000", definition: map, input: ["items": .array((0..<1000).map(JSON.int))]),
+            Case(name: "parallel-4", definition: parallel, input: ["order": "ord_1"]),
+        ]
+    }
+
+    func run() async throws {
+        guard seconds > 0, concurrency > 0 else { throw ValidationError("--seconds and --concurrency must be positive") }
+        print("case                executions/s  transitions/s  baseline/s  engine/baseline")
+        for benchCase in Self.cases {
+            let prepared = try PreparedDefinition(text: benchCase.definition, name: benchCase.name)
+            let engine = WorkflowEngine(tasks: TaskRegistry(), journal: NullJournal())
+            let inputText = benchCase.input.serialized()
+            let baseline = try measure(seconds: seconds) {
+                _ = try JSON(parsing: inputText).serialized()
+            }
+            var transitions = 0
+            let probe = try await engine.run(prepared, name: "probe", input: benchCase.input)
+            transitions = probe.history.filter { $0.type.hasSuffix("StateEntered") }.count
+            let executions = try await measureAsync(seconds: seconds, concurrency: concurrency) { index in
+                _ = try await engine.run(prepared, name: "e\(index)", input: benchCase.input)
+            }
+            print(
+                benchCase.name.padding(toLength: 20, withPad: " ", startingAt: 0)
+                    + String(format: "%12.0f  %13.0f  %10.0f  %15.3f", executions, executions * Double(transitions), baseline,
+                        executions / baseline))
+        }
+    }
+
+    private func measure(seconds: Double, _ body: () throws -> Void) throws -> Double {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var count = 0
+        while clock.now - start < .milliseconds(Int(seconds * 1000)) {
+            for _ in 0..<100 { try body() }
+            count += 100
+        }
+        let elapsed = clock.now - start
+        return Double(count) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+
+    private func measureAsync(seconds: Double, concurrency: Int, _ body: @escaping @Sendable (Int) async throws -> Void)
+        async throws -> Double
+    {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let deadline = start + .milliseconds(Int(seconds * 1000))
+        let total = try await withThrowingTaskGroup(of: Int.self) { group in
+            for worker in 0..<concurrency {
+                group.addTask {
+                    var count = 0
+                    while clock.now < deadline {
+                        try await body(worker * 100_000_000 + count)
+                        count += 1
+                    }
+                    return count
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        let elapsed = clock.now - start
+        return Double(total) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+    }
+}
+
+/// A journal that keeps nothing: measures the engine alone.
+final class NullJournal: ExecutionJournal {
+    func create(_ record: ExecutionRecord) async throws {}
+    func append(_ event: EngineEvent, sequence: Int, executionID: String) async throws {}
+    func finish(executionID: String, outcome: ExecutionOutcome, history: [HistoryEvent]) async throws {}
+    func load(executionID: String) async throws -> (ExecutionRecord, [EngineEvent])? { nil }
+    func unfinished() async throws -> [String] { [] }
+}
