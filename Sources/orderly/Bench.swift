@@ -20,6 +20,7 @@ struct StatesBench: AsyncParsableCommand {
 
     @Option(help: "Seconds to run each case.") var seconds: Double = 2
     @Option(help: "Executions run at once.") var concurrency: Int = 8
+    @Option(help: "Run only this case (pass-3, pass-choice-10, map-1000, parallel-4).") var only: String?
 
     struct Case {
         var name: String
@@ -51,7 +52,9 @@ struct StatesBench: AsyncParsableCommand {
     func run() async throws {
         guard seconds > 0, concurrency > 0 else { throw ValidationError("--seconds and --concurrency must be positive") }
         print("case                executions/s  transitions/s  baseline/s  engine/baseline")
-        for benchCase in Self.cases {
+        let cases = Self.cases.filter { only == nil || $0.name == only }
+        guard !cases.isEmpty else { throw ValidationError("no case is named \(only ?? "")") }
+        for benchCase in cases {
             let prepared = try PreparedDefinition(text: benchCase.definition, name: benchCase.name)
             let engine = WorkflowEngine(tasks: TaskRegistry(), journal: NullJournal())
             let inputText = benchCase.input.serialized()
