@@ -44,7 +44,10 @@ let package = Package(
         // SQLite adapters of every port.
         .target(
             name: "StoreSQLite",
-            dependencies: ["OrderlyModel", "OrderlyPorts", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "OrderlyModel", "OrderlyPorts", "StatesLanguage", "WorkflowEngine",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         // HTTP: routes, auth, DTOs, problem+json, OpenAPI document.
@@ -79,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "orderly",
             dependencies: [
-                "OrderlyApp", "OrderlyModel", "StatesLanguage", "WorkflowEngine",
+                "OrderlyApp", "OrderlyModel", "StatesLanguage", "WorkflowEngine", "StoreSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -87,6 +90,9 @@ let package = Package(
         .testTarget(
             name: "WorkflowEngineTests", dependencies: ["StatesLanguage", "WorkflowEngine"],
             resources: [.copy("Golden")], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "StoreSQLiteTests", dependencies: ["StoreSQLite", "WorkflowEngine", "StatesLanguage"],
+            swiftSettings: swiftSettings),
         .testTarget(name: "OrderlyModelTests", dependencies: ["OrderlyModel", "OrderlyPorts"], swiftSettings: swiftSettings),
         .testTarget(
             name: "OrderlyHTTPTests",

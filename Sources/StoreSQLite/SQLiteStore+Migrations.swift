@@ -80,6 +80,32 @@ extension SQLiteStore {
                     CREATE INDEX outbox_pending ON outbox (seq) WHERE dispatched_at IS NULL;
                     """)
         }
+        migrator.registerMigration("2026-11-22-05-workflow-journal") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE workflow_executions (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        name TEXT NOT NULL,
+                        state_machine TEXT NOT NULL,
+                        state_machine_id TEXT NOT NULL,
+                        definition TEXT NOT NULL,
+                        substitutions TEXT NOT NULL,
+                        status TEXT NOT NULL DEFAULT 'RUNNING',
+                        output TEXT,
+                        error TEXT,
+                        cause TEXT,
+                        history TEXT,
+                        finished_at INTEGER
+                    );
+                    CREATE INDEX workflow_executions_running ON workflow_executions (status) WHERE status = 'RUNNING';
+                    CREATE TABLE workflow_events (
+                        execution_id TEXT NOT NULL REFERENCES workflow_executions (id),
+                        seq INTEGER NOT NULL,
+                        event TEXT NOT NULL,
+                        PRIMARY KEY (execution_id, seq)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }()
 }

@@ -23,6 +23,9 @@ public final class SQLiteStore: Sendable {
         try Self.migrator.migrate(pool)
     }
 
+    /// The names of every migration this build knows, oldest first.
+    public static var migrationNames: [String] { migrator.migrations }
+
     /// The names of the migrations applied to this database, oldest first.
     public func appliedMigrations() throws -> [String] {
         try pool.read { try Self.migrator.appliedMigrations($0) }

@@ -18,6 +18,16 @@ public struct PreparedDefinition: Sendable {
     }
 }
 
+/// An execution as it stands: what ``WorkflowEngine/describe(executionID:)`` answers.
+public struct ExecutionSnapshot: Sendable {
+    public var info: ExecutionInfo
+    public var status: ExecutionStatus
+    public var input: JSON
+    public var startTime: Date
+    public var outcome: ExecutionOutcome?
+    public var history: [HistoryEvent]
+}
+
 /// The result of running an execution to its end.
 public struct ExecutionResult: Sendable {
     public var info: ExecutionInfo
@@ -56,13 +66,40 @@ public struct WorkflowEngine: Sendable {
 
     /// Starts an execution of a definition parsed once (``PreparedDefinition``) and runs it to its end.
     public func run(_ definition: PreparedDefinition, name: String, input: JSON) async throws -> ExecutionResult {
-        let info = ExecutionInfo(
-            id: "\(executionARNPrefix):\(definition.name):\(name)", name: name,
-            stateMachineID: "arn:aws:states:local:000000000000:stateMachine:\(definition.name)",
-            stateMachineName: definition.name)
+        let info = executionInfo(definition, name: name)
         try await journal.create(
             ExecutionRecord(info: info, definition: definition.text, substitutions: definition.substitutions))
         return try await drive(ExecutionCore(machine: definition.machine, info: info), replay: [], start: input)
+    }
+
+    /// Records a new execution and its start durably, without running it: ``resume(executionID:)`` runs it (now, or
+    /// after a restart). This is what an API that answers "accepted" before the work is done needs.
+    /// - Throws: ``StatesError`` `ExecutionAlreadyExists` when the name was used for this state machine.
+    public func begin(_ definition: PreparedDefinition, name: String, input: JSON) async throws -> ExecutionInfo {
+        let info = executionInfo(definition, name: name)
+        try await journal.create(
+            ExecutionRecord(info: info, definition: definition.text, substitutions: definition.substitutions))
+        try await journal.append(.started(input: input, at: clock.now()), sequence: 0, executionID: info.id)
+        return info
+    }
+
+    /// The id an execution of `definition` named `name` has.
+    public func executionInfo(_ definition: PreparedDefinition, name: String) -> ExecutionInfo {
+        ExecutionInfo(
+            id: "\(executionARNPrefix):\(definition.name):\(name)", name: name,
+            stateMachineID: "arn:aws:states:local:000000000000:stateMachine:\(definition.name)",
+            stateMachineName: definition.name)
+    }
+
+    /// The current state of an execution, rebuilt from its journal: status, input, output and history so far.
+    public func describe(executionID: String) async throws -> ExecutionSnapshot? {
+        guard let (record, events) = try await journal.load(executionID: executionID) else { return nil }
+        let machine = try StatesDefinition.parse(record.definition, substitutions: record.substitutions)
+        var core = ExecutionCore(machine: machine, info: record.info)
+        for event in events { _ = core.handle(event) }
+        return ExecutionSnapshot(
+            info: record.info, status: core.status, input: core.input, startTime: core.startTime,
+            outcome: core.outcome, history: core.history)
     }
 
     /// Rebuilds an unfinished execution from its journal and runs it to its end, re-running only the tasks whose

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import StatesLanguage
+import StoreSQLite
 import WorkflowEngine
 
 /// `orderly bench`: measured figures, reported against a baseline measured in the same run.
@@ -21,6 +22,8 @@ struct StatesBench: AsyncParsableCommand {
     @Option(help: "Seconds to run each case.") var seconds: Double = 2
     @Option(help: "Executions run at once.") var concurrency: Int = 8
     @Option(help: "Run only this case (pass-3, pass-choice-10, map-1000, parallel-4).") var only: String?
+    @Option(help: "none (the engine alone), memory, or sqlite (durable: every event committed to SQLite in WAL mode).")
+    var journal: String = "none"
 
     struct Case {
         var name: String
@@ -51,21 +54,34 @@ struct StatesBench: AsyncParsableCommand {
 
     func run() async throws {
         guard seconds > 0, concurrency > 0 else { throw ValidationError("--seconds and --concurrency must be positive") }
+        let store: (any ExecutionJournal)?
+        var folder: URL?
+        switch journal {
+        case "none": store = nil
+        case "memory": store = InMemoryJournal()
+        case "sqlite":
+            folder = FileManager.default.temporaryDirectory.appendingPathComponent("orderly-bench-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder!, withIntermediateDirectories: true)
+            store = try SQLiteStore(path: folder!.appendingPathComponent("bench.sqlite").path)
+        default: throw ValidationError("--journal must be none, memory or sqlite")
+        }
+        defer { if let folder { try? FileManager.default.removeItem(at: folder) } }
+        print("journal: \(journal)")
         print("case                executions/s  transitions/s  baseline/s  engine/baseline")
         let cases = Self.cases.filter { only == nil || $0.name == only }
         guard !cases.isEmpty else { throw ValidationError("no case is named \(only ?? "")") }
         for benchCase in cases {
             let prepared = try PreparedDefinition(text: benchCase.definition, name: benchCase.name)
-            let engine = WorkflowEngine(tasks: TaskRegistry(), journal: NullJournal())
+            let engine = WorkflowEngine(tasks: TaskRegistry(), journal: store ?? NullJournal())
             let inputText = benchCase.input.serialized()
             let baseline = try measure(seconds: seconds) {
                 _ = try JSON(parsing: inputText).serialized()
             }
             var transitions = 0
-            let probe = try await engine.run(prepared, name: "probe", input: benchCase.input)
+            let probe = try await engine.run(prepared, name: "probe-\(UUID().uuidString)", input: benchCase.input)
             transitions = probe.history.filter { $0.type.hasSuffix("StateEntered") }.count
             let executions = try await measureAsync(seconds: seconds, concurrency: concurrency) { index in
-                _ = try await engine.run(prepared, name: "e\(index)", input: benchCase.input)
+                _ = try await engine.run(prepared, name: "\(benchCase.name)-\(index)", input: benchCase.input)
             }
             print(
                 benchCase.name.padding(toLength: 20, withPad: " ", startingAt: 0)

@@ -1,0 +1,104 @@
+import Foundation
+import StatesLanguage
+import StoreSQLite
+import Testing
+import WorkflowEngine
+
+/// The same contract for every journal: the in-memory one and the durable SQLite one.
+@Suite("Execution journal contract")
+struct JournalContractTests {
+    enum Kind: String, CaseIterable, Sendable { case memory, sqlite }
+
+    /// A fresh journal of the kind, and a way to open it again (as a restarted process would).
+    static func make(_ kind: Kind) throws -> (journal: any ExecutionJournal, reopen: () throws -> any ExecutionJournal) {
+        switch kind {
+        case .memory:
+            let journal = InMemoryJournal()
+            return (journal, { journal })
+        case .sqlite:
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let path = folder.appendingPathComponent("orderly.sqlite").path
+            return (try SQLiteStore(path: path), { try SQLiteStore(path: path) })
+        }
+    }
+
+    static let definition = """
+        {"StartAt": "Reserve", "States": {
+          "Reserve": {"Type": "Task", "Resource": "arn:reserve", "ResultPath": "$.reservation", "Next": "Pause"},
+          "Pause": {"Type": "Wait", "Seconds": 0, "Next": "Charge"},
+          "Charge": {"Type": "Task", "Resource": "arn:charge", "ResultPath": "$.payment", "End": true}}}
+        """
+
+    /// Answers every task with its state name, counting calls.
+    final class Counting: TaskResolver, TaskHandler, @unchecked Sendable {
+        let lock = NSLock()
+        var calls: [String] = []
+        let blockOn: String?
+        init(blockOn: String? = nil) { self.blockOn = blockOn }
+        func handler(for resource: String) -> (any TaskHandler)? { self }
+        func invoke(_ invocation: TaskInvocation) async throws -> JSON {
+            lock.withLock { calls.append(invocation.stateName) }
+            if invocation.stateName == blockOn { try await Task.sleep(nanoseconds: 60_000_000_000) }
+            return .string("done \(invocation.stateName)")
+        }
+    }
+
+    @Test("begin records the start durably; resume from a reopened journal finishes it", arguments: Kind.allCases)
+    func beginAndResume(kind: Kind) async throws {
+        let (journal, reopen) = try Self.make(kind)
+        let prepared = try PreparedDefinition(text: Self.definition, name: "checkout")
+        let info = try await WorkflowEngine(tasks: Counting(), journal: journal).begin(prepared, name: "o1", input: ["id": 1])
+        #expect(try await journal.unfinished() == [info.id])
+
+        let tasks = Counting()
+        let result = try await WorkflowEngine(tasks: tasks, journal: try reopen()).resume(executionID: info.id)
+        #expect(result.outcome.status == .succeeded)
+        #expect(result.outcome.output == ["id": 1, "reservation": "done Reserve", "payment": "done Charge"])
+        #expect(tasks.calls == ["Reserve", "Charge"])
+        #expect(try await reopen().unfinished().isEmpty)
+        await #expect(throws: StatesError.self) {
+            _ = try await WorkflowEngine(tasks: tasks, journal: journal).begin(prepared, name: "o1", input: [:])
+        }
+    }
+
+    @Test("an execution stopped while a task runs resumes without re-running the tasks already done", arguments: Kind.allCases)
+    func stopAndResume(kind: Kind) async throws {
+        let (journal, reopen) = try Self.make(kind)
+        let prepared = try PreparedDefinition(text: Self.definition, name: "checkout")
+        let first = Counting(blockOn: "Charge")
+        let engine = WorkflowEngine(tasks: first, journal: journal)
+        let info = try await engine.begin(prepared, name: "o2", input: [:])
+        // Given a process that dies while Charge is running,
+        let running = Task { try await engine.resume(executionID: info.id) }
+        for _ in 0..<2000 where first.lock.withLock({ !first.calls.contains("Charge") }) { try await Task.sleep(nanoseconds: 1_000_000) }
+        running.cancel()
+        _ = try? await running.value
+
+        // when another process resumes it,
+        let second = Counting()
+        let result = try await WorkflowEngine(tasks: second, journal: try reopen()).resume(executionID: info.id)
+
+        // then Reserve is not run again, Charge (whose result was never recorded) is, and the history is whole.
+        #expect(first.calls == ["Reserve", "Charge"])
+        #expect(second.calls == ["Charge"])
+        #expect(result.outcome.status == .succeeded)
+        #expect(result.history.filter { $0.type == "TaskSucceeded" }.count == 2)
+        let snapshot = try #require(try await WorkflowEngine(tasks: second, journal: try reopen()).describe(executionID: info.id))
+        #expect(snapshot.status == .succeeded)
+        #expect(snapshot.history.map(\.type) == result.history.map(\.type))
+    }
+
+    @Test("events are appended in order, once each", arguments: Kind.allCases)
+    func appendOrder(kind: Kind) async throws {
+        let (journal, _) = try Self.make(kind)
+        let info = ExecutionInfo(id: "exe-\(kind)", name: "x", stateMachineID: "sm", stateMachineName: "m")
+        try await journal.create(ExecutionRecord(info: info, definition: Self.definition, substitutions: ["A": "b"]))
+        let start = EngineEvent.started(input: ["a": [1, 2.5]], at: Date(timeIntervalSince1970: 1_000))
+        try await journal.append(start, sequence: 0, executionID: info.id)
+        await #expect(throws: StatesError.self) { try await journal.append(start, sequence: 0, executionID: info.id) }
+        let (record, events) = try #require(try await journal.load(executionID: info.id))
+        #expect(record.substitutions == ["A": "b"])
+        #expect(events == [start])
+    }
+}
