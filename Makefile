@@ -1,4 +1,4 @@
-.PHONY: run test smoke ci format
+.PHONY: run test smoke ci format workflows
 
 run:	## run the server, embedded
 	swift run orderly serve
@@ -14,3 +14,6 @@ ci:	## what CI runs
 
 format:	## format the sources with swift-format
 	swift format --in-place --recursive Sources Tests Package.swift
+
+workflows:	## embed Workflows/*.asl.json into the binary after editing them
+	python3 scripts/embed-workflows.py

@@ -38,7 +38,10 @@ let package = Package(
         // Use cases per bounded context.
         .target(
             name: "OrderlyServices",
-            dependencies: ["OrderlyModel", "OrderlyPorts", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "OrderlyModel", "OrderlyPorts", "StatesLanguage", "WorkflowEngine",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         // SQLite adapters of every port.
@@ -54,8 +57,9 @@ let package = Package(
         .target(
             name: "OrderlyHTTP",
             dependencies: [
-                "OrderlyModel", "OrderlyPorts", "OrderlyServices",
+                "OrderlyModel", "OrderlyPorts", "OrderlyServices", "StatesLanguage", "WorkflowEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "JWTKit", package: "jwt-kit"),

@@ -6,7 +6,9 @@ import OrderlyModel
 import OrderlyPorts
 import OrderlyServices
 import Prometheus
+import ServiceLifecycle
 import StoreSQLite
+import WorkflowEngine
 
 /// Parts a test may replace; production leaves them alone.
 public struct AppOverrides: Sendable {
@@ -14,10 +16,22 @@ public struct AppOverrides: Sendable {
     public var clock: (any WallClock)?
     /// The bcrypt work factor; tests may lower it to save time, production always uses 10.
     public var bcryptCost: UInt8?
+    /// The workflow engine's clock (Wait states, retry back-off, task timeouts).
+    public var engineClock: (any EngineClock)?
+    /// How the event dispatcher waits between retries of a failing consumer.
+    public var dispatcherPause: (@Sendable (Duration) async throws -> Void)?
+    /// Extra event consumers (tests add failing ones).
+    public var extraConsumers: [any EventConsumer] = []
 
-    public init(clock: (any WallClock)? = nil, bcryptCost: UInt8? = nil) {
+    public init(
+        clock: (any WallClock)? = nil, bcryptCost: UInt8? = nil, engineClock: (any EngineClock)? = nil,
+        dispatcherPause: (@Sendable (Duration) async throws -> Void)? = nil, extraConsumers: [any EventConsumer] = []
+    ) {
         self.clock = clock
         self.bcryptCost = bcryptCost
+        self.engineClock = engineClock
+        self.dispatcherPause = dispatcherPause
+        self.extraConsumers = extraConsumers
     }
 }
 
@@ -29,11 +43,23 @@ public struct Composition: Sendable {
     public let accounts: AccountService
     public let catalog: CatalogService
     public let carts: CartService
+    public let orders: OrderService
+    public let payments: PaymentService
+    public let notifier: Notifier
+    public let workflows: EmbeddedWorkflows
+    public let dispatcher: EventDispatcher
+    public let sweeper: ReservationSweeper
     public let tokens: TokenAuthority
     public let metrics: PrometheusCollectorRegistry
+    public let webhookSecret: String
+    public let dataDirectory: DataDirectory
+    let logger: Logger
 
     /// Opens the data folder and database (applying migrations) and builds every service.
-    public init(_ configuration: OrderlyConfiguration, overrides: AppOverrides = AppOverrides()) async throws {
+    public init(
+        _ configuration: OrderlyConfiguration, overrides: AppOverrides = AppOverrides(),
+        logger: Logger = Logger(label: "orderly")
+    ) async throws {
         try configuration.validate()
         let dataDirectory = try DataDirectory(path: configuration.dataDirectory)
         let store = try SQLiteStore(path: dataDirectory.databasePath)
@@ -41,8 +67,10 @@ public struct Composition: Sendable {
         let env = ServiceEnvironment(
             clock: clock, ids: SortableIDGenerator(clock: clock), currency: configuration.currency)
         self.configuration = configuration
+        self.dataDirectory = dataDirectory
         self.store = store
         self.clock = clock
+        self.logger = logger
         accounts = AccountService(
             users: store, loginAttempts: store, hasher: BcryptPasswordHasher(cost: overrides.bcryptCost ?? 10), env: env)
         catalog = CatalogService(catalog: store, env: env)
@@ -50,7 +78,30 @@ public struct Composition: Sendable {
         tokens = try await TokenAuthority(
             secret: try dataDirectory.jwtSecret(configured: configuration.jwtSecret),
             lifetime: TimeInterval(configuration.tokenLifetimeSeconds), clock: clock)
+        webhookSecret = try dataDirectory.secret(named: "webhook-secret", configured: configuration.webhookSecret)
         metrics = PrometheusCollectorRegistry()
+
+        let gateway = SimulatedPaymentGateway()
+        let mailer = try FileMailer(folder: dataDirectory.url.appendingPathComponent("mail"))
+        let receipts = ReceiptService(blobs: try FileBlobStore(folder: dataDirectory.url.appendingPathComponent("blobs")))
+        notifier = Notifier(notifications: store, users: store, mailer: mailer, env: env)
+        let tasks = CheckoutTasks(
+            orders: store, inventory: store, payments: store, gateway: gateway, outbox: store, notifier: notifier,
+            receipts: receipts, env: env, reservationTTL: TimeInterval(configuration.reservationTTLSeconds))
+        workflows = try EmbeddedWorkflows(
+            tasks: tasks.registry(), journal: store, clock: overrides.engineClock ?? SystemEngineClock(), logger: logger)
+        orders = OrderService(
+            orders: store, carts: store, catalog: store, users: store, workflows: workflows, receipts: receipts, env: env)
+        payments = PaymentService(payments: store, orders: store, gateway: gateway, ledger: store, tasks: tasks, env: env)
+        let consumers: [any EventConsumer] =
+            [NotificationConsumer(notifier: notifier), AnalyticsConsumer(log: store)] + overrides.extraConsumers
+        if let pause = overrides.dispatcherPause {
+            dispatcher = EventDispatcher(
+                outbox: store, ledger: store, consumers: consumers, clock: clock, logger: logger, pause: pause)
+        } else {
+            dispatcher = EventDispatcher(outbox: store, ledger: store, consumers: consumers, clock: clock, logger: logger)
+        }
+        sweeper = ReservationSweeper(inventory: store, env: env)
     }
 
     /// Creates the configured first admin (`ORDERLY_ADMIN_EMAIL` / `ORDERLY_ADMIN_PASSWORD`) unless it exists.
@@ -64,22 +115,50 @@ public struct Composition: Sendable {
     public func router() throws -> Router<AppRequestContext> {
         try buildRouter(
             HTTPDependencies(
-                accounts: accounts, catalog: catalog, carts: carts, tokens: tokens, health: store, metrics: metrics))
+                accounts: accounts, catalog: catalog, carts: carts, orders: orders, payments: payments,
+                notifier: notifier, workflows: workflows, dispatcher: dispatcher,
+                idempotency: IdempotencyService(store: store, clock: clock), tokens: tokens, health: store,
+                metrics: metrics, webhookSecret: webhookSecret, clock: clock))
+    }
+
+    /// The background services: workflow resumption, event delivery, and the reservation sweeper.
+    func backgroundServices() -> [any Service] {
+        let dispatcher = self.dispatcher
+        let sweeper = self.sweeper
+        let interval = Duration.seconds(configuration.schedulerIntervalSeconds)
+        let logger = self.logger
+        return [
+            WorkflowService(workflows: workflows, orders: orders, logger: logger),
+            LoopService { await dispatcher.run(interval: .milliseconds(100)) },
+            LoopService {
+                while !Task.isCancelled {
+                    do {
+                        try await sweeper.sweep()
+                    } catch {
+                        logger.error("reservation sweep failed", metadata: ["error": "\(error)"])
+                    }
+                    try? await Task.sleep(for: interval)
+                }
+            },
+        ]
     }
 }
 
-/// Builds the whole embedded application: storage, services, the configured admin and the HTTP server.
+/// Builds the whole embedded application: storage, services, the configured admin, the HTTP server and the
+/// background services.
 ///
-/// SIGTERM and SIGINT shut it down gracefully: the server stops accepting, finishes in-flight requests, then exits.
+/// SIGTERM and SIGINT shut it down gracefully: the server stops accepting, in-flight requests finish, workflow
+/// executions pause where their journal stands (they resume on the next start), and the process exits.
 public func buildApplication(
     _ configuration: OrderlyConfiguration, overrides: AppOverrides = AppOverrides(),
     logger: Logger = Logger(label: "orderly")
 ) async throws -> some ApplicationProtocol {
-    let composition = try await Composition(configuration, overrides: overrides)
+    let composition = try await Composition(configuration, overrides: overrides, logger: logger)
     try await composition.ensureConfiguredAdmin(logger: logger)
     return Application(
         router: try composition.router(),
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: "orderly"),
+        services: composition.backgroundServices(),
         logger: logger)
 }

@@ -11,6 +11,8 @@ public struct OrderlyConfiguration: Sendable {
     public var adminEmail: String?
     public var adminPassword: String?
     public var jwtSecret: String?
+    /// The key the payment gateway signs webhooks with (generated in the data folder when not set).
+    public var webhookSecret: String?
     public var tokenLifetimeSeconds = 3600
     public var currency = Currency.usd
     public var reservationTTLSeconds = 900
@@ -56,6 +58,7 @@ public struct OrderlyConfiguration: Sendable {
         config.adminEmail = value("ORDERLY_ADMIN_EMAIL")
         config.adminPassword = value("ORDERLY_ADMIN_PASSWORD")
         config.jwtSecret = value("ORDERLY_JWT_SECRET")
+        config.webhookSecret = value("ORDERLY_WEBHOOK_SECRET")
         if let ttl = try integer("ORDERLY_TOKEN_TTL_SECONDS", in: 60...2_592_000) { config.tokenLifetimeSeconds = ttl }
         if let text = value("ORDERLY_CURRENCY") {
             guard let currency = Currency(rawValue: text.uppercased()) else {

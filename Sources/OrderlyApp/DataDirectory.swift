@@ -17,8 +17,13 @@ public struct DataDirectory: Sendable {
     /// The token signing secret: the one given, else the one generated on first start and kept in `jwt-secret`
     /// with mode 0600. Two processes starting at once agree on one secret (the file is created exclusively).
     public func jwtSecret(configured: String?) throws -> String {
+        try secret(named: "jwt-secret", configured: configured)
+    }
+
+    /// A secret: the one given, else one generated on first start and kept in the file `name` with mode 0600.
+    public func secret(named name: String, configured: String?) throws -> String {
         if let configured { return configured }
-        let path = url.appendingPathComponent("jwt-secret").path
+        let path = url.appendingPathComponent(name).path
         if let existing = try? String(contentsOfFile: path, encoding: .utf8), existing.utf8.count >= 32 {
             return existing.trimmingCharacters(in: .whitespacesAndNewlines)
         }

@@ -25,6 +25,22 @@ public enum JSONBody {
         return try decode(type, from: Data(buffer: buffer))
     }
 
+    /// Like ``decode(_:from:context:)``, but an empty body is `nil` (for bodies whose every field is optional).
+    public static func decodeOptional<T: StrictDecodable>(
+        _ type: T.Type, from request: Request, context: AppRequestContext
+    ) async throws -> T? {
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: maximumBytes)
+        } catch is NIOTooManyBytesError {
+            throw OrderlyError(.payloadTooLarge, "The request body is larger than 1 MiB.")
+        }
+        let data = Data(buffer: buffer)
+        guard data.contains(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else { return nil }
+        return try decode(type, from: data)
+    }
+
     /// Decodes `data` as `T`, with the same errors as ``decode(_:from:context:)``.
     public static func decode<T: StrictDecodable>(_ type: T.Type, from data: Data) throws -> T {
         guard data.contains(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else {

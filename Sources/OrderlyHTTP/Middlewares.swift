@@ -47,6 +47,7 @@ extension HTTPField.Name {
     static let requestID = HTTPField.Name("X-Request-Id")!
     static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
     static let idempotentReplayed = HTTPField.Name("Idempotent-Replayed")!
+    static let orderlySignature = HTTPField.Name("Orderly-Signature")!
 }
 
 /// Counts requests and measures their latency by route and status, into a Prometheus registry.

@@ -1,6 +1,8 @@
 /// The JSON Schemas of the request and response bodies, by component name. Paths come from the route table.
 enum OpenAPISchemas {
-    static let all: [String: String] = [
+    static var all: [String: String] { core.merging(orders) { a, _ in a } }
+
+    static let core: [String: String] = [
         "Money": #"""
         {"type":"object","required":["amount","currency"],"additionalProperties":false,
          "properties":{"amount":{"type":"integer","description":"integer minor units (cents)"},

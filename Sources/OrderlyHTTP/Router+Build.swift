@@ -11,32 +11,59 @@ public struct HTTPDependencies: Sendable {
     public var accounts: AccountService
     public var catalog: CatalogService
     public var carts: CartService
+    public var orders: OrderService
+    public var payments: PaymentService
+    public var notifier: Notifier
+    public var workflows: EmbeddedWorkflows
+    public var dispatcher: EventDispatcher
+    public var idempotency: IdempotencyService
     public var tokens: TokenAuthority
     public var health: any StorageHealth
     public var metrics: PrometheusCollectorRegistry
+    public var webhookSecret: String
+    public var clock: any WallClock
 
     public init(
-        accounts: AccountService, catalog: CatalogService, carts: CartService, tokens: TokenAuthority,
-        health: any StorageHealth, metrics: PrometheusCollectorRegistry
+        accounts: AccountService, catalog: CatalogService, carts: CartService, orders: OrderService,
+        payments: PaymentService, notifier: Notifier, workflows: EmbeddedWorkflows, dispatcher: EventDispatcher,
+        idempotency: IdempotencyService, tokens: TokenAuthority, health: any StorageHealth,
+        metrics: PrometheusCollectorRegistry, webhookSecret: String, clock: any WallClock
     ) {
         self.accounts = accounts
         self.catalog = catalog
         self.carts = carts
+        self.orders = orders
+        self.payments = payments
+        self.notifier = notifier
+        self.workflows = workflows
+        self.dispatcher = dispatcher
+        self.idempotency = idempotency
         self.tokens = tokens
         self.health = health
         self.metrics = metrics
+        self.webhookSecret = webhookSecret
+        self.clock = clock
     }
 }
 
 /// The handlers of every route, over the services they call.
 struct APIRoutes: Sendable {
-    let accounts: AccountService
-    let catalog: CatalogService
-    let carts: CartService
-    let tokens: TokenAuthority
-    let health: any StorageHealth
-    let metrics: PrometheusCollectorRegistry
+    let dependencies: HTTPDependencies
     let table: RouteTable
+
+    var accounts: AccountService { dependencies.accounts }
+    var catalog: CatalogService { dependencies.catalog }
+    var carts: CartService { dependencies.carts }
+    var orders: OrderService { dependencies.orders }
+    var payments: PaymentService { dependencies.payments }
+    var notifier: Notifier { dependencies.notifier }
+    var workflows: EmbeddedWorkflows { dependencies.workflows }
+    var idempotency: IdempotencyService { dependencies.idempotency }
+    var tokens: TokenAuthority { dependencies.tokens }
+    var health: any StorageHealth { dependencies.health }
+    var metrics: PrometheusCollectorRegistry { dependencies.metrics }
+    var webhookSecret: String { dependencies.webhookSecret }
+    var clock: any WallClock { dependencies.clock }
 }
 
 /// Builds the router of the whole API with its middleware: request ids, metrics, problem+json errors, bearer auth.
@@ -50,12 +77,13 @@ public func buildRouter(_ dependencies: HTTPDependencies) throws -> Router<AppRe
     router.add(middleware: ProblemMiddleware(routes: table))
     router.add(middleware: AuthMiddleware(tokens: dependencies.tokens))
 
-    let routes = APIRoutes(
-        accounts: dependencies.accounts, catalog: dependencies.catalog, carts: dependencies.carts,
-        tokens: dependencies.tokens, health: dependencies.health, metrics: dependencies.metrics, table: table)
+    let routes = APIRoutes(dependencies: dependencies, table: table)
     routes.addUserRoutes(to: router)
     routes.addCatalogRoutes(to: router)
     routes.addCartRoutes(to: router)
+    routes.addOrderRoutes(to: router)
+    routes.addPaymentRoutes(to: router)
+    routes.addAdminWorkflowRoutes(to: router)
     try routes.addOperationRoutes(to: router)
     return router
 }

@@ -55,6 +55,7 @@ public struct EventSource: RawRepresentable, Hashable, Sendable {
     public static let catalog = EventSource(rawValue: "orderly.catalog")
     public static let inventory = EventSource(rawValue: "orderly.inventory")
     public static let orders = EventSource(rawValue: "orderly.orders")
+    public static let payments = EventSource(rawValue: "orderly.payments")
 }
 
 /// The `detail-type` of an event, as listed in the public API.
@@ -65,4 +66,14 @@ public struct EventName: RawRepresentable, Hashable, Sendable {
     public static let userRegistered = EventName(rawValue: "UserRegistered")
     public static let productCreated = EventName(rawValue: "ProductCreated")
     public static let inventoryAdjusted = EventName(rawValue: "InventoryAdjusted")
+    public static let orderCreated = EventName(rawValue: "OrderCreated")
+    public static let inventoryReserved = EventName(rawValue: "InventoryReserved")
+    public static let inventoryReleased = EventName(rawValue: "InventoryReleased")
+    public static let inventoryCommitted = EventName(rawValue: "InventoryCommitted")
+    public static let paymentSucceeded = EventName(rawValue: "PaymentSucceeded")
+    public static let paymentFailed = EventName(rawValue: "PaymentFailed")
+    public static let orderConfirmed = EventName(rawValue: "OrderConfirmed")
+    public static let orderCompleted = EventName(rawValue: "OrderCompleted")
+    public static let orderCancelled = EventName(rawValue: "OrderCancelled")
+    public static let refundIssued = EventName(rawValue: "RefundIssued")
 }

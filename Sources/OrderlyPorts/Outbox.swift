@@ -1,9 +1,63 @@
 import OrderlyModel
 
+import Foundation
+
 /// The transactional outbox: events recorded with the state changes that caused them, waiting to be delivered.
 public protocol EventOutbox: Sendable {
     /// Undelivered events in the order they were recorded, `limit` at most.
     func pendingEvents(limit: Int) async throws -> [EventEnvelope]
+
+    /// Marks events delivered to every consumer.
+    func markDispatched(_ ids: [EventEnvelope.ID], at time: Date) async throws
+
+    /// Records an event on its own (a workflow publishing one); an event whose id exists is not recorded again.
+    func publish(_ event: EventEnvelope) async throws
+}
+
+/// What consumers have done with events: at-least-once delivery made idempotent, and the dead letters.
+public protocol ConsumerLedger: Sendable {
+    /// Whether `consumer` already handled the event.
+    func isProcessed(consumer: String, eventID: EventEnvelope.ID) async throws -> Bool
+
+    /// Records that `consumer` handled the event.
+    func markProcessed(consumer: String, eventID: EventEnvelope.ID, at time: Date) async throws
+
+    /// Puts an event that a consumer kept failing on into the dead-letter store.
+    func deadLetter(consumer: String, event: EventEnvelope, error: String, attempts: Int, at time: Date) async throws
+
+    /// The dead letters, newest first.
+    func deadLetters(page: PageRequest) async throws -> Page<DeadLetter>
+
+    /// Removes a dead letter (after it was replayed); `nil` when there is none.
+    func removeDeadLetter(id: String) async throws -> DeadLetter?
+}
+
+/// An event a consumer could not handle.
+public struct DeadLetter: Hashable, Sendable {
+    public var id: String
+    public var consumer: String
+    public var event: EventEnvelope
+    public var error: String
+    public var attempts: Int
+    public var createdAt: Date
+
+    public init(id: String, consumer: String, event: EventEnvelope, error: String, attempts: Int, createdAt: Date) {
+        self.id = id
+        self.consumer = consumer
+        self.event = event
+        self.error = error
+        self.attempts = attempts
+        self.createdAt = createdAt
+    }
+}
+
+/// The analytics event log.
+public protocol EventLogStore: Sendable {
+    /// Appends an event; one already logged is not logged again.
+    func log(_ event: EventEnvelope) async throws
+
+    /// Logged events, newest first, optionally of one `detail-type`.
+    func loggedEvents(type: String?, page: PageRequest) async throws -> Page<EventEnvelope>
 }
 
 /// Tells whether storage can be reached (`GET /ready`).

@@ -106,6 +106,83 @@ extension SQLiteStore {
                     ) WITHOUT ROWID;
                     """)
         }
+        migrator.registerMigration("2026-11-22-06-checkout") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE orders (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        user_id TEXT NOT NULL REFERENCES users (id),
+                        status TEXT NOT NULL,
+                        document TEXT NOT NULL,
+                        created_at INTEGER NOT NULL,
+                        updated_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX orders_by_user ON orders (user_id, id);
+                    CREATE INDEX orders_by_status ON orders (status, id);
+                    CREATE TABLE reservations (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        order_id TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        expires_at INTEGER NOT NULL,
+                        document TEXT NOT NULL
+                    );
+                    CREATE INDEX reservations_held ON reservations (expires_at) WHERE status = 'HELD';
+                    CREATE TABLE payments (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        order_id TEXT NOT NULL UNIQUE REFERENCES orders (id),
+                        user_id TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        document TEXT NOT NULL
+                    );
+                    CREATE INDEX payments_by_user ON payments (user_id, id);
+                    CREATE TABLE idempotency_keys (
+                        scope TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        fingerprint TEXT NOT NULL,
+                        response_status INTEGER,
+                        content_type TEXT,
+                        body BLOB,
+                        created_at INTEGER NOT NULL,
+                        PRIMARY KEY (scope, key)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE notifications (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        user_id TEXT NOT NULL,
+                        dedupe_key TEXT NOT NULL UNIQUE,
+                        type TEXT NOT NULL,
+                        channel TEXT NOT NULL,
+                        subject TEXT NOT NULL,
+                        message TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        created_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX notifications_by_user ON notifications (user_id, id);
+                    CREATE TABLE consumer_ledger (
+                        consumer TEXT NOT NULL,
+                        event_id TEXT NOT NULL,
+                        processed_at INTEGER NOT NULL,
+                        PRIMARY KEY (consumer, event_id)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE dead_letters (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        consumer TEXT NOT NULL,
+                        event TEXT NOT NULL,
+                        error TEXT NOT NULL,
+                        attempts INTEGER NOT NULL,
+                        created_at INTEGER NOT NULL
+                    );
+                    CREATE TABLE event_log (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        event_id TEXT NOT NULL UNIQUE,
+                        source TEXT NOT NULL,
+                        detail_type TEXT NOT NULL,
+                        time INTEGER NOT NULL,
+                        aggregate_id TEXT NOT NULL,
+                        detail TEXT NOT NULL
+                    );
+                    CREATE INDEX event_log_by_type ON event_log (detail_type, seq);
+                    """)
+        }
         return migrator
     }()
 }

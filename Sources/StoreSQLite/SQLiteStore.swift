@@ -62,12 +62,35 @@ extension SQLiteStore: EventOutbox {
                     SELECT id, source, detail_type, time, aggregate_id, detail FROM outbox
                     WHERE dispatched_at IS NULL ORDER BY seq LIMIT ?
                     """, arguments: [limit]
-            ).map { row in
-                EventEnvelope(
-                    id: .init(rawValue: row["id"]), source: row["source"], detailType: row["detail_type"],
-                    time: Date(millis: row["time"]), aggregateID: row["aggregate_id"], detail: row["detail"])
+            ).map(Self.event(from:))
+        }
+    }
+
+    public func markDispatched(_ ids: [EventEnvelope.ID], at time: Date) async throws {
+        try await pool.write { db in
+            for id in ids {
+                try db.execute(sql: "UPDATE outbox SET dispatched_at = ? WHERE id = ?", arguments: [time.millis, id.rawValue])
             }
         }
+    }
+
+    public func publish(_ event: EventEnvelope) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO outbox (id, source, detail_type, time, aggregate_id, detail) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (id) DO NOTHING
+                    """,
+                arguments: [
+                    event.id.rawValue, event.source, event.detailType, event.time.millis, event.aggregateID, event.detail,
+                ])
+        }
+    }
+
+    static func event(from row: Row) -> EventEnvelope {
+        EventEnvelope(
+            id: .init(rawValue: row["id"]), source: row["source"], detailType: row["detail_type"],
+            time: Date(millis: row["time"]), aggregateID: row["aggregate_id"], detail: row["detail"])
     }
 }
 

@@ -174,6 +174,8 @@ public struct WorkflowEngine: Sendable {
         }
         for handle in running.values { handle.cancel() }
         continuation.finish()
+        // Stopped from outside (a shutdown) before the end: record nothing, so the execution resumes on next start.
+        guard core.status != .running else { throw CancellationError() }
         return try await finish(core)
     }
 

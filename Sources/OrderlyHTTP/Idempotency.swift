@@ -1,0 +1,94 @@
+import Crypto
+import Foundation
+import Hummingbird
+import NIOCore
+import OrderlyModel
+import OrderlyPorts
+import OrderlyServices
+
+extension APIRoutes {
+    /// Runs a creating or charging request under its `Idempotency-Key`, when it has one: the first answer is kept
+    /// and replayed for the same request (`Idempotent-Replayed: true`), per user, for 24 hours.
+    func idempotent(
+        _ request: Request, context: AppRequestContext, actor: Actor,
+        _ handler: @escaping (Request) async throws -> (status: HTTPResponse.Status, body: Data)
+    ) async throws -> Response {
+        guard let key = request.headers[.idempotencyKey] else {
+            let (status, body) = try await handler(request)
+            return JSONResponse.make(data: body, status: status)
+        }
+        var request = request
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.collectBody(upTo: JSONBody.maximumBytes)
+        } catch is NIOTooManyBytesError {
+            throw OrderlyError(.payloadTooLarge, "The request body is larger than 1 MiB.")
+        }
+        var digest = SHA256()
+        digest.update(data: Data("\(request.method.rawValue) \(request.uri.path)?\(request.uri.query ?? "")\n".utf8))
+        digest.update(data: Data(buffer: buffer))
+        let fingerprint = digest.finalize().map { String(format: "%02x", $0) }.joined()
+        let bufferedRequest = request
+        let (stored, replayed) = try await idempotency.run(key: key, scope: actor.userID.rawValue, fingerprint: fingerprint) {
+            let (status, body) = try await handler(bufferedRequest)
+            return StoredResponse(status: Int(status.code), contentType: "application/json", body: body)
+        }
+        var response = JSONResponse.make(data: stored.body, status: .init(code: stored.status))
+        if replayed { response.headers[.idempotentReplayed] = "true" }
+        return response
+    }
+}
+
+extension JSONResponse {
+    /// A JSON answer from bytes already encoded.
+    static func make(data: Data, status: HTTPResponse.Status) -> Response {
+        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func encode(_ value: some Encodable) throws -> Data { try encoder.encode(value) }
+}
+
+/// Checks `Orderly-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "t.body">` against the shared secret.
+struct WebhookSignature {
+    let secret: String
+    /// How far the signed time may be from now.
+    static let tolerance: TimeInterval = 300
+
+    func verify(header: String?, body: Data, now: Date) throws {
+        guard let header else { throw Self.invalid("the Orderly-Signature header is missing") }
+        var timestamp: Int?
+        var signatures: [String] = []
+        for part in header.split(separator: ",") {
+            let pair = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard pair.count == 2 else { continue }
+            if pair[0] == "t" { timestamp = Int(pair[1]) }
+            if pair[0] == "v1" { signatures.append(pair[1].lowercased()) }
+        }
+        guard let timestamp, !signatures.isEmpty else { throw Self.invalid("the signature must be t=...,v1=...") }
+        guard abs(now.timeIntervalSince1970 - Double(timestamp)) <= Self.tolerance else {
+            throw Self.invalid("the signature is too old or from the future")
+        }
+        let expected = Self.sign(body: body, timestamp: timestamp, secret: secret)
+        guard signatures.contains(where: { Self.constantTimeEqual($0, expected) }) else {
+            throw Self.invalid("the signature does not match")
+        }
+    }
+
+    static func sign(body: Data, timestamp: Int, secret: String) -> String {
+        var message = Data("\(timestamp).".utf8)
+        message.append(body)
+        let code = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Data(secret.utf8)))
+        return code.map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    static func invalid(_ message: String) -> OrderlyError {
+        OrderlyError.validation(field: "Orderly-Signature", message)
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import Logging
+import OrderlyModel
+import OrderlyPorts
+
+/// Something that reacts to events. Delivery is at least once, so a consumer must be idempotent by event id (the
+/// dispatcher also skips events a consumer has handled).
+public protocol EventConsumer: Sendable {
+    /// A stable name, used in the ledger and the dead-letter store.
+    var name: String { get }
+    /// Which events it wants.
+    var pattern: EventPattern { get }
+    func handle(_ event: EventEnvelope) async throws
+}
+
+/// Delivers the outbox's events, in the order they were recorded, to every consumer whose pattern matches.
+///
+/// A consumer that fails is retried with back-off; after ``maximumAttempts`` the event goes to the dead-letter store
+/// for that consumer and delivery moves on, so one broken consumer never stops the others or loops.
+public struct EventDispatcher: Sendable {
+    let outbox: any EventOutbox
+    let ledger: any ConsumerLedger
+    let consumers: [any EventConsumer]
+    let clock: any WallClock
+    /// Waits between retries; injected so tests do not sleep.
+    let pause: @Sendable (Duration) async throws -> Void
+    let logger: Logger
+    public var maximumAttempts = 4
+    public var firstBackoff: Duration = .milliseconds(100)
+
+    public init(
+        outbox: any EventOutbox, ledger: any ConsumerLedger, consumers: [any EventConsumer], clock: any WallClock,
+        logger: Logger, pause: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) }
+    ) {
+        self.outbox = outbox
+        self.ledger = ledger
+        self.consumers = consumers
+        self.clock = clock
+        self.logger = logger
+        self.pause = pause
+    }
+
+    /// Delivers up to `limit` pending events. Returns how many were dispatched.
+    @discardableResult
+    public func dispatchPending(limit: Int = 100) async throws -> Int {
+        let events = try await outbox.pendingEvents(limit: limit)
+        for event in events {
+            for consumer in consumers where consumer.pattern.matches(event) {
+                try await deliver(event, to: consumer)
+            }
+            try await outbox.markDispatched([event.id], at: clock.now())
+        }
+        return events.count
+    }
+
+    /// Delivers one event to one consumer with retries; dead-letters it when every attempt fails.
+    func deliver(_ event: EventEnvelope, to consumer: any EventConsumer) async throws {
+        if try await ledger.isProcessed(consumer: consumer.name, eventID: event.id) { return }
+        var backoff = firstBackoff
+        for attempt in 1...maximumAttempts {
+            do {
+                try await consumer.handle(event)
+                try await ledger.markProcessed(consumer: consumer.name, eventID: event.id, at: clock.now())
+                return
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                if attempt == maximumAttempts {
+                    logger.error(
+                        "event dead-lettered",
+                        metadata: ["event_id": "\(event.id)", "consumer": "\(consumer.name)", "error": "\(error)"])
+                    try await ledger.deadLetter(
+                        consumer: consumer.name, event: event, error: "\(error)", attempts: attempt, at: clock.now())
+                    try await ledger.markProcessed(consumer: consumer.name, eventID: event.id, at: clock.now())
+                    return
+                }
+                logger.warning(
+                    "consumer failed; retrying",
+                    metadata: ["event_id": "\(event.id)", "consumer": "\(consumer.name)", "attempt": "\(attempt)"])
+                try await pause(backoff)
+                backoff *= 2
+            }
+        }
+    }
+
+    /// Delivers a dead letter to its consumer again and removes it; if it fails again it is dead-lettered anew.
+    /// - Returns: `nil` when there is no such dead letter.
+    public func replay(deadLetterID: String) async throws -> DeadLetter? {
+        guard let letter = try await ledger.removeDeadLetter(id: deadLetterID) else { return nil }
+        guard let consumer = consumers.first(where: { $0.name == letter.consumer }) else { return letter }
+        do {
+            try await consumer.handle(letter.event)
+        } catch {
+            try await ledger.deadLetter(
+                consumer: consumer.name, event: letter.event, error: "\(error)", attempts: letter.attempts + 1, at: clock.now())
+        }
+        return letter
+    }
+
+    /// Dispatches until cancelled, checking for new events every `interval` when idle.
+    public func run(interval: Duration) async {
+        while !Task.isCancelled {
+            do {
+                if try await dispatchPending() == 0 { try await Task.sleep(for: interval) }
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.error("event dispatch failed", metadata: ["error": "\(error)"])
+                try? await Task.sleep(for: interval)
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import OrderlyModel
+import StatesLanguage
+
+/// An EventBridge event pattern: `{"source": ["orderly.orders"], "detail-type": ["OrderConfirmed"],
+/// "detail": {"total": {"amount": [{"numeric": [">", 0]}]}}}`.
+///
+/// Supported: exact values, `prefix`, `suffix`, `anything-but` (a value or a list), `exists`, `numeric` (comparisons
+/// joined), and nested objects. An empty pattern matches every event.
+public struct EventPattern: Sendable {
+    let pattern: JSON
+
+    public init(_ pattern: JSON) {
+        self.pattern = pattern
+    }
+
+    /// Parses pattern text.
+    public init(parsing text: String) throws {
+        pattern = try JSON(parsing: text)
+    }
+
+    /// Whether the event matches.
+    public func matches(_ event: EventEnvelope) -> Bool {
+        let document: JSON = [
+            "id": .string(event.id.rawValue), "source": .string(event.source), "detail-type": .string(event.detailType),
+            "time": .string(event.time.formatted(.iso8601)), "detail": (try? JSON(parsing: event.detail)) ?? [:],
+        ]
+        return Self.match(pattern, document)
+    }
+
+    static func match(_ pattern: JSON, _ value: JSON?) -> Bool {
+        switch pattern {
+        case .object(let fields):
+            for (key, expected) in fields {
+                let child = value?[key]
+                if case .array(let alternatives) = expected {
+                    if !alternatives.contains(where: { matchValue($0, child) }) { return false }
+                } else if !match(expected, child) {
+                    return false
+                }
+            }
+            return true
+        default:
+            return false
+        }
+    }
+
+    /// One alternative of a field: a literal, or a filter object.
+    static func matchValue(_ alternative: JSON, _ value: JSON?) -> Bool {
+        guard case .object(let filter) = alternative, filter.count == 1, let (name, argument) = filter.first else {
+            // A literal matches the value, or any element of an array value.
+            if case .array(let items)? = value { return items.contains(alternative) }
+            return value == alternative
+        }
+        switch name {
+        case "prefix": return value?.stringValue.map { $0.hasPrefix(argument.stringValue ?? "\u{0}") } ?? false
+        case "suffix": return value?.stringValue.map { $0.hasSuffix(argument.stringValue ?? "\u{0}") } ?? false
+        case "exists": return (value != nil) == (argument == .bool(true))
+        case "anything-but":
+            guard let value else { return false }
+            if case .array(let excluded) = argument { return !excluded.contains(value) }
+            return value != argument
+        case "numeric":
+            guard let number = value?.doubleValue, case .array(let terms) = argument, terms.count % 2 == 0 else { return false }
+            var index = 0
+            while index < terms.count {
+                guard let op = terms[index].stringValue, let bound = terms[index + 1].doubleValue else { return false }
+                let holds: Bool
+                switch op {
+                case "=": holds = number == bound
+                case "<": holds = number < bound
+                case "<=": holds = number <= bound
+                case ">": holds = number > bound
+                case ">=": holds = number >= bound
+                default: return false
+                }
+                if !holds { return false }
+                index += 2
+            }
+            return true
+        default:
+            return false
+        }
+    }
+}

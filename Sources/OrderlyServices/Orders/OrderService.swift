@@ -1,0 +1,203 @@
+import Foundation
+import OrderlyModel
+import OrderlyPorts
+
+/// Placing, reading and cancelling orders. Checkout itself runs as a workflow.
+public struct OrderService: Sendable {
+    let orders: any OrderStore
+    let carts: any CartStore
+    let catalog: any CatalogStore
+    let users: any UserStore
+    let workflows: any WorkflowLauncher
+    let receipts: ReceiptService
+    let env: ServiceEnvironment
+    /// How long `?wait=true` waits for a checkout or a cancellation to finish.
+    public var waitLimit: Duration = .seconds(10)
+
+    public init(
+        orders: any OrderStore, carts: any CartStore, catalog: any CatalogStore, users: any UserStore,
+        workflows: any WorkflowLauncher, receipts: ReceiptService, env: ServiceEnvironment
+    ) {
+        self.orders = orders
+        self.carts = carts
+        self.catalog = catalog
+        self.users = users
+        self.workflows = workflows
+        self.receipts = receipts
+        self.env = env
+    }
+
+    /// What a customer asks for: the cart's lines (when `items` is nil) or the given ones.
+    public struct PlaceOrder: Sendable {
+        public var items: [Cart.Line]?
+        public var paymentMethod: PaymentMethod
+        public var deliverySlot: String?
+        public var address: Address?
+        public var subscriptionID: String?
+
+        public init(
+            items: [Cart.Line]?, paymentMethod: PaymentMethod, deliverySlot: String? = nil, address: Address? = nil,
+            subscriptionID: String? = nil
+        ) {
+            self.items = items
+            self.paymentMethod = paymentMethod
+            self.deliverySlot = deliverySlot
+            self.address = address
+            self.subscriptionID = subscriptionID
+        }
+    }
+
+    /// Validates the request, stores the order as `CREATED` with `OrderCreated`, and starts its checkout workflow.
+    /// - Throws: `validation_failed`, `cart_empty`, `not_found` (an unknown or inactive product), `forbidden`.
+    public func place(_ request: PlaceOrder, for actor: Actor) async throws -> Order {
+        guard actor.role == .customer else { throw OrderlyError.forbidden("Only customers place orders.") }
+        var issues = request.paymentMethod.validate()
+        if let slot = request.deliverySlot { issues += DeliverySlot.validate(slot) }
+        if let address = request.address { issues += address.validate(field: "address") }
+        let fromCart = request.items == nil
+        let lines: [Cart.Line]
+        if let items = request.items {
+            if !(1...Cart.maximumLines).contains(items.count) {
+                issues.append(FieldIssue(field: "items", message: "must hold 1–\(Cart.maximumLines) lines"))
+            }
+            for (index, item) in items.enumerated() where !Cart.quantityRange.contains(item.quantity) {
+                issues.append(FieldIssue(field: "items[\(index)].quantity", message: "must be between 1 and 99"))
+            }
+            if Set(items.map(\.productID)).count != items.count {
+                issues.append(FieldIssue(field: "items", message: "must not name a product twice"))
+            }
+            lines = items
+        } else {
+            lines = try await carts.cart(userID: actor.userID)?.lines ?? []
+        }
+        try OrderlyError.throwIfAny(issues)
+        guard !lines.isEmpty else { throw OrderlyError(.cartEmpty, "The cart is empty.") }
+
+        let products = Dictionary(
+            uniqueKeysWithValues: try await catalog.products(ids: lines.map(\.productID)).map { ($0.id, $0) })
+        var priced: [PricedLine] = []
+        for (index, line) in lines.enumerated() {
+            guard let product = products[line.productID], product.active else {
+                if fromCart {
+                    throw OrderlyError(
+                        .conflict, "\(line.productID) is no longer sold; remove it from the cart.",
+                        fieldIssues: [FieldIssue(field: "cart", message: "holds \(line.productID), which is no longer sold")])
+                }
+                throw OrderlyError.notFound("product", field: "items[\(index)].productId")
+            }
+            priced.append(try PricedLine(product: product, quantity: line.quantity))
+        }
+        let user = try await users.user(id: actor.userID)
+        let now = env.clock.now()
+        var order = Order(
+            id: env.ids.next(Order.self), userID: actor.userID, lines: priced, total: try priced.total(in: env.currency),
+            paymentMethod: request.paymentMethod, deliverySlot: request.deliverySlot,
+            address: request.address ?? user?.address, subscriptionID: request.subscriptionID, fromCart: fromCart, at: now)
+        let event = try env.event(
+            .orderCreated, source: .orders, aggregateID: order.id.rawValue,
+            detail: OrderCreatedDetail(
+                orderId: order.id, userId: order.userID, total: order.total, paymentMethod: order.paymentMethod.type,
+                subscriptionId: order.subscriptionID))
+        try await orders.insertOrder(order, events: [event])
+        order = try await startCheckout(order)
+        return order
+    }
+
+    /// Starts (or finds) the checkout execution of a `CREATED` order and records its id on the order.
+    func startCheckout(_ order: Order) async throws -> Order {
+        let executionID = try await workflows.start(.checkout, name: order.id.rawValue, input: ["orderId": order.id.rawValue])
+        guard order.executionID != executionID else { return order }
+        return try await orders.updateOrder(id: order.id) { order in
+            order.executionID = executionID
+            return []
+        }
+    }
+
+    /// Starts the checkout of every `CREATED` order that has none running: after a crash between storing an order
+    /// and starting its workflow. Returns how many it looked at.
+    @discardableResult
+    public func startStrandedCheckouts() async throws -> Int {
+        var count = 0
+        var page = PageRequest(limit: 100)
+        repeat {
+            let batch = try await orders.orders(matching: OrderQuery(status: .created), page: page)
+            for order in batch.items where order.executionID == nil { _ = try await startCheckout(order) }
+            count += batch.items.count
+            page.after = batch.nextAfter
+        } while page.after != nil
+        return count
+    }
+
+    /// Waits (up to ``waitLimit``) for the order's checkout to finish, then answers the order as it is.
+    public func waitForCheckout(_ order: Order) async throws -> Order {
+        if let executionID = order.executionID { _ = await workflows.waitForEnd(executionID: executionID, timeout: waitLimit) }
+        return try await orders.order(id: order.id) ?? order
+    }
+
+    /// An order its owner or an admin may see; to anyone else it does not exist.
+    public func order(_ id: Order.ID, for actor: Actor) async throws -> Order {
+        guard let order = try await orders.order(id: id), order.userID == actor.userID || actor.isAdmin else {
+            throw OrderlyError.notFound("order")
+        }
+        return order
+    }
+
+    /// The caller's orders, newest first.
+    public func orders(for actor: Actor, status: OrderStatus?, page: PageRequest) async throws -> Page<Order> {
+        try await orders.orders(matching: OrderQuery(userID: actor.userID, status: status), page: page)
+    }
+
+    /// Cancels an order: before confirmation directly (the checkout then compensates); once confirmed through the
+    /// cancel-order workflow (refund, restock, cancel). Allowed until `OUT_FOR_DELIVERY`.
+    /// - Throws: `invalid_transition` after that; `not_found` for another's order.
+    public func cancel(_ id: Order.ID, reason: String?, by actor: Actor) async throws -> Order {
+        let order = try await self.order(id, for: actor)
+        let reason = reason?.trimmed.isEmpty == false ? reason!.trimmed : (actor.isAdmin ? "cancelled by admin" : "cancelled by customer")
+        try OrderlyError.throwIfAny(Validate.text(reason, field: "reason", length: 1...200))
+        guard order.status.isCancellable else {
+            throw OrderlyError(
+                .invalidTransition, "An order that is \(order.status.rawValue) can no longer be cancelled.",
+                fieldIssues: [FieldIssue(field: "status", message: "cannot move from \(order.status.rawValue) to CANCELLED")])
+        }
+        if order.status == .created {
+            let now = env.clock.now()
+            let env = self.env
+            return try await orders.updateOrder(id: id) { order in
+                try order.move(to: .cancelled, at: now, note: reason)
+                return [
+                    try env.event(
+                        .orderCancelled, source: .orders, aggregateID: order.id.rawValue,
+                        detail: OrderCancelledDetail(orderId: order.id, userId: order.userID, reason: reason))
+                ]
+            }
+        }
+        let executionID = try await workflows.start(
+            .cancelOrder, name: "cancel-\(id.rawValue)", input: ["orderId": id.rawValue, "reason": reason])
+        _ = await workflows.waitForEnd(executionID: executionID, timeout: waitLimit)
+        return try await orders.order(id: id) ?? order
+    }
+
+    /// The stored HTML receipt of a confirmed order.
+    /// - Throws: `not_found` before the order is confirmed (or for another's order).
+    public func receipt(_ id: Order.ID, for actor: Actor) async throws -> Data {
+        let order = try await self.order(id, for: actor)
+        guard order.status != .created, let receipt = try await receipts.receipt(for: order.id) else {
+            throw OrderlyError.notFound("receipt (the order is not confirmed yet)")
+        }
+        return receipt
+    }
+}
+
+struct OrderCreatedDetail: Encodable {
+    var orderId: Order.ID
+    var userId: User.ID
+    var total: Money
+    var paymentMethod: String
+    var subscriptionId: String?
+}
+
+struct OrderCancelledDetail: Encodable {
+    var orderId: Order.ID
+    var userId: User.ID
+    var reason: String
+}

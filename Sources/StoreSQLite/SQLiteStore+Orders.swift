@@ -1,0 +1,153 @@
+import Foundation
+import GRDB
+import OrderlyModel
+import OrderlyPorts
+
+extension SQLiteStore: OrderStore {
+    public func insertOrder(_ order: Order, events: [EventEnvelope]) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO orders (id, user_id, status, document, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    order.id.rawValue, order.userID.rawValue, order.status.rawValue, try JSONColumn.encode(order),
+                    order.createdAt.millis, order.updatedAt.millis,
+                ])
+            try Self.record(events, in: db)
+        }
+    }
+
+    public func order(id: Order.ID) async throws -> Order? {
+        try await pool.read { db in try Self.order(id: id, in: db) }
+    }
+
+    public func orders(matching query: OrderQuery, page: PageRequest) async throws -> Page<Order> {
+        var conditions: [String] = []
+        var arguments = StatementArguments()
+        if let userID = query.userID {
+            conditions.append("user_id = ?")
+            arguments += [userID.rawValue]
+        }
+        if let status = query.status {
+            conditions.append("status = ?")
+            arguments += [status.rawValue]
+        }
+        if let after = page.after {
+            conditions.append("id < ?")
+            arguments += [after]
+        }
+        arguments += [page.limit + 1]
+        let sql = "SELECT document FROM orders" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+            + " ORDER BY id DESC LIMIT ?"
+        let orders = try await pool.read { [arguments] db in
+            try String.fetchAll(db, sql: sql, arguments: arguments).map { try JSONColumn.decode(Order.self, from: $0) }
+        }
+        let items = Array(orders.prefix(page.limit))
+        return Page(items: items, nextAfter: orders.count > page.limit ? items.last?.id.rawValue : nil)
+    }
+
+    public func updateOrder(
+        id: Order.ID, change: @escaping @Sendable (inout Order) throws -> [EventEnvelope]
+    ) async throws -> Order {
+        try await pool.write { db in try Self.update(id: id, in: db, change: change) }
+    }
+
+    public func updateOrderClearingCart(
+        id: Order.ID, at time: Date, change: @escaping @Sendable (inout Order) throws -> [EventEnvelope]
+    ) async throws -> Order {
+        try await pool.write { db in
+            let order = try Self.update(id: id, in: db, change: change)
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM carts WHERE user_id = ?", arguments: [order.userID.rawValue])
+            else { return order }
+            var cart = try Self.cart(from: row)
+            for line in order.lines {
+                let left = cart.quantity(of: line.productID) - line.quantity
+                try cart.setQuantity(max(0, left), of: line.productID, at: time)
+            }
+            try db.execute(
+                sql: "UPDATE carts SET lines = ?, updated_at = ? WHERE id = ?",
+                arguments: [try JSONColumn.encode(cart.lines), time.millis, cart.id.rawValue])
+            return order
+        }
+    }
+
+    static func order(id: Order.ID, in db: Database) throws -> Order? {
+        try String.fetchOne(db, sql: "SELECT document FROM orders WHERE id = ?", arguments: [id.rawValue])
+            .map { try JSONColumn.decode(Order.self, from: $0) }
+    }
+
+    static func update(
+        id: Order.ID, in db: Database, change: (inout Order) throws -> [EventEnvelope]
+    ) throws -> Order {
+        guard var order = try order(id: id, in: db) else { throw OrderlyError.notFound("order") }
+        let events = try change(&order)
+        try db.execute(
+            sql: "UPDATE orders SET status = ?, document = ?, updated_at = ? WHERE id = ?",
+            arguments: [order.status.rawValue, try JSONColumn.encode(order), order.updatedAt.millis, id.rawValue])
+        try record(events, in: db)
+        return order
+    }
+}
+
+extension SQLiteStore: PaymentStore {
+    public func insertPayment(_ payment: Payment, events: [EventEnvelope]) async throws -> Payment {
+        try await pool.write { db in
+            if let existing = try Self.payment(orderID: payment.orderID, in: db) { return existing }
+            try db.execute(
+                sql: "INSERT INTO payments (id, order_id, user_id, status, document) VALUES (?, ?, ?, ?, ?)",
+                arguments: [
+                    payment.id.rawValue, payment.orderID.rawValue, payment.userID.rawValue, payment.status.rawValue,
+                    try JSONColumn.encode(payment),
+                ])
+            _ = try Self.update(id: payment.orderID, in: db) { order in
+                try order.setPaymentStatus(payment.status, at: payment.updatedAt)
+                return []
+            }
+            try Self.record(events, in: db)
+            return payment
+        }
+    }
+
+    public func payment(orderID: Order.ID) async throws -> Payment? {
+        try await pool.read { db in try Self.payment(orderID: orderID, in: db) }
+    }
+
+    public func payments(userID: User.ID, page: PageRequest) async throws -> Page<Payment> {
+        var arguments: StatementArguments = [userID.rawValue]
+        var sql = "SELECT document FROM payments WHERE user_id = ?"
+        if let after = page.after {
+            sql += " AND id < ?"
+            arguments += [after]
+        }
+        sql += " ORDER BY id DESC LIMIT ?"
+        arguments += [page.limit + 1]
+        let payments = try await pool.read { [arguments, sql] db in
+            try String.fetchAll(db, sql: sql, arguments: arguments).map { try JSONColumn.decode(Payment.self, from: $0) }
+        }
+        let items = Array(payments.prefix(page.limit))
+        return Page(items: items, nextAfter: payments.count > page.limit ? items.last?.id.rawValue : nil)
+    }
+
+    public func updatePayment(
+        orderID: Order.ID, at time: Date, change: @escaping @Sendable (inout Payment) throws -> [EventEnvelope]
+    ) async throws -> Payment {
+        try await pool.write { db in
+            guard var payment = try Self.payment(orderID: orderID, in: db) else { throw OrderlyError.notFound("payment") }
+            let events = try change(&payment)
+            try db.execute(
+                sql: "UPDATE payments SET status = ?, document = ? WHERE id = ?",
+                arguments: [payment.status.rawValue, try JSONColumn.encode(payment), payment.id.rawValue])
+            let status = payment.status
+            _ = try Self.update(id: orderID, in: db) { order in
+                try order.setPaymentStatus(status, at: time)
+                return []
+            }
+            try Self.record(events, in: db)
+            return payment
+        }
+    }
+
+    static func payment(orderID: Order.ID, in db: Database) throws -> Payment? {
+        try String.fetchOne(db, sql: "SELECT document FROM payments WHERE order_id = ?", arguments: [orderID.rawValue])
+            .map { try JSONColumn.decode(Payment.self, from: $0) }
+    }
+}

@@ -1,0 +1,128 @@
+import Foundation
+import GRDB
+import OrderlyModel
+import OrderlyPorts
+
+extension SQLiteStore: InventoryStore {
+    public func reserve(_ reservation: Reservation, events: [EventEnvelope]) async throws -> Reservation {
+        try await pool.write { db in
+            if let existing = try Self.reservation(id: reservation.id, in: db) { return existing }
+            // One conditional update per line; the first that cannot be met rolls the whole transaction back.
+            for line in reservation.lines {
+                try db.execute(
+                    sql: """
+                        UPDATE inventory SET available = available - ?1, reserved = reserved + ?1, updated_at = ?2
+                        WHERE product_id = ?3 AND available >= ?1
+                        """,
+                    arguments: [line.quantity, reservation.createdAt.millis, line.productID.rawValue])
+                if db.changesCount == 0 {
+                    guard let available = try Int.fetchOne(
+                        db, sql: "SELECT available FROM inventory WHERE product_id = ?", arguments: [line.productID.rawValue])
+                    else { throw OrderlyError.notFound("product", field: "productId") }
+                    throw OrderlyError.insufficientStock(productID: line.productID.rawValue, available: available)
+                }
+            }
+            try Self.write(reservation, in: db, insert: true)
+            try Self.record(events, in: db)
+            return reservation
+        }
+    }
+
+    public func commitReservation(id: String, at time: Date, events: [EventEnvelope]) async throws -> Reservation {
+        try await pool.write { db in
+            guard var reservation = try Self.reservation(id: id, in: db) else { throw OrderlyError.notFound("reservation") }
+            switch reservation.status {
+            case .committed: return reservation
+            case .released, .expired, .returned:
+                throw OrderlyError(.conflict, "The reservation \(id) was \(reservation.status.rawValue.lowercased()).")
+            case .held: break
+            }
+            for line in reservation.lines {
+                try db.execute(
+                    sql: """
+                        UPDATE inventory SET reserved = reserved - ?1, sold = sold + ?1, updated_at = ?2
+                        WHERE product_id = ?3
+                        """,
+                    arguments: [line.quantity, time.millis, line.productID.rawValue])
+            }
+            reservation.status = .committed
+            reservation.updatedAt = time
+            try Self.write(reservation, in: db, insert: false)
+            try Self.record(events, in: db)
+            return reservation
+        }
+    }
+
+    public func releaseReservation(id: String, expired: Bool, at time: Date, events: [EventEnvelope]) async throws
+        -> Reservation?
+    {
+        try await pool.write { db in
+            guard var reservation = try Self.reservation(id: id, in: db) else { return nil }
+            let from: String
+            switch reservation.status {
+            case .released, .expired, .returned: return reservation
+            case .held:
+                from = "reserved"
+                reservation.status = expired ? .expired : .released
+            case .committed:
+                from = "sold"
+                reservation.status = .returned
+            }
+            for line in reservation.lines {
+                try db.execute(
+                    sql: """
+                        UPDATE inventory SET \(from) = \(from) - ?1, available = available + ?1, updated_at = ?2
+                        WHERE product_id = ?3
+                        """,
+                    arguments: [line.quantity, time.millis, line.productID.rawValue])
+            }
+            reservation.updatedAt = time
+            try Self.write(reservation, in: db, insert: false)
+            try Self.record(events, in: db)
+            return reservation
+        }
+    }
+
+    public func reservation(id: String) async throws -> Reservation? {
+        try await pool.read { db in try Self.reservation(id: id, in: db) }
+    }
+
+    public func expiredReservations(at time: Date, limit: Int) async throws -> [Reservation] {
+        try await pool.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT document FROM reservations WHERE status = 'HELD' AND expires_at <= ? ORDER BY expires_at LIMIT ?",
+                arguments: [time.millis, limit]
+            ).map { try JSONColumn.decode(Reservation.self, from: $0) }
+        }
+    }
+
+    public func stockLedger(productID: Product.ID) async throws -> StockLedger? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT received, available, reserved, sold FROM inventory WHERE product_id = ?",
+                arguments: [productID.rawValue]
+            ).map { StockLedger(received: $0["received"], available: $0["available"], reserved: $0["reserved"], sold: $0["sold"]) }
+        }
+    }
+
+    static func reservation(id: String, in db: Database) throws -> Reservation? {
+        try String.fetchOne(db, sql: "SELECT document FROM reservations WHERE id = ?", arguments: [id])
+            .map { try JSONColumn.decode(Reservation.self, from: $0) }
+    }
+
+    static func write(_ reservation: Reservation, in db: Database, insert: Bool) throws {
+        let arguments: StatementArguments = [
+            reservation.orderID.rawValue, reservation.status.rawValue, reservation.expiresAt.millis,
+            try JSONColumn.encode(reservation), reservation.id,
+        ]
+        if insert {
+            try db.execute(
+                sql: "INSERT INTO reservations (order_id, status, expires_at, document, id) VALUES (?, ?, ?, ?, ?)",
+                arguments: arguments)
+        } else {
+            try db.execute(
+                sql: "UPDATE reservations SET order_id = ?, status = ?, expires_at = ?, document = ? WHERE id = ?",
+                arguments: arguments)
+        }
+    }
+}

@@ -1,0 +1,179 @@
+import Foundation
+import GRDB
+import OrderlyModel
+import OrderlyPorts
+
+extension SQLiteStore: IdempotencyStore {
+    static let idempotencyWindow: Int64 = 24 * 3600 * 1000
+
+    public func begin(scope: String, key: String, fingerprint: String, at time: Date) async throws -> IdempotencyBegin {
+        try await pool.write { db in
+            if let row = try Row.fetchOne(
+                db, sql: "SELECT * FROM idempotency_keys WHERE scope = ? AND key = ?", arguments: [scope, key])
+            {
+                let createdAt: Int64 = row["created_at"]
+                if time.millis - createdAt < Self.idempotencyWindow {
+                    guard row["fingerprint"] == fingerprint else { return .mismatch }
+                    guard let status: Int = row["response_status"] else { return .inProgress }
+                    return .replay(StoredResponse(status: status, contentType: row["content_type"], body: row["body"]))
+                }
+                try db.execute(sql: "DELETE FROM idempotency_keys WHERE scope = ? AND key = ?", arguments: [scope, key])
+            }
+            try db.execute(
+                sql: "INSERT INTO idempotency_keys (scope, key, fingerprint, created_at) VALUES (?, ?, ?, ?)",
+                arguments: [scope, key, fingerprint, time.millis])
+            return .proceed
+        }
+    }
+
+    public func complete(scope: String, key: String, response: StoredResponse, at time: Date) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE idempotency_keys SET response_status = ?, content_type = ?, body = ? WHERE scope = ? AND key = ?",
+                arguments: [response.status, response.contentType, response.body, scope, key])
+        }
+    }
+
+    public func abandon(scope: String, key: String) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND response_status IS NULL",
+                arguments: [scope, key])
+        }
+    }
+}
+
+extension SQLiteStore: NotificationStore {
+    public func insertNotification(_ notification: UserNotification, dedupeKey: String) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO notifications (id, user_id, dedupe_key, type, channel, subject, message, status, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING
+                    """,
+                arguments: [
+                    notification.id.rawValue, notification.userID.rawValue, dedupeKey, notification.type,
+                    notification.channel, notification.subject, notification.message, notification.status,
+                    notification.createdAt.millis,
+                ])
+            return db.changesCount == 1
+        }
+    }
+
+    public func notifications(userID: User.ID, page: PageRequest) async throws -> Page<UserNotification> {
+        var sql = "SELECT * FROM notifications WHERE user_id = ?"
+        var arguments: StatementArguments = [userID.rawValue]
+        if let after = page.after {
+            sql += " AND id < ?"
+            arguments += [after]
+        }
+        sql += " ORDER BY id DESC LIMIT ?"
+        arguments += [page.limit + 1]
+        let rows = try await pool.read { [sql, arguments] db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                UserNotification(
+                    id: .init(rawValue: row["id"]), userID: .init(rawValue: row["user_id"]), type: row["type"],
+                    channel: row["channel"], subject: row["subject"], message: row["message"], status: row["status"],
+                    createdAt: Date(millis: row["created_at"]))
+            }
+        }
+        let items = Array(rows.prefix(page.limit))
+        return Page(items: items, nextAfter: rows.count > page.limit ? items.last?.id.rawValue : nil)
+    }
+}
+
+extension SQLiteStore: ConsumerLedger {
+    public func isProcessed(consumer: String, eventID: EventEnvelope.ID) async throws -> Bool {
+        try await pool.read { db in
+            try Bool.fetchOne(
+                db, sql: "SELECT 1 FROM consumer_ledger WHERE consumer = ? AND event_id = ?",
+                arguments: [consumer, eventID.rawValue]) ?? false
+        }
+    }
+
+    public func markProcessed(consumer: String, eventID: EventEnvelope.ID, at time: Date) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO consumer_ledger (consumer, event_id, processed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                arguments: [consumer, eventID.rawValue, time.millis])
+        }
+    }
+
+    public func deadLetter(consumer: String, event: EventEnvelope, error: String, attempts: Int, at time: Date) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO dead_letters (consumer, event, error, attempts, created_at) VALUES (?, ?, ?, ?, ?)",
+                arguments: [consumer, try JSONColumn.encode(event), error, attempts, time.millis])
+        }
+    }
+
+    public func deadLetters(page: PageRequest) async throws -> Page<DeadLetter> {
+        var sql = "SELECT * FROM dead_letters"
+        var arguments = StatementArguments()
+        if let after = page.after, let seq = Int(after) {
+            sql += " WHERE seq < ?"
+            arguments += [seq]
+        }
+        sql += " ORDER BY seq DESC LIMIT ?"
+        arguments += [page.limit + 1]
+        let letters = try await pool.read { [sql, arguments] db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.deadLetter(from:))
+        }
+        let items = Array(letters.prefix(page.limit))
+        return Page(items: items, nextAfter: letters.count > page.limit ? items.last.map { String($0.id.dropFirst(4)) } : nil)
+    }
+
+    public func removeDeadLetter(id: String) async throws -> DeadLetter? {
+        guard id.hasPrefix("dlq_"), let seq = Int(id.dropFirst(4)) else { return nil }
+        return try await pool.write { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM dead_letters WHERE seq = ?", arguments: [seq]) else {
+                return nil
+            }
+            try db.execute(sql: "DELETE FROM dead_letters WHERE seq = ?", arguments: [seq])
+            return try Self.deadLetter(from: row)
+        }
+    }
+
+    static func deadLetter(from row: Row) throws -> DeadLetter {
+        let seq: Int = row["seq"]
+        return DeadLetter(
+            id: "dlq_\(seq)", consumer: row["consumer"], event: try JSONColumn.decode(EventEnvelope.self, from: row["event"]),
+            error: row["error"], attempts: row["attempts"], createdAt: Date(millis: row["created_at"]))
+    }
+}
+
+extension SQLiteStore: EventLogStore {
+    public func log(_ event: EventEnvelope) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO event_log (event_id, source, detail_type, time, aggregate_id, detail)
+                    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING
+                    """,
+                arguments: [
+                    event.id.rawValue, event.source, event.detailType, event.time.millis, event.aggregateID, event.detail,
+                ])
+        }
+    }
+
+    public func loggedEvents(type: String?, page: PageRequest) async throws -> Page<EventEnvelope> {
+        var conditions: [String] = []
+        var arguments = StatementArguments()
+        if let type {
+            conditions.append("detail_type = ?")
+            arguments += [type]
+        }
+        if let after = page.after, let seq = Int(after) {
+            conditions.append("seq < ?")
+            arguments += [seq]
+        }
+        arguments += [page.limit + 1]
+        let sql = "SELECT seq, event_id AS id, source, detail_type, time, aggregate_id, detail FROM event_log"
+            + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) + " ORDER BY seq DESC LIMIT ?"
+        let rows = try await pool.read { [arguments] db in
+            try Row.fetchAll(db, sql: sql, arguments: arguments).map { ($0["seq"] as Int, Self.event(from: $0)) }
+        }
+        let items = Array(rows.prefix(page.limit))
+        return Page(items: items.map(\.1), nextAfter: rows.count > page.limit ? items.last.map { String($0.0) } : nil)
+    }
+}
