@@ -101,8 +101,10 @@ let package = Package(
         .testTarget(
             name: "OrderlyHTTPTests",
             dependencies: [
-                "OrderlyApp", "OrderlyModel", "OrderlyPorts", "StoreSQLite",
+                "OrderlyApp", "OrderlyModel", "OrderlyPorts", "OrderlyServices", "StoreSQLite", "WorkflowEngine",
+                "StatesLanguage",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],

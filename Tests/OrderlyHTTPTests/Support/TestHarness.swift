@@ -5,7 +5,9 @@ import HummingbirdTesting
 import Logging
 import OrderlyApp
 import OrderlyPorts
+import OrderlyServices
 import Testing
+import WorkflowEngine
 
 /// A clock the test moves by hand.
 final class TestClock: WallClock, @unchecked Sendable {
@@ -82,6 +84,27 @@ struct TestAPI: Sendable {
         return (try await login(email, "password-123"), try #require(reply.string("userId")))
     }
 
+    /// Places an order of `quantity` units of `product`, paying with `method` (JSON), and waits for its checkout.
+    func order(
+        _ product: String, quantity: Int = 1, method: String = #"{"type":"card","token":"tok_visa"}"#, token: String,
+        key: String? = nil
+    ) async throws -> Reply {
+        try await call(
+            .post, "/v1/orders?wait=true",
+            json: #"{"items":[{"productId":"\#(product)","quantity":\#(quantity)}],"paymentMethod":\#(method)}"#,
+            token: token, headers: key.map { ["Idempotency-Key": $0] } ?? [:])
+    }
+
+    /// Delivers every pending event to the consumers now.
+    func dispatch() async throws {
+        while try await composition.dispatcher.dispatchPending() > 0 {}
+    }
+
+    /// A product's stock counts straight from the ledger.
+    func ledger(_ product: String) async throws -> StockLedger {
+        try #require(try await composition.store.stockLedger(productID: .init(rawValue: product)))
+    }
+
     /// Creates a product as the admin and returns its id.
     func product(
         name: String = "Milk 1L", price: Int = 129, category: String = "dairy", stock: Int = 10, admin: String
@@ -97,27 +120,62 @@ struct TestAPI: Sendable {
     }
 }
 
-/// Runs `body` against a fresh application: its own data folder, a test clock, the configured admin.
-func withAPI(
-    configure: (inout OrderlyConfiguration) -> Void = { _ in }, _ body: @escaping @Sendable (TestAPI) async throws -> Void
-) async throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("orderly-test-\(UUID().uuidString)")
-    defer { try? FileManager.default.removeItem(at: directory) }
+/// The engine's time, sped up: a wait of a second takes a millisecond, so retries and timeouts run quickly.
+struct FastEngineClock: EngineClock {
+    var factor = 0.001
+    func now() -> Date { Date() }
+    func sleep(until deadline: Date) async throws {
+        let seconds = deadline.timeIntervalSinceNow * factor
+        if seconds > 0 { try await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000)) }
+    }
+}
+
+/// A fresh data folder that removes itself.
+func temporaryDataFolder() -> URL {
+    FileManager.default.temporaryDirectory.appendingPathComponent("orderly-test-\(UUID().uuidString)")
+}
+
+/// The configuration tests use: the folder, the known admin.
+func testConfiguration(folder: URL) -> OrderlyConfiguration {
     var config = OrderlyConfiguration()
-    config.dataDirectory = directory.path
+    config.dataDirectory = folder.path
     config.adminEmail = TestAPI.adminEmail
     config.adminPassword = TestAPI.adminPassword
+    return config
+}
+
+/// What tests replace: a fixed clock, cheap bcrypt, fast engine time, no pauses between consumer retries.
+func testOverrides(clock: TestClock, engineFactor: Double = 0.001, extraConsumers: [any EventConsumer] = []) -> AppOverrides {
+    AppOverrides(
+        clock: clock, bcryptCost: 4, engineClock: FastEngineClock(factor: engineFactor), dispatcherPause: { _ in },
+        extraConsumers: extraConsumers)
+}
+
+/// Runs `body` against a fresh application: its own data folder, a test clock, the configured admin.
+func withAPI(
+    configure: (inout OrderlyConfiguration) -> Void = { _ in }, extraConsumers: [any EventConsumer] = [],
+    _ body: @escaping @Sendable (TestAPI) async throws -> Void
+) async throws {
+    let directory = temporaryDataFolder()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var config = testConfiguration(folder: directory)
     configure(&config)
     let clock = TestClock()
     // Bcrypt cost 4 keeps the suite fast; production's cost of 10 is checked by its own test.
-    let composition = try await Composition(config, overrides: AppOverrides(clock: clock, bcryptCost: 4))
+    let composition = try await Composition(config, overrides: testOverrides(clock: clock, extraConsumers: extraConsumers))
     try await composition.ensureConfiguredAdmin(logger: Logger(label: "test"))
     let app = Application(router: try composition.router())
-    try await app.test(.router) { client in
-        let api = TestAPI(
-            execute: { uri, method, headers, body in
-                try await client.execute(uri: uri, method: method, headers: headers, body: body)
-            }, composition: composition, clock: clock)
-        try await body(api)
+    do {
+        try await app.test(.router) { client in
+            let api = TestAPI(
+                execute: { uri, method, headers, body in
+                    try await client.execute(uri: uri, method: method, headers: headers, body: body)
+                }, composition: composition, clock: clock)
+            try await body(api)
+        }
+    } catch {
+        await composition.workflows.stopAll()
+        throw error
     }
+    await composition.workflows.stopAll()
 }
