@@ -38,6 +38,10 @@ total=$(expect 200 POST /v1/cart/items -H "Authorization: Bearer $token" -d "{\"
     | json '["total"]["amount"]')
 [ "$total" = "258" ] || fail "cart total $total, expected 258"
 expect 409 POST /v1/cart/items -H "Authorization: Bearer $token" -d "{\"productId\":\"$product\",\"quantity\":19}" >/dev/null
+status=$(expect 200 POST '/v1/checkout?wait=true' -H "Authorization: Bearer $token" -H 'Idempotency-Key: smoke-1' \
+    -d '{"paymentMethod":{"type":"card","token":"tok_visa"}}' | json '["status"]')
+[ "$status" = "CONFIRMED" ] || fail "checkout ended $status, not CONFIRMED"
+[ "$(expect 200 GET "/v1/products/$product" | json '["stock"]["available"]')" = "18" ] || fail "stock was not committed"
 expect 403 POST /v1/products -H "Authorization: Bearer $token" -d '{}' >/dev/null
 expect 200 GET /metrics | grep -q 'http_requests_total{method="POST",route="/v1/cart/items",status="200"} 1' \
     || fail "metrics do not count the cart request"
