@@ -46,6 +46,8 @@ public struct Composition: Sendable {
     public let orders: OrderService
     public let payments: PaymentService
     public let notifier: Notifier
+    /// The checkout workflows' task handlers.
+    public let checkoutTasks: CheckoutTasks
     public let workflows: EmbeddedWorkflows
     public let dispatcher: EventDispatcher
     public let sweeper: ReservationSweeper
@@ -88,6 +90,7 @@ public struct Composition: Sendable {
         let tasks = CheckoutTasks(
             orders: store, inventory: store, payments: store, gateway: gateway, outbox: store, notifier: notifier,
             receipts: receipts, env: env, reservationTTL: TimeInterval(configuration.reservationTTLSeconds))
+        checkoutTasks = tasks
         workflows = try EmbeddedWorkflows(
             tasks: tasks.registry(), journal: store, clock: overrides.engineClock ?? SystemEngineClock(), logger: logger)
         orders = OrderService(

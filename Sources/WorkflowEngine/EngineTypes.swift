@@ -63,6 +63,20 @@ public struct TaskInvocation: Sendable, Hashable {
     /// The same for every attempt of one logical step: execution id + state (and branch or item, and visit).
     public var idempotencyKey: String
     public var timeoutSeconds: Int?
+
+    public init(
+        token: String, resource: String, input: JSON, stateName: String, executionID: String, retryCount: Int,
+        idempotencyKey: String, timeoutSeconds: Int?
+    ) {
+        self.token = token
+        self.resource = resource
+        self.input = input
+        self.stateName = stateName
+        self.executionID = executionID
+        self.retryCount = retryCount
+        self.idempotencyKey = idempotencyKey
+        self.timeoutSeconds = timeoutSeconds
+    }
 }
 
 /// How an execution ended.
