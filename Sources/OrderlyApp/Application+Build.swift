@@ -49,6 +49,10 @@ public struct Composition: Sendable {
     /// The checkout workflows' task handlers.
     public let checkoutTasks: CheckoutTasks
     public let workflows: EmbeddedWorkflows
+    public let deliveries: DeliveryService
+    public let subscriptions: SubscriptionService
+    public let scheduler: SubscriptionScheduler
+    public let reports: ReportService
     public let dispatcher: EventDispatcher
     public let sweeper: ReservationSweeper
     public let tokens: TokenAuthority
@@ -96,8 +100,14 @@ public struct Composition: Sendable {
         orders = OrderService(
             orders: store, carts: store, catalog: store, users: store, workflows: workflows, receipts: receipts, env: env)
         payments = PaymentService(payments: store, orders: store, gateway: gateway, ledger: store, tasks: tasks, env: env)
+        deliveries = DeliveryService(deliveries: store, orders: store, users: store, env: env)
+        subscriptions = SubscriptionService(subscriptions: store, catalog: store, orders: store, env: env)
+        scheduler = SubscriptionScheduler(
+            subscriptions: store, orders: orders, outbox: store, service: subscriptions, env: env, logger: logger)
+        reports = ReportService(sales: store, env: env)
         let consumers: [any EventConsumer] =
-            [NotificationConsumer(notifier: notifier), AnalyticsConsumer(log: store)] + overrides.extraConsumers
+            [NotificationConsumer(notifier: notifier), AnalyticsConsumer(log: store), SalesConsumer(store: store)]
+            + overrides.extraConsumers
         if let pause = overrides.dispatcherPause {
             dispatcher = EventDispatcher(
                 outbox: store, ledger: store, consumers: consumers, clock: clock, logger: logger, pause: pause)
@@ -119,7 +129,8 @@ public struct Composition: Sendable {
         try buildRouter(
             HTTPDependencies(
                 accounts: accounts, catalog: catalog, carts: carts, orders: orders, payments: payments,
-                notifier: notifier, workflows: workflows, dispatcher: dispatcher,
+                notifier: notifier, workflows: workflows, deliveries: deliveries, subscriptions: subscriptions,
+                reports: reports, eventLog: store, deadLetters: store, dispatcher: dispatcher,
                 idempotency: IdempotencyService(store: store, clock: clock), tokens: tokens, health: store,
                 metrics: metrics, webhookSecret: webhookSecret, clock: clock))
     }
@@ -128,11 +139,13 @@ public struct Composition: Sendable {
     func backgroundServices() -> [any Service] {
         let dispatcher = self.dispatcher
         let sweeper = self.sweeper
+        let scheduler = self.scheduler
         let interval = Duration.seconds(configuration.schedulerIntervalSeconds)
         let logger = self.logger
         return [
             WorkflowService(workflows: workflows, orders: orders, logger: logger),
             LoopService { await dispatcher.run(interval: .milliseconds(100)) },
+            LoopService { await scheduler.run(interval: interval) },
             LoopService {
                 while !Task.isCancelled {
                     do {

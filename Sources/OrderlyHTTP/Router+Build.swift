@@ -15,6 +15,11 @@ public struct HTTPDependencies: Sendable {
     public var payments: PaymentService
     public var notifier: Notifier
     public var workflows: EmbeddedWorkflows
+    public var deliveries: DeliveryService
+    public var subscriptions: SubscriptionService
+    public var reports: ReportService
+    public var eventLog: any EventLogStore
+    public var deadLetters: any ConsumerLedger
     public var dispatcher: EventDispatcher
     public var idempotency: IdempotencyService
     public var tokens: TokenAuthority
@@ -25,7 +30,9 @@ public struct HTTPDependencies: Sendable {
 
     public init(
         accounts: AccountService, catalog: CatalogService, carts: CartService, orders: OrderService,
-        payments: PaymentService, notifier: Notifier, workflows: EmbeddedWorkflows, dispatcher: EventDispatcher,
+        payments: PaymentService, notifier: Notifier, workflows: EmbeddedWorkflows, deliveries: DeliveryService,
+        subscriptions: SubscriptionService, reports: ReportService, eventLog: any EventLogStore,
+        deadLetters: any ConsumerLedger, dispatcher: EventDispatcher,
         idempotency: IdempotencyService, tokens: TokenAuthority, health: any StorageHealth,
         metrics: PrometheusCollectorRegistry, webhookSecret: String, clock: any WallClock
     ) {
@@ -36,6 +43,11 @@ public struct HTTPDependencies: Sendable {
         self.payments = payments
         self.notifier = notifier
         self.workflows = workflows
+        self.deliveries = deliveries
+        self.subscriptions = subscriptions
+        self.reports = reports
+        self.eventLog = eventLog
+        self.deadLetters = deadLetters
         self.dispatcher = dispatcher
         self.idempotency = idempotency
         self.tokens = tokens
@@ -58,6 +70,9 @@ struct APIRoutes: Sendable {
     var payments: PaymentService { dependencies.payments }
     var notifier: Notifier { dependencies.notifier }
     var workflows: EmbeddedWorkflows { dependencies.workflows }
+    var deliveries: DeliveryService { dependencies.deliveries }
+    var subscriptions: SubscriptionService { dependencies.subscriptions }
+    var reports: ReportService { dependencies.reports }
     var idempotency: IdempotencyService { dependencies.idempotency }
     var tokens: TokenAuthority { dependencies.tokens }
     var health: any StorageHealth { dependencies.health }
@@ -84,6 +99,9 @@ public func buildRouter(_ dependencies: HTTPDependencies) throws -> Router<AppRe
     routes.addOrderRoutes(to: router)
     routes.addPaymentRoutes(to: router)
     routes.addAdminWorkflowRoutes(to: router)
+    routes.addDeliveryRoutes(to: router)
+    routes.addSubscriptionRoutes(to: router)
+    routes.addAdminRoutes(to: router)
     try routes.addOperationRoutes(to: router)
     return router
 }

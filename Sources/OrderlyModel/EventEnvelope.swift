@@ -56,6 +56,8 @@ public struct EventSource: RawRepresentable, Hashable, Sendable {
     public static let inventory = EventSource(rawValue: "orderly.inventory")
     public static let orders = EventSource(rawValue: "orderly.orders")
     public static let payments = EventSource(rawValue: "orderly.payments")
+    public static let deliveries = EventSource(rawValue: "orderly.deliveries")
+    public static let subscriptions = EventSource(rawValue: "orderly.subscriptions")
 }
 
 /// The `detail-type` of an event, as listed in the public API.
@@ -76,4 +78,11 @@ public struct EventName: RawRepresentable, Hashable, Sendable {
     public static let orderCompleted = EventName(rawValue: "OrderCompleted")
     public static let orderCancelled = EventName(rawValue: "OrderCancelled")
     public static let refundIssued = EventName(rawValue: "RefundIssued")
+    public static let orderStatusChanged = EventName(rawValue: "OrderStatusChanged")
+    public static let deliveryUpdated = EventName(rawValue: "DeliveryUpdated")
+    public static let subscriptionCreated = EventName(rawValue: "SubscriptionCreated")
+    public static let subscriptionPaused = EventName(rawValue: "SubscriptionPaused")
+    public static let subscriptionResumed = EventName(rawValue: "SubscriptionResumed")
+    public static let subscriptionCancelled = EventName(rawValue: "SubscriptionCancelled")
+    public static let subscriptionRunFailed = EventName(rawValue: "SubscriptionRunFailed")
 }

@@ -183,6 +183,52 @@ extension SQLiteStore {
                     CREATE INDEX event_log_by_type ON event_log (detail_type, seq);
                     """)
         }
+        migrator.registerMigration("2026-11-22-07-round") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE deliveries (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        order_id TEXT NOT NULL REFERENCES orders (id),
+                        courier_id TEXT,
+                        status TEXT NOT NULL,
+                        active INTEGER NOT NULL,
+                        document TEXT NOT NULL
+                    );
+                    -- At most one delivery under way per order.
+                    CREATE UNIQUE INDEX deliveries_one_active ON deliveries (order_id) WHERE active = 1;
+                    CREATE INDEX deliveries_by_courier ON deliveries (courier_id, id);
+                    CREATE TABLE subscriptions (
+                        id TEXT PRIMARY KEY NOT NULL,
+                        user_id TEXT NOT NULL REFERENCES users (id),
+                        status TEXT NOT NULL,
+                        next_run_at INTEGER,
+                        document TEXT NOT NULL
+                    );
+                    CREATE INDEX subscriptions_due ON subscriptions (next_run_at) WHERE status = 'ACTIVE';
+                    CREATE INDEX subscriptions_by_user ON subscriptions (user_id, id);
+                    CREATE TABLE subscription_runs (
+                        subscription_id TEXT NOT NULL REFERENCES subscriptions (id),
+                        run_at INTEGER NOT NULL,
+                        order_id TEXT NOT NULL,
+                        status TEXT NOT NULL,
+                        note TEXT,
+                        PRIMARY KEY (subscription_id, run_at)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE sale_facts (
+                        event_id TEXT NOT NULL,
+                        seq INTEGER NOT NULL,
+                        kind TEXT NOT NULL,
+                        day TEXT NOT NULL,
+                        order_id TEXT NOT NULL,
+                        product_id TEXT,
+                        product_name TEXT,
+                        quantity INTEGER NOT NULL,
+                        amount INTEGER NOT NULL,
+                        PRIMARY KEY (event_id, seq)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX sale_facts_by_day ON sale_facts (day, kind);
+                    """)
+        }
         return migrator
     }()
 }

@@ -142,7 +142,13 @@ public struct CheckoutTasks: Sendable {
                 throw StatesError("InvalidOrder", "The order is \(order.status.rawValue) and cannot be confirmed.")
             }
             try order.move(to: .confirmed, at: now)
-            return [try tasks.event(.orderConfirmed, source: .orders, order: order)]
+            let lines = JSON.array(order.lines.map { line in
+                [
+                    "productId": .string(line.productID.rawValue), "name": .string(line.name),
+                    "quantity": .int(line.quantity), "lineTotal": .int(line.lineTotal.amount),
+                ]
+            })
+            return [try tasks.event(.orderConfirmed, source: .orders, order: order, extra: ["lines": lines])]
         }
         let current = try await loadOrder(invocation)
         let order = try await step {

@@ -8,7 +8,10 @@ import StatesLanguage
 public struct NotificationConsumer: EventConsumer {
     public let name = "notifications"
     public let pattern = EventPattern([
-        "detail-type": ["UserRegistered", "OrderCancelled", "PaymentFailed", "RefundIssued"]
+        "detail-type": [
+            "UserRegistered", "OrderCancelled", "PaymentFailed", "RefundIssued", "DeliveryUpdated", "SubscriptionCreated",
+            "SubscriptionResumed", "SubscriptionPaused", "SubscriptionCancelled", "SubscriptionRunFailed",
+        ]
     ])
     let notifier: Notifier
 
@@ -36,6 +39,18 @@ public struct NotificationConsumer: EventConsumer {
                 "REFUND_ISSUED", "Your refund is on its way",
                 "We refunded \(amount?.formatted ?? "your payment") for order \(order)."
             )
+        case "DeliveryUpdated":
+            let status = (detail["status"]?.stringValue ?? "").replacingOccurrences(of: "_", with: " ").lowercased()
+            (type, subject, message) = ("DELIVERY_UPDATE", "Delivery update", "The delivery of order \(order) is now \(status).")
+        case "SubscriptionCreated", "SubscriptionResumed":
+            (type, subject, message) = ("SUBSCRIPTION_ACTIVE", "Your subscription is active", "Your recurring order is active.")
+        case "SubscriptionPaused":
+            (type, subject, message) = ("SUBSCRIPTION_PAUSED", "Your subscription is paused", "No orders are placed until you resume it.")
+        case "SubscriptionCancelled":
+            (type, subject, message) = ("SUBSCRIPTION_CANCELLED", "Your subscription has ended", "No more recurring orders will be placed.")
+        case "SubscriptionRunFailed":
+            let reason = detail["reason"]?.stringValue ?? "it could not be placed"
+            (type, subject, message) = ("ORDER_CANCELLED", "Your scheduled order was not placed", "Today's recurring order was not placed: \(reason)")
         default:
             return
         }

@@ -49,8 +49,11 @@ public struct OrderService: Sendable {
 
     /// Validates the request, stores the order as `CREATED` with `OrderCreated`, and starts its checkout workflow.
     /// - Throws: `validation_failed`, `cart_empty`, `not_found` (an unknown or inactive product), `forbidden`.
-    public func place(_ request: PlaceOrder, for actor: Actor) async throws -> Order {
+    /// - Parameter orderID: the id the order must have (a subscription run chooses it when claiming the run);
+    ///   when an order with that id exists it is answered as it is, so placing twice places once.
+    public func place(_ request: PlaceOrder, for actor: Actor, orderID: Order.ID? = nil) async throws -> Order {
         guard actor.role == .customer else { throw OrderlyError.forbidden("Only customers place orders.") }
+        if let orderID, let existing = try await orders.order(id: orderID) { return try await startCheckout(existing) }
         var issues = request.paymentMethod.validate()
         if let slot = request.deliverySlot { issues += DeliverySlot.validate(slot) }
         if let address = request.address { issues += address.validate(field: "address") }
@@ -90,7 +93,7 @@ public struct OrderService: Sendable {
         let user = try await users.user(id: actor.userID)
         let now = env.clock.now()
         var order = Order(
-            id: env.ids.next(Order.self), userID: actor.userID, lines: priced, total: try priced.total(in: env.currency),
+            id: orderID ?? env.ids.next(Order.self), userID: actor.userID, lines: priced, total: try priced.total(in: env.currency),
             paymentMethod: request.paymentMethod, deliverySlot: request.deliverySlot,
             address: request.address ?? user?.address, subscriptionID: request.subscriptionID, fromCart: fromCart, at: now)
         let event = try env.event(

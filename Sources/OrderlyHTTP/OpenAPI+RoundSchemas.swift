@@ -1,0 +1,77 @@
+extension OpenAPISchemas {
+    /// Deliveries, subscriptions and administration.
+    static let round: [String: String] = [
+        "AssignDeliveryRequest": #"""
+        {"type":"object","required":["orderId"],"additionalProperties":false,
+         "properties":{"orderId":{"type":"string"},"courierId":{"type":"string"}}}
+        """#,
+        "MoveDeliveryRequest": #"""
+        {"type":"object","required":["status"],"additionalProperties":false,
+         "properties":{"status":{"type":"string","enum":["PICKED_UP","IN_TRANSIT","DELIVERED","FAILED","CANCELLED"]},
+                       "note":{"type":"string","maxLength":500}}}
+        """#,
+        "Delivery": #"""
+        {"type":"object","required":["deliveryId","orderId","userId","courierId","deliverySlot","status","trackingUrl","history","createdAt","updatedAt"],
+         "properties":{"deliveryId":{"type":"string"},"orderId":{"type":"string"},"userId":{"type":"string"},
+           "courierId":{"type":["string","null"]},"deliverySlot":{"type":["string","null"]},
+           "status":{"type":"string","enum":["ASSIGNED","PICKED_UP","IN_TRANSIT","DELIVERED","FAILED","CANCELLED"]},
+           "trackingUrl":{"type":"string"},"history":{"type":"array","items":{"$ref":"#/components/schemas/TimelineEntry"}},
+           "createdAt":{"type":"string","format":"date-time"},"updatedAt":{"type":"string","format":"date-time"}}}
+        """#,
+        "DeliveryList": #"""
+        {"type":"object","required":["items","nextCursor"],
+         "properties":{"items":{"type":"array","items":{"$ref":"#/components/schemas/Delivery"}},"nextCursor":{"type":["string","null"]}}}
+        """#,
+        "AdminOrderPatchRequest": #"""
+        {"type":"object","required":["status"],"additionalProperties":false,
+         "properties":{"status":{"type":"string","enum":["PACKED","CANCELLED","RETURNED"]},"note":{"type":"string","maxLength":200}}}
+        """#,
+        "CreateSubscriptionRequest": #"""
+        {"type":"object","required":["productId","quantity","frequency","startDate","deliveryTime","paymentMethod"],"additionalProperties":false,
+         "properties":{"productId":{"type":"string"},"quantity":{"type":"integer","minimum":1,"maximum":99},
+           "frequency":{"type":"string","enum":["DAILY","WEEKLY"]},"startDate":{"type":"string","format":"date"},
+           "endDate":{"type":"string","format":"date"},"deliveryTime":{"type":"string","pattern":"^[0-2][0-9]:[0-5][0-9]$"},
+           "paymentMethod":{"$ref":"#/components/schemas/PaymentMethod"},"address":{"$ref":"#/components/schemas/Address"}}}
+        """#,
+        "Subscription": #"""
+        {"type":"object","required":["subscriptionId","userId","productId","quantity","frequency","startDate","endDate","deliveryTime","status","nextRunAt","createdAt","updatedAt"],
+         "properties":{"subscriptionId":{"type":"string"},"userId":{"type":"string"},"productId":{"type":"string"},
+           "quantity":{"type":"integer"},"frequency":{"type":"string","enum":["DAILY","WEEKLY"]},"startDate":{"type":"string"},
+           "endDate":{"type":["string","null"]},"deliveryTime":{"type":"string"},
+           "status":{"type":"string","enum":["ACTIVE","PAUSED","CANCELLED"]},"nextRunAt":{"type":["string","null"],"format":"date-time"},
+           "orders":{"type":"array","items":{"$ref":"#/components/schemas/Order"}},
+           "createdAt":{"type":"string","format":"date-time"},"updatedAt":{"type":"string","format":"date-time"}}}
+        """#,
+        "SubscriptionList": #"""
+        {"type":"object","required":["items","nextCursor"],
+         "properties":{"items":{"type":"array","items":{"$ref":"#/components/schemas/Subscription"}},"nextCursor":{"type":["string","null"]}}}
+        """#,
+        "SalesReport": #"""
+        {"type":"object","required":["from","to","orders","revenue","refunded","byDay","topProducts"],
+         "properties":{"from":{"type":"string"},"to":{"type":"string"},"orders":{"type":"integer"},
+           "revenue":{"$ref":"#/components/schemas/Money"},"refunded":{"$ref":"#/components/schemas/Money"},
+           "byDay":{"type":"array","items":{"type":"object","properties":{"date":{"type":"string"},"orders":{"type":"integer"},
+             "revenue":{"$ref":"#/components/schemas/Money"},"refunded":{"$ref":"#/components/schemas/Money"}}}},
+           "topProducts":{"type":"array","items":{"type":"object","properties":{"productId":{"type":"string"},"name":{"type":"string"},
+             "quantity":{"type":"integer"},"revenue":{"$ref":"#/components/schemas/Money"}}}}}}
+        """#,
+        "Event": #"""
+        {"type":"object","required":["id","source","detail-type","time","detail"],
+         "properties":{"id":{"type":"string"},"source":{"type":"string"},"detail-type":{"type":"string"},
+           "time":{"type":"string","format":"date-time"},"detail":{"type":"object"}}}
+        """#,
+        "EventList": #"""
+        {"type":"object","required":["items","nextCursor"],
+         "properties":{"items":{"type":"array","items":{"$ref":"#/components/schemas/Event"}},"nextCursor":{"type":["string","null"]}}}
+        """#,
+        "DeadLetter": #"""
+        {"type":"object","required":["deadLetterId","consumer","event","error","attempts","createdAt"],
+         "properties":{"deadLetterId":{"type":"string"},"consumer":{"type":"string"},"event":{"$ref":"#/components/schemas/Event"},
+           "error":{"type":"string"},"attempts":{"type":"integer"},"createdAt":{"type":"string","format":"date-time"}}}
+        """#,
+        "DeadLetterList": #"""
+        {"type":"object","required":["items","nextCursor"],
+         "properties":{"items":{"type":"array","items":{"$ref":"#/components/schemas/DeadLetter"}},"nextCursor":{"type":["string","null"]}}}
+        """#,
+    ]
+}

@@ -1,0 +1,94 @@
+import Foundation
+import OrderlyModel
+import OrderlyPorts
+import StatesLanguage
+
+/// Keeps the sales figures from events: an order counts on the day it is confirmed (its total and lines), a refund
+/// on the day it is issued. Facts are keyed by event, so an event delivered twice counts once.
+public struct SalesConsumer: EventConsumer {
+    public let name = "sales-figures"
+    public let pattern = EventPattern(["detail-type": ["OrderConfirmed", "RefundIssued"]])
+    let store: any SalesStore
+
+    public init(store: any SalesStore) {
+        self.store = store
+    }
+
+    public func handle(_ event: EventEnvelope) async throws {
+        let detail = try JSON(parsing: event.detail)
+        let day = Schedule.dayString(event.time)
+        let order = detail["orderId"]?.stringValue ?? event.aggregateID
+        var facts: [SaleFact] = []
+        if event.detailType == "OrderConfirmed" {
+            facts.append(SaleFact(kind: .order, day: day, orderID: order, amount: detail["total"]?["amount"]?.intValue ?? 0))
+            for line in detail["lines"]?.arrayValue ?? [] {
+                facts.append(
+                    SaleFact(
+                        kind: .line, day: day, orderID: order, productID: line["productId"]?.stringValue,
+                        productName: line["name"]?.stringValue, quantity: line["quantity"]?.intValue ?? 0,
+                        amount: line["lineTotal"]?.intValue ?? 0))
+            }
+        } else {
+            facts.append(SaleFact(kind: .refund, day: day, orderID: order, amount: detail["amount"]?["amount"]?.intValue ?? 0))
+        }
+        try await store.recordSaleFacts(eventID: event.id, facts: facts)
+    }
+}
+
+/// The sales report of a range of days.
+public struct SalesReport: Sendable {
+    public var from: String
+    public var to: String
+    public var orders: Int
+    public var revenue: Money
+    public var refunded: Money
+    public var days: [SalesFigures.Day]
+    public var topProducts: [SalesFigures.ProductFigure]
+}
+
+/// Reports for admins.
+public struct ReportService: Sendable {
+    let sales: any SalesStore
+    let env: ServiceEnvironment
+
+    public init(sales: any SalesStore, env: ServiceEnvironment) {
+        self.sales = sales
+        self.env = env
+    }
+
+    /// Orders, revenue and refunds per day for `from`...`to` (`YYYY-MM-DD`, inclusive, at most 366 days; both
+    /// default to today), with the best-selling products. Every day of the range is listed, zeros included.
+    public func sales(from: String?, to: String?, granularity: String?, by actor: Actor) async throws -> SalesReport {
+        guard actor.isAdmin else { throw OrderlyError.forbidden() }
+        let today = Schedule.dayString(env.clock.now())
+        let from = from ?? to ?? today
+        let to = to ?? today
+        var issues: [FieldIssue] = []
+        let start = Schedule.day(from)
+        let end = Schedule.day(to)
+        if start == nil { issues.append(FieldIssue(field: "from", message: "must be a date like 2026-11-21")) }
+        if end == nil { issues.append(FieldIssue(field: "to", message: "must be a date like 2026-11-21")) }
+        if let granularity, granularity != "day" { issues.append(FieldIssue(field: "granularity", message: "must be day")) }
+        if let start, let end {
+            if start > end { issues.append(FieldIssue(field: "from", message: "must not be after to")) }
+            if end.timeIntervalSince(start) > 366 * 86_400 {
+                issues.append(FieldIssue(field: "to", message: "the range may span at most 366 days"))
+            }
+        }
+        try OrderlyError.throwIfAny(issues)
+        let figures = try await sales.salesFigures(from: from, to: to)
+        let byDate = Dictionary(uniqueKeysWithValues: figures.days.map { ($0.date, $0) })
+        var days: [SalesFigures.Day] = []
+        var day = start!
+        while day <= end! {
+            let text = Schedule.dayString(day)
+            days.append(byDate[text] ?? SalesFigures.Day(date: text, orders: 0, revenue: 0, refunded: 0))
+            day = day.addingTimeInterval(86_400)
+        }
+        return SalesReport(
+            from: from, to: to, orders: days.reduce(0) { $0 + $1.orders },
+            revenue: Money(amount: days.reduce(0) { $0 + $1.revenue }, currency: env.currency),
+            refunded: Money(amount: days.reduce(0) { $0 + $1.refunded }, currency: env.currency), days: days,
+            topProducts: figures.topProducts)
+    }
+}
