@@ -15,6 +15,7 @@ public struct OrderQuery: Hashable, Sendable {
 /// Where orders live. Every method is one atomic unit.
 public protocol OrderStore: Sendable {
     /// Stores a new order with its events.
+    /// - Throws: `conflict` when an order with its id exists.
     func insertOrder(_ order: Order, events: [EventEnvelope]) async throws
 
     func order(id: Order.ID) async throws -> Order?

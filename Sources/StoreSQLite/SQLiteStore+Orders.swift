@@ -5,14 +5,18 @@ import OrderlyPorts
 
 extension SQLiteStore: OrderStore {
     public func insertOrder(_ order: Order, events: [EventEnvelope]) async throws {
-        try await pool.write { db in
-            try db.execute(
-                sql: "INSERT INTO orders (id, user_id, status, document, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [
-                    order.id.rawValue, order.userID.rawValue, order.status.rawValue, try JSONColumn.encode(order),
-                    order.createdAt.millis, order.updatedAt.millis,
-                ])
-            try Self.record(events, in: db)
+        do {
+            try await pool.write { db in
+                try db.execute(
+                    sql: "INSERT INTO orders (id, user_id, status, document, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [
+                        order.id.rawValue, order.userID.rawValue, order.status.rawValue, try JSONColumn.encode(order),
+                        order.createdAt.millis, order.updatedAt.millis,
+                    ])
+                try Self.record(events, in: db)
+            }
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+            throw OrderlyError(.conflict, "An order with the id \(order.id) exists already.", underlying: error)
         }
     }
 

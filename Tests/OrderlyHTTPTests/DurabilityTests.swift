@@ -63,7 +63,7 @@ struct DurabilityTests {
         #expect(unfinished > 0, "the stop should catch checkouts in flight")
 
         // when a second process starts on the same folder,
-        let second = try await Composition(config, overrides: testOverrides(clock: clock, engineFactor: 0.001))
+        let second = try await Composition(config, overrides: testOverrides(clock: clock, engineFactor: 0.01))
         let resumed = try await second.workflows.resumeUnfinished()
         try await second.orders.startStrandedCheckouts()
         #expect(resumed == unfinished)

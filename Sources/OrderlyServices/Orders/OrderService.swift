@@ -101,7 +101,13 @@ public struct OrderService: Sendable {
             detail: OrderCreatedDetail(
                 orderId: order.id, userId: order.userID, total: order.total, paymentMethod: order.paymentMethod.type,
                 subscriptionId: order.subscriptionID))
-        try await orders.insertOrder(order, events: [event])
+        do {
+            try await orders.insertOrder(order, events: [event])
+        } catch let error as OrderlyError where error.code == .conflict && orderID != nil {
+            // Placed concurrently under the same id (two schedulers recovering one run): that order stands.
+            guard let existing = try await orders.order(id: order.id) else { throw error }
+            return try await startCheckout(existing)
+        }
         order = try await startCheckout(order)
         return order
     }
