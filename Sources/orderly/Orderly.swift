@@ -10,7 +10,7 @@ struct Orderly: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "orderly",
         abstract: "Orderly, a commerce backend: users, catalog, carts, orders, payments, deliveries, subscriptions.",
-        subcommands: [Serve.self, Migrate.self, Admin.self, States.self, Bench.self])
+        subcommands: [Serve.self, Migrate.self, Admin.self, Demo.self, States.self, Bench.self])
 }
 
 /// Flags shared by every command that opens the data folder; each falls back to its `ORDERLY_*` variable.
@@ -69,6 +69,23 @@ struct Migrate: AsyncParsableCommand {
     func run() async throws {
         let composition = try await Composition(try common.configuration())
         for name in try composition.store.appliedMigrations() { print(name) }
+    }
+}
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "A demo shop.", subcommands: [Seed.self])
+
+    struct Seed: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Seed a demo dairy: products, an admin, a courier, customers, orders and a subscription.",
+            discussion: "Running it again changes nothing. Every account's password is orderly-demo.")
+        @OptionGroup var common: CommonOptions
+
+        func run() async throws {
+            let composition = try await Composition(try common.configuration())
+            try await DemoSeed(composition: composition) { print($0) }.run()
+            await composition.workflows.stopAll()
+        }
     }
 }
 

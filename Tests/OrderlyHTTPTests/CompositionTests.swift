@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import OrderlyApp
 import OrderlyModel
+import OrderlyServices
 import StoreSQLite
 import Testing
 
@@ -66,5 +67,34 @@ struct CompositionTests {
         #expect(throws: ConfigurationError.self) {
             try OrderlyConfiguration.fromEnvironment(["ORDERLY_JWT_SECRET": "too-short"])
         }
+    }
+}
+
+@Suite("Demo seed")
+struct DemoSeedTests {
+    @Test("the demo seed makes a shop in several states, and running it twice changes nothing")
+    func seedTwice() async throws {
+        let folder = temporaryDataFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var config = OrderlyConfiguration()
+        config.dataDirectory = folder.path
+        let composition = try await Composition(config, overrides: testOverrides(clock: TestClock()))
+        func counts() async throws -> [String: Int] {
+            let admin = try #require(try await composition.store.user(email: EmailAddress("admin@orderly.demo")!))
+            let actor = Actor(userID: admin.id, role: .admin)
+            let orders = try await composition.orders.allOrders(userID: nil, status: nil, page: .init(limit: 100), by: actor).items
+            let products = try await composition.catalog.products(matching: .init(), page: .init(limit: 100), for: actor).items
+            var result = ["orders": orders.count, "products": products.count]
+            for status in OrderStatus.allCases { result[status.rawValue] = orders.filter { $0.status == status }.count }
+            result["stock"] = products.reduce(0) { $0 + $1.stock.available }
+            return result
+        }
+        try await DemoSeed(composition: composition, log: { _ in }).run()
+        let first = try await counts()
+        #expect(first["products"] == 7)
+        #expect(first["DELIVERED"] == 1 && first["PACKED"] == 1 && first["CONFIRMED"] == 1 && first["CANCELLED"] == 1)
+        try await DemoSeed(composition: composition, log: { _ in }).run()
+        #expect(try await counts() == first)
+        await composition.workflows.stopAll()
     }
 }
