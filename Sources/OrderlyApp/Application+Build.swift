@@ -92,7 +92,8 @@ public struct Composition: Sendable {
         let receipts = ReceiptService(blobs: try FileBlobStore(folder: dataDirectory.url.appendingPathComponent("blobs")))
         notifier = Notifier(notifications: store, users: store, mailer: mailer, env: env)
         let tasks = CheckoutTasks(
-            orders: store, inventory: store, payments: store, gateway: gateway, outbox: store, notifier: notifier,
+            orders: store, inventory: store, payments: store, gateway: gateway, outbox: store, deliveries: store,
+            notifier: notifier,
             receipts: receipts, env: env, reservationTTL: TimeInterval(configuration.reservationTTLSeconds))
         checkoutTasks = tasks
         workflows = try EmbeddedWorkflows(

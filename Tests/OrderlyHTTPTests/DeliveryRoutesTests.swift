@@ -88,10 +88,13 @@ struct DeliveryRoutesTests {
             #expect((try await api.call(.get, "/v1/deliveries", token: courier)["items"] as? [Any])?.count == 1)
             #expect(try await api.call(.get, "/v1/orders/\(order)/delivery", token: courier).status == 200)
 
-            // Cancelling a packed order refunds it.
+            // Cancelling a packed order refunds it and cancels its delivery, which the courier can no longer move.
             let cancelled = try await api.call(.patch, "/v1/admin/orders/\(order)", json: #"{"status":"CANCELLED","note":"customer moved"}"#, token: admin)
             #expect(cancelled.string("status") == "CANCELLED")
             #expect(cancelled.string("paymentStatus") == "REFUNDED")
+            #expect(try await api.call(.get, "/v1/orders/\(order)/delivery", token: customer).string("status") == "CANCELLED")
+            let secondID = try #require(second.string("deliveryId"))
+            #expect(try await api.call(.patch, "/v1/deliveries/\(secondID)", json: #"{"status":"PICKED_UP"}"#, token: courier).status == 409)
         }
     }
 }

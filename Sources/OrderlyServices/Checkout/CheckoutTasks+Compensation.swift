@@ -150,10 +150,20 @@ extension CheckoutTasks {
                 return [try tasks.event(.orderCancelled, source: .orders, order: order, extra: ["reason": .string(reason)])]
             }
         }
+        // A delivery still under way for a cancelled order is cancelled too, so no courier picks it up.
+        if let delivery = try await step({ try await deliveries.latestDelivery(orderID: id) }), delivery.status.isActive {
+            let env = self.env
+            _ = try await step {
+                try await deliveries.updateDelivery(id: delivery.id) { delivery, _, _ in
+                    guard delivery.status.isActive else { return [] }
+                    try delivery.move(to: .cancelled, at: now, note: "order cancelled")
+                    return [try DeliveryService.updatedEvent(delivery, note: "order cancelled", env: env)]
+                }
+            }
+        }
         return ["status": .string(order.status.rawValue)]
     }
 }
-
 /// A deterministic hash for ids derived from keys (FNV-1a, two lanes), as lowercase hex.
 enum StableHash {
     static func hex(_ text: String, length: Int) -> String {

@@ -13,6 +13,7 @@ public struct CheckoutTasks: Sendable {
     let payments: any PaymentStore
     let gateway: any PaymentGateway
     let outbox: any EventOutbox
+    let deliveries: any DeliveryStore
     let notifier: Notifier
     let receipts: ReceiptService
     let env: ServiceEnvironment
@@ -20,9 +21,10 @@ public struct CheckoutTasks: Sendable {
 
     public init(
         orders: any OrderStore, inventory: any InventoryStore, payments: any PaymentStore, gateway: any PaymentGateway,
-        outbox: any EventOutbox, notifier: Notifier, receipts: ReceiptService, env: ServiceEnvironment,
-        reservationTTL: TimeInterval
+        outbox: any EventOutbox, deliveries: any DeliveryStore, notifier: Notifier, receipts: ReceiptService,
+        env: ServiceEnvironment, reservationTTL: TimeInterval
     ) {
+        self.deliveries = deliveries
         self.orders = orders
         self.inventory = inventory
         self.payments = payments

@@ -90,6 +90,11 @@ public struct DeliveryService: Sendable {
     }
 
     func event(for delivery: Delivery, note: String?) throws -> EventEnvelope {
+        try Self.updatedEvent(delivery, note: note, env: env)
+    }
+
+    /// The `DeliveryUpdated` event of a delivery as it now is.
+    static func updatedEvent(_ delivery: Delivery, note: String?, env: ServiceEnvironment) throws -> EventEnvelope {
         try env.event(
             .deliveryUpdated, source: .deliveries, aggregateID: delivery.orderID.rawValue,
             detail: DeliveryUpdatedDetail(
