@@ -2,6 +2,7 @@ import Foundation
 import OrderlyModel
 import OrderlyPorts
 import OrderlyServices
+import StatesLanguage
 
 struct AssignDeliveryRequest: StrictDecodable {
     var orderId: Order.ID
@@ -112,45 +113,7 @@ struct EventBody: Encodable {
         try c.encode(event.source, forKey: .source)
         try c.encode(event.detailType, forKey: .detailType)
         try c.encode(event.time, forKey: .time)
-        try c.encode(RawJSON(text: event.detail), forKey: .detail)
-    }
-}
-
-/// JSON text re-encoded as a value.
-struct RawJSON: Encodable {
-    let text: String
-    func encode(to encoder: any Encoder) throws {
-        let value = try JSONDecoder().decode(AnyJSON.self, from: Data(text.utf8))
-        try value.encode(to: encoder)
-    }
-}
-
-/// Any JSON value, decodable and encodable.
-enum AnyJSON: Codable {
-    case null, bool(Bool), int(Int), double(Double), string(String), array([AnyJSON]), object([String: AnyJSON])
-
-    init(from decoder: any Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let i = try? c.decode(Int.self) { self = .int(i) }
-        else if let d = try? c.decode(Double.self) { self = .double(d) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([AnyJSON].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: AnyJSON].self)) }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        switch self {
-        case .null: try c.encodeNil()
-        case .bool(let b): try c.encode(b)
-        case .int(let i): try c.encode(i)
-        case .double(let d): try c.encode(d)
-        case .string(let s): try c.encode(s)
-        case .array(let a): try c.encode(a)
-        case .object(let o): try c.encode(o)
-        }
+        try c.encode((try? JSON(parsing: event.detail)) ?? .object([:]), forKey: .detail)
     }
 }
 

@@ -35,18 +35,9 @@ extension SQLiteStore: OrderStore {
             conditions.append("status = ?")
             arguments += [status.rawValue]
         }
-        if let after = page.after {
-            conditions.append("id < ?")
-            arguments += [after]
-        }
-        arguments += [page.limit + 1]
-        let sql = "SELECT document FROM orders" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
-            + " ORDER BY id DESC LIMIT ?"
-        let orders = try await pool.read { [arguments] db in
-            try String.fetchAll(db, sql: sql, arguments: arguments).map { try JSONColumn.decode(Order.self, from: $0) }
-        }
-        let items = Array(orders.prefix(page.limit))
-        return Page(items: items, nextAfter: orders.count > page.limit ? items.last?.id.rawValue : nil)
+        return try await self.page(
+            "SELECT document FROM orders", where: conditions, arguments: arguments, page: page,
+            decode: Self.document(Order.self), key: \.id.rawValue)
     }
 
     public func updateOrder(
@@ -116,19 +107,9 @@ extension SQLiteStore: PaymentStore {
     }
 
     public func payments(userID: User.ID, page: PageRequest) async throws -> Page<Payment> {
-        var arguments: StatementArguments = [userID.rawValue]
-        var sql = "SELECT document FROM payments WHERE user_id = ?"
-        if let after = page.after {
-            sql += " AND id < ?"
-            arguments += [after]
-        }
-        sql += " ORDER BY id DESC LIMIT ?"
-        arguments += [page.limit + 1]
-        let payments = try await pool.read { [arguments, sql] db in
-            try String.fetchAll(db, sql: sql, arguments: arguments).map { try JSONColumn.decode(Payment.self, from: $0) }
-        }
-        let items = Array(payments.prefix(page.limit))
-        return Page(items: items, nextAfter: payments.count > page.limit ? items.last?.id.rawValue : nil)
+        try await self.page(
+            "SELECT document FROM payments", where: ["user_id = ?"], arguments: [userID.rawValue], page: page,
+            decode: Self.document(Payment.self), key: \.id.rawValue)
     }
 
     public func updatePayment(

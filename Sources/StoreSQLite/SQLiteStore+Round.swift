@@ -36,18 +36,9 @@ extension SQLiteStore: DeliveryStore {
             conditions.append("status = ?")
             arguments += [status.rawValue]
         }
-        if let after = page.after {
-            conditions.append("id < ?")
-            arguments += [after]
-        }
-        arguments += [page.limit + 1]
-        let sql = "SELECT document FROM deliveries" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
-            + " ORDER BY id DESC LIMIT ?"
-        let items = try await pool.read { [arguments] db in
-            try String.fetchAll(db, sql: sql, arguments: arguments).map { try JSONColumn.decode(Delivery.self, from: $0) }
-        }
-        let pageItems = Array(items.prefix(page.limit))
-        return Page(items: pageItems, nextAfter: items.count > page.limit ? pageItems.last?.id.rawValue : nil)
+        return try await self.page(
+            "SELECT document FROM deliveries", where: conditions, arguments: arguments, page: page,
+            decode: Self.document(Delivery.self), key: \.id.rawValue)
     }
 
     public func updateDelivery(
@@ -104,19 +95,9 @@ extension SQLiteStore: SubscriptionStore {
     }
 
     public func subscriptions(userID: User.ID, page: PageRequest) async throws -> Page<Subscription> {
-        var sql = "SELECT document FROM subscriptions WHERE user_id = ?"
-        var arguments: StatementArguments = [userID.rawValue]
-        if let after = page.after {
-            sql += " AND id < ?"
-            arguments += [after]
-        }
-        sql += " ORDER BY id DESC LIMIT ?"
-        arguments += [page.limit + 1]
-        let items = try await pool.read { [sql, arguments] db in
-            try String.fetchAll(db, sql: sql, arguments: arguments).map { try JSONColumn.decode(Subscription.self, from: $0) }
-        }
-        let pageItems = Array(items.prefix(page.limit))
-        return Page(items: pageItems, nextAfter: items.count > page.limit ? pageItems.last?.id.rawValue : nil)
+        try await self.page(
+            "SELECT document FROM subscriptions", where: ["user_id = ?"], arguments: [userID.rawValue], page: page,
+            decode: Self.document(Subscription.self), key: \.id.rawValue)
     }
 
     public func updateSubscription(

@@ -61,24 +61,14 @@ extension SQLiteStore: NotificationStore {
     }
 
     public func notifications(userID: User.ID, page: PageRequest) async throws -> Page<UserNotification> {
-        var sql = "SELECT * FROM notifications WHERE user_id = ?"
-        var arguments: StatementArguments = [userID.rawValue]
-        if let after = page.after {
-            sql += " AND id < ?"
-            arguments += [after]
-        }
-        sql += " ORDER BY id DESC LIMIT ?"
-        arguments += [page.limit + 1]
-        let rows = try await pool.read { [sql, arguments] db in
-            try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+        try await self.page(
+            "SELECT * FROM notifications", where: ["user_id = ?"], arguments: [userID.rawValue], page: page,
+            decode: { row in
                 UserNotification(
                     id: .init(rawValue: row["id"]), userID: .init(rawValue: row["user_id"]), type: row["type"],
                     channel: row["channel"], subject: row["subject"], message: row["message"], status: row["status"],
                     createdAt: Date(millis: row["created_at"]))
-            }
-        }
-        let items = Array(rows.prefix(page.limit))
-        return Page(items: items, nextAfter: rows.count > page.limit ? items.last?.id.rawValue : nil)
+            }, key: \.id.rawValue)
     }
 }
 

@@ -92,7 +92,7 @@ public struct CheckoutTasks: Sendable {
             "total": ["amount": .int(order.total.amount), "currency": .string(order.total.currency.rawValue)],
         ]
         detail.merge(extra) { $1 }
-        return try env.event(name, source: source, aggregateID: order.id.rawValue, detail: JSONDetail(detail))
+        return try env.event(name, source: source, aggregateID: order.id.rawValue, detail: JSON.object(detail))
     }
 
     // MARK: checkout steps
@@ -198,33 +198,5 @@ public struct CheckoutTasks: Sendable {
             results.append(["EventId": .string(id.rawValue)])
         }
         return ["Entries": .array(results), "FailedEntryCount": 0]
-    }
-}
-
-/// Encodes a JSON value as an event detail.
-struct JSONDetail: Encodable {
-    let value: JSON
-    init(_ object: [String: JSON]) { value = .object(object) }
-    func encode(to encoder: any Encoder) throws {
-        try JSONEncodable(value).encode(to: encoder)
-    }
-}
-
-/// Makes a StatesLanguage JSON value Encodable.
-struct JSONEncodable: Encodable {
-    let value: JSON
-    init(_ value: JSON) { self.value = value }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch value {
-        case .null: try container.encodeNil()
-        case .bool(let b): try container.encode(b)
-        case .int(let i): try container.encode(i)
-        case .double(let d): try container.encode(d)
-        case .string(let s): try container.encode(s)
-        case .array(let items): try container.encode(items.map(JSONEncodable.init))
-        case .object(let object): try container.encode(object.mapValues(JSONEncodable.init))
-        }
     }
 }

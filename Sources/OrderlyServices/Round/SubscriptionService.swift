@@ -191,7 +191,7 @@ public struct SubscriptionScheduler: Sendable {
             _ = try await orders.place(
                 .init(
                     items: [Cart.Line(productID: subscription.productID, quantity: subscription.quantity)],
-                    paymentMethod: subscription.paymentMethod, deliverySlot: RFC3339Text.format(run.runAt),
+                    paymentMethod: subscription.paymentMethod, deliverySlot: run.runAt.formatted(.iso8601),
                     address: subscription.address, subscriptionID: subscription.id.rawValue),
                 for: Actor(userID: subscription.userID, role: .customer), orderID: run.orderID)
             try await subscriptions.markRun(subscriptionID: subscription.id, runAt: run.runAt, status: "PLACED", note: nil)
@@ -201,7 +201,7 @@ public struct SubscriptionScheduler: Sendable {
                 metadata: ["subscription_id": "\(subscription.id)", "error": "\(error)"])
             try await subscriptions.markRun(subscriptionID: subscription.id, runAt: run.runAt, status: "FAILED", note: error.message)
             try await outbox.publish(
-                try service.event(.subscriptionRunFailed, subscription, extra: ["reason": error.message, "runAt": RFC3339Text.format(run.runAt)]))
+                try service.event(.subscriptionRunFailed, subscription, extra: ["reason": error.message, "runAt": run.runAt.formatted(.iso8601)]))
         }
     }
 
@@ -216,9 +216,4 @@ public struct SubscriptionScheduler: Sendable {
             try? await Task.sleep(for: interval)
         }
     }
-}
-
-/// `2026-11-23T07:00:00Z`.
-enum RFC3339Text {
-    static func format(_ date: Date) -> String { date.formatted(.iso8601) }
 }
