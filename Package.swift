@@ -72,7 +72,7 @@ let package = Package(
         .target(
             name: "OrderlyApp",
             dependencies: [
-                "OrderlyModel", "OrderlyPorts", "OrderlyServices", "StoreSQLite", "OrderlyHTTP",
+                "OrderlyModel", "OrderlyPorts", "OrderlyServices", "StoreSQLite", "OrderlyHTTP", "WorkflowEngine",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -95,7 +95,7 @@ let package = Package(
             name: "WorkflowEngineTests", dependencies: ["StatesLanguage", "WorkflowEngine"],
             resources: [.copy("Golden")], swiftSettings: swiftSettings),
         .testTarget(
-            name: "StoreSQLiteTests", dependencies: ["StoreSQLite", "WorkflowEngine", "StatesLanguage"],
+            name: "StoreSQLiteTests", dependencies: ["StoreSQLite", "WorkflowEngine", "StatesLanguage", "OrderlyApp"],
             swiftSettings: swiftSettings),
         .testTarget(name: "OrderlyModelTests", dependencies: ["OrderlyModel", "OrderlyPorts"], swiftSettings: swiftSettings),
         .testTarget(

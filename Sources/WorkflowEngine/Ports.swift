@@ -43,15 +43,6 @@ public protocol EngineClock: Sendable {
     func sleep(until deadline: Date) async throws
 }
 
-/// The system clock.
-public struct SystemEngineClock: EngineClock {
-    public init() {}
-    public func now() -> Date { Date() }
-    public func sleep(until deadline: Date) async throws {
-        let seconds = deadline.timeIntervalSinceNow
-        if seconds > 0 { try await Task.sleep(nanoseconds: UInt64(seconds * 1_000_000_000)) }
-    }
-}
 
 /// What is kept of an execution to resume it: who it is, what it runs, and every event it received.
 public struct ExecutionRecord: Sendable, Hashable {

@@ -44,7 +44,7 @@ public struct WorkflowEngine: Sendable {
     /// The prefix of execution ids: `arn:aws:states:local:000000000000:execution`.
     public var executionARNPrefix = "arn:aws:states:local:000000000000:execution"
 
-    public init(tasks: any TaskResolver, journal: any ExecutionJournal, clock: any EngineClock = SystemEngineClock()) {
+    public init(tasks: any TaskResolver, journal: any ExecutionJournal, clock: any EngineClock) {
         self.tasks = tasks
         self.journal = journal
         self.clock = clock

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OrderlyApp
 import StatesLanguage
 import StoreSQLite
 import WorkflowEngine
@@ -72,7 +73,7 @@ struct StatesBench: AsyncParsableCommand {
         guard !cases.isEmpty else { throw ValidationError("no case is named \(only ?? "")") }
         for benchCase in cases {
             let prepared = try PreparedDefinition(text: benchCase.definition, name: benchCase.name)
-            let engine = WorkflowEngine(tasks: TaskRegistry(), journal: store ?? NullJournal())
+            let engine = WorkflowEngine(tasks: TaskRegistry(), journal: store ?? NullJournal(), clock: SystemEngineClock())
             let inputText = benchCase.input.serialized()
             let baseline = try measure(seconds: seconds) {
                 _ = try JSON(parsing: inputText).serialized()

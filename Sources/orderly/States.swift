@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OrderlyApp
 import StatesLanguage
 import WorkflowEngine
 
@@ -74,7 +75,7 @@ struct States: AsyncParsableCommand {
                     throw ValidationError("--mock-config is not valid JSON: \(error)")
                 }
             }
-            let engine = WorkflowEngine(tasks: tasks, journal: InMemoryJournal())
+            let engine = WorkflowEngine(tasks: tasks, journal: InMemoryJournal(), clock: SystemEngineClock())
             let name = URL(fileURLWithPath: definition).deletingPathExtension().deletingPathExtension().lastPathComponent
             let result: ExecutionResult
             do {

@@ -57,7 +57,9 @@ struct DurabilityTests {
                 for: Actor(userID: user.id, role: .customer))
             orderIDs.append(order.id)
         }
-        try await Task.sleep(for: .milliseconds(30))
+        // Stop once some checkouts have finished, while others are still in flight (a deadline bounds the wait).
+        let deadline = ContinuousClock.now + .seconds(10)
+        while try await first.store.unfinished().count == orderIDs.count, ContinuousClock.now < deadline { await Task.yield() }
         await first.workflows.stopAll()
         let unfinished = try await first.store.unfinished().count
         #expect(unfinished > 0, "the stop should catch checkouts in flight")

@@ -1,4 +1,5 @@
 import Foundation
+import OrderlyApp
 import StatesLanguage
 import StoreSQLite
 import Testing
@@ -35,11 +36,17 @@ struct JournalContractTests {
         let lock = NSLock()
         var calls: [String] = []
         let blockOn: String?
+        /// Yields when the blocking state has started.
+        let (blocked, blockedSignal) = AsyncStream<Void>.makeStream()
         init(blockOn: String? = nil) { self.blockOn = blockOn }
         func handler(for resource: String) -> (any TaskHandler)? { self }
         func invoke(_ invocation: TaskInvocation) async throws -> JSON {
             lock.withLock { calls.append(invocation.stateName) }
-            if invocation.stateName == blockOn { try await Task.sleep(nanoseconds: 60_000_000_000) }
+            if invocation.stateName == blockOn {
+                blockedSignal.yield()
+                // Never answers: the process "dies" while this task runs.
+                try await Task.sleep(nanoseconds: 60_000_000_000)
+            }
             return .string("done \(invocation.stateName)")
         }
     }
@@ -48,17 +55,17 @@ struct JournalContractTests {
     func beginAndResume(kind: Kind) async throws {
         let (journal, reopen) = try Self.make(kind)
         let prepared = try PreparedDefinition(text: Self.definition, name: "checkout")
-        let info = try await WorkflowEngine(tasks: Counting(), journal: journal).begin(prepared, name: "o1", input: ["id": 1])
+        let info = try await WorkflowEngine(tasks: Counting(), journal: journal, clock: SystemEngineClock()).begin(prepared, name: "o1", input: ["id": 1])
         #expect(try await journal.unfinished() == [info.id])
 
         let tasks = Counting()
-        let result = try await WorkflowEngine(tasks: tasks, journal: try reopen()).resume(executionID: info.id)
+        let result = try await WorkflowEngine(tasks: tasks, journal: try reopen(), clock: SystemEngineClock()).resume(executionID: info.id)
         #expect(result.outcome.status == .succeeded)
         #expect(result.outcome.output == ["id": 1, "reservation": "done Reserve", "payment": "done Charge"])
         #expect(tasks.calls == ["Reserve", "Charge"])
         #expect(try await reopen().unfinished().isEmpty)
         await #expect(throws: StatesError.self) {
-            _ = try await WorkflowEngine(tasks: tasks, journal: journal).begin(prepared, name: "o1", input: [:])
+            _ = try await WorkflowEngine(tasks: tasks, journal: journal, clock: SystemEngineClock()).begin(prepared, name: "o1", input: [:])
         }
     }
 
@@ -67,24 +74,24 @@ struct JournalContractTests {
         let (journal, reopen) = try Self.make(kind)
         let prepared = try PreparedDefinition(text: Self.definition, name: "checkout")
         let first = Counting(blockOn: "Charge")
-        let engine = WorkflowEngine(tasks: first, journal: journal)
+        let engine = WorkflowEngine(tasks: first, journal: journal, clock: SystemEngineClock())
         let info = try await engine.begin(prepared, name: "o2", input: [:])
         // Given a process that dies while Charge is running,
         let running = Task { try await engine.resume(executionID: info.id) }
-        for _ in 0..<2000 where first.lock.withLock({ !first.calls.contains("Charge") }) { try await Task.sleep(nanoseconds: 1_000_000) }
+        for await _ in first.blocked { break }
         running.cancel()
         _ = try? await running.value
 
         // when another process resumes it,
         let second = Counting()
-        let result = try await WorkflowEngine(tasks: second, journal: try reopen()).resume(executionID: info.id)
+        let result = try await WorkflowEngine(tasks: second, journal: try reopen(), clock: SystemEngineClock()).resume(executionID: info.id)
 
         // then Reserve is not run again, Charge (whose result was never recorded) is, and the history is whole.
         #expect(first.calls == ["Reserve", "Charge"])
         #expect(second.calls == ["Charge"])
         #expect(result.outcome.status == .succeeded)
         #expect(result.history.filter { $0.type == "TaskSucceeded" }.count == 2)
-        let snapshot = try #require(try await WorkflowEngine(tasks: second, journal: try reopen()).describe(executionID: info.id))
+        let snapshot = try #require(try await WorkflowEngine(tasks: second, journal: try reopen(), clock: SystemEngineClock()).describe(executionID: info.id))
         #expect(snapshot.status == .succeeded)
         #expect(snapshot.history.map(\.type) == result.history.map(\.type))
     }
