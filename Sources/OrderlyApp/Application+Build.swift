@@ -85,7 +85,6 @@ public struct Composition: Sendable {
             secret: try dataDirectory.jwtSecret(configured: configuration.jwtSecret),
             lifetime: TimeInterval(configuration.tokenLifetimeSeconds), clock: clock)
         webhookSecret = try dataDirectory.secret(named: "webhook-secret", configured: configuration.webhookSecret)
-        metrics = PrometheusCollectorRegistry()
 
         let gateway = SimulatedPaymentGateway()
         let mailer = try FileMailer(folder: dataDirectory.url.appendingPathComponent("mail"))
@@ -96,8 +95,11 @@ public struct Composition: Sendable {
             notifier: notifier,
             receipts: receipts, env: env, reservationTTL: TimeInterval(configuration.reservationTTLSeconds))
         checkoutTasks = tasks
+        let metrics = PrometheusCollectorRegistry()
+        self.metrics = metrics
         workflows = try EmbeddedWorkflows(
-            tasks: tasks.registry(), journal: store, clock: overrides.engineClock ?? SystemEngineClock(), logger: logger)
+            tasks: tasks.registry(), journal: store, clock: overrides.engineClock ?? SystemEngineClock(), logger: logger,
+            onEnd: { result in Self.recordWorkflowMetrics(result, into: metrics) })
         orders = OrderService(
             orders: store, carts: store, catalog: store, users: store, workflows: workflows, receipts: receipts, env: env)
         payments = PaymentService(payments: store, orders: store, gateway: gateway, ledger: store, tasks: tasks, env: env)
@@ -116,6 +118,20 @@ public struct Composition: Sendable {
             dispatcher = EventDispatcher(outbox: store, ledger: store, consumers: consumers, clock: clock, logger: logger)
         }
         sweeper = ReservationSweeper(inventory: store, env: env)
+    }
+
+    /// Counts ended executions by workflow, status and error, and the state transitions they made.
+    static func recordWorkflowMetrics(_ result: ExecutionResult, into metrics: PrometheusCollectorRegistry) {
+        let workflow = result.info.stateMachineName
+        metrics.makeCounter(
+            name: "workflow_executions_total",
+            labels: [
+                ("workflow", workflow), ("status", result.outcome.status.rawValue), ("error", result.outcome.error ?? ""),
+            ]
+        ).increment()
+        let transitions = result.history.filter { $0.type.hasSuffix("StateEntered") }.count
+        metrics.makeCounter(name: "workflow_state_transitions_total", labels: [("workflow", workflow)])
+            .increment(by: Int64(transitions))
     }
 
     /// Creates the configured first admin (`ORDERLY_ADMIN_EMAIL` / `ORDERLY_ADMIN_PASSWORD`) unless it exists.

@@ -56,6 +56,10 @@ struct CheckoutRoutesTests {
             #expect(types.contains("ParallelStateSucceeded"))
             #expect(try await api.call(.get, "/v1/admin/executions/\(encoded)", token: token).status == 403)
 
+            let metrics = try await api.call(.get, "/metrics").text
+            #expect(metrics.contains(#"workflow_executions_total{workflow="checkout",status="SUCCEEDED",error=""} 1"#))
+            #expect(metrics.contains(#"workflow_state_transitions_total{workflow="checkout"}"#))
+
             try await api.dispatch()
             let events = try await api.composition.store.loggedEvents(type: nil, page: .init(limit: 100)).items.map(\.detailType)
             for name in ["OrderCreated", "InventoryReserved", "PaymentSucceeded", "OrderConfirmed", "OrderCompleted"] {

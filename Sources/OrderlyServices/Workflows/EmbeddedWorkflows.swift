@@ -12,12 +12,18 @@ public actor EmbeddedWorkflows: WorkflowLauncher {
     private let definitions: [String: PreparedDefinition]
     private var running: [String: Task<Void, Never>] = [:]
     private let logger: Logger
+    /// Told of every execution that ends (for metrics).
+    private let onEnd: @Sendable (ExecutionResult) -> Void
 
     /// - Parameters:
     ///   - tasks: the handlers of every Task resource the definitions name.
     ///   - journal: where executions are recorded.
     ///   - clock: the engine's clock (for Wait states, retries and timeouts).
-    public init(tasks: any TaskResolver, journal: any ExecutionJournal, clock: any EngineClock, logger: Logger) throws {
+    ///   - onEnd: told of every execution that ends here, with its outcome and history.
+    public init(
+        tasks: any TaskResolver, journal: any ExecutionJournal, clock: any EngineClock, logger: Logger,
+        onEnd: @escaping @Sendable (ExecutionResult) -> Void = { _ in }
+    ) throws {
         engine = WorkflowEngine(tasks: tasks, journal: journal, clock: clock)
         var definitions: [String: PreparedDefinition] = [:]
         for (name, text) in WorkflowDefinitions.all {
@@ -26,6 +32,7 @@ public actor EmbeddedWorkflows: WorkflowLauncher {
         }
         self.definitions = definitions
         self.logger = logger
+        self.onEnd = onEnd
     }
 
     public func start(_ workflow: WorkflowName, name: String, input: [String: String]) async throws -> String {
@@ -90,9 +97,11 @@ public actor EmbeddedWorkflows: WorkflowLauncher {
     private func launch(_ id: String) {
         let engine = self.engine
         let logger = self.logger
+        let onEnd = self.onEnd
         running[id] = Task { [weak self] in
             do {
                 let result = try await engine.resume(executionID: id)
+                onEnd(result)
                 logger.info(
                     "workflow execution ended",
                     metadata: ["execution_id": "\(id)", "status": "\(result.outcome.status.rawValue)"])
