@@ -18,15 +18,10 @@ extension APIRoutes {
             return JSONResponse.make(data: body, status: status)
         }
         var request = request
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.collectBody(upTo: JSONBody.maximumBytes)
-        } catch is NIOTooManyBytesError {
-            throw OrderlyError(.payloadTooLarge, "The request body is larger than 1 MiB.")
-        }
+        let body = try await JSONBody.collect(&request)
         var digest = SHA256()
         digest.update(data: Data("\(request.method.rawValue) \(request.uri.path)?\(request.uri.query ?? "")\n".utf8))
-        digest.update(data: Data(buffer: buffer))
+        digest.update(data: body)
         let fingerprint = digest.finalize().map { String(format: "%02x", $0) }.joined()
         let bufferedRequest = request
         let (stored, replayed) = try await idempotency.run(key: key, scope: actor.userID.rawValue, fingerprint: fingerprint) {

@@ -8,21 +8,25 @@ public enum JSONBody {
     /// The largest body accepted; more is 413 `payload_too_large`.
     public static let maximumBytes = 1 << 20
 
+    /// Reads the whole body of `request` (which keeps it, buffered, for later readers), at most ``maximumBytes``.
+    /// - Throws: ``OrderlyError`` `payload_too_large` past the limit.
+    public static func collect(_ request: inout Request) async throws -> Data {
+        do {
+            return Data(buffer: try await request.collectBody(upTo: maximumBytes))
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw OrderlyError(.payloadTooLarge, "The request body is larger than 1 MiB.", underlying: error)
+        } catch let error as NIOTooManyBytesError {
+            throw OrderlyError(.payloadTooLarge, "The request body is larger than 1 MiB.", underlying: error)
+        }
+    }
+
     /// Decodes the body of `request` as `T`.
     /// - Throws: ``OrderlyError`` `payload_too_large`, `malformed_json` or `validation_failed`.
     public static func decode<T: StrictDecodable>(
         _ type: T.Type, from request: Request, context: AppRequestContext
     ) async throws -> T {
         var request = request
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.collectBody(upTo: maximumBytes)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
-            throw OrderlyError(.payloadTooLarge, "The request body is larger than 1 MiB.", underlying: error)
-        } catch let error as NIOTooManyBytesError {
-            throw OrderlyError(.payloadTooLarge, "The request body is larger than 1 MiB.", underlying: error)
-        }
-        return try decode(type, from: Data(buffer: buffer))
+        return try decode(type, from: try await collect(&request))
     }
 
     /// Like ``decode(_:from:context:)``, but an empty body is `nil` (for bodies whose every field is optional).
@@ -30,22 +34,18 @@ public enum JSONBody {
         _ type: T.Type, from request: Request, context: AppRequestContext
     ) async throws -> T? {
         var request = request
-        let buffer: ByteBuffer
-        do {
-            buffer = try await request.collectBody(upTo: maximumBytes)
-        } catch is NIOTooManyBytesError {
-            throw OrderlyError(.payloadTooLarge, "The request body is larger than 1 MiB.")
-        }
-        let data = Data(buffer: buffer)
-        guard data.contains(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else { return nil }
-        return try decode(type, from: data)
+        let data = try await collect(&request)
+        return isBlank(data) ? nil : try decode(type, from: data)
+    }
+
+    /// Whether a body holds nothing but white space.
+    static func isBlank(_ data: Data) -> Bool {
+        !data.contains(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) })
     }
 
     /// Decodes `data` as `T`, with the same errors as ``decode(_:from:context:)``.
     public static func decode<T: StrictDecodable>(_ type: T.Type, from data: Data) throws -> T {
-        guard data.contains(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else {
-            throw OrderlyError(.malformedJSON, "The request body must be a JSON object.")
-        }
+        guard !isBlank(data) else { throw OrderlyError(.malformedJSON, "The request body must be a JSON object.") }
         do {
             return try JSONDecoder().decode(Strict<T>.self, from: data).value
         } catch let error as DecodingError {

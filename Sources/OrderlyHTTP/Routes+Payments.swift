@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import NIOCore
 import OrderlyModel
 import OrderlyServices
 import StatesLanguage
@@ -45,13 +44,7 @@ extension APIRoutes {
                 access: .anyone, body: "GatewayEvent", success: (200, "WebhookReceipt")), in: table
         ) { request, context in
             var request = request
-            let buffer: ByteBuffer
-            do {
-                buffer = try await request.collectBody(upTo: JSONBody.maximumBytes)
-            } catch is NIOTooManyBytesError {
-                throw OrderlyError(.payloadTooLarge, "The request body is larger than 1 MiB.")
-            }
-            let body = Data(buffer: buffer)
+            let body = try await JSONBody.collect(&request)
             try WebhookSignature(secret: webhookSecret).verify(
                 header: request.headers[.orderlySignature], body: body, now: clock.now())
             let event: JSON
