@@ -40,19 +40,12 @@ public struct Composition: Sendable {
     public let configuration: OrderlyConfiguration
     public let store: SQLiteStore
     public let clock: any WallClock
-    public let accounts: AccountService
-    public let catalog: CatalogService
-    public let carts: CartService
-    public let orders: OrderService
-    public let payments: PaymentService
-    public let notifier: Notifier
+    /// Every use case, as the interfaces call them.
+    public let services: UseCases
     /// The checkout workflows' task handlers.
     public let checkoutTasks: CheckoutTasks
-    public let workflows: EmbeddedWorkflows
-    public let deliveries: DeliveryService
-    public let subscriptions: SubscriptionService
+    public let workflows: EmbeddedWorkflowRuntime
     public let scheduler: SubscriptionScheduler
-    public let reports: ReportService
     public let dispatcher: EventDispatcher
     public let sweeper: ReservationSweeper
     public let tokens: TokenAuthority
@@ -77,10 +70,6 @@ public struct Composition: Sendable {
         self.store = store
         self.clock = clock
         self.logger = logger
-        accounts = AccountService(
-            users: store, loginAttempts: store, hasher: BcryptPasswordHasher(cost: overrides.bcryptCost ?? 10), env: env)
-        catalog = CatalogService(catalog: store, env: env)
-        carts = CartService(carts: store, catalog: store, env: env)
         tokens = try await TokenAuthority(
             secret: try dataDirectory.jwtSecret(configured: configuration.jwtSecret),
             lifetime: TimeInterval(configuration.tokenLifetimeSeconds), clock: clock)
@@ -89,35 +78,46 @@ public struct Composition: Sendable {
         let gateway = SimulatedPaymentGateway()
         let mailer = try FileMailer(folder: dataDirectory.url.appendingPathComponent("mail"))
         let receipts = ReceiptService(blobs: try FileBlobStore(folder: dataDirectory.url.appendingPathComponent("blobs")))
-        notifier = Notifier(notifications: store, users: store, mailer: mailer, env: env)
+        let notifier = Notifier(notifications: store, users: store, mailer: mailer, env: env)
+        let payments = PaymentService(payments: store, orders: store, gateway: gateway, ledger: store, env: env)
+        let deliveries = DeliveryService(deliveries: store, orders: store, users: store, env: env)
         let tasks = CheckoutTasks(
-            orders: store, inventory: store, payments: store, gateway: gateway, outbox: store, deliveries: store,
-            notifier: notifier,
-            receipts: receipts, env: env, reservationTTL: TimeInterval(configuration.reservationTTLSeconds))
+            orders: store, inventory: store, payments: store, gateway: gateway, outbox: store, paymentService: payments,
+            deliveries: deliveries, notifier: notifier, receipts: receipts, env: env,
+            reservationTTL: TimeInterval(configuration.reservationTTLSeconds))
         checkoutTasks = tasks
         let metrics = PrometheusCollectorRegistry()
         self.metrics = metrics
-        workflows = try EmbeddedWorkflows(
+        let workflows = try EmbeddedWorkflowRuntime(
             tasks: tasks.registry(), journal: store, clock: overrides.engineClock ?? SystemEngineClock(), logger: logger,
             onEnd: { result in Self.recordWorkflowMetrics(result, into: metrics) })
-        orders = OrderService(
+        self.workflows = workflows
+        let orders = OrderService(
             orders: store, carts: store, catalog: store, users: store, workflows: workflows, receipts: receipts, env: env)
-        payments = PaymentService(payments: store, orders: store, gateway: gateway, ledger: store, tasks: tasks, env: env)
-        deliveries = DeliveryService(deliveries: store, orders: store, users: store, env: env)
-        subscriptions = SubscriptionService(subscriptions: store, catalog: store, orders: store, env: env)
-        scheduler = SubscriptionScheduler(
-            subscriptions: store, orders: orders, outbox: store, service: subscriptions, env: env, logger: logger)
-        reports = ReportService(sales: store, env: env)
+        let subscriptions = SubscriptionService(subscriptions: store, catalog: store, orders: store, env: env)
+        scheduler = SubscriptionScheduler(subscriptions: store, orders: orders, outbox: store, env: env, logger: logger)
         let consumers: [any EventConsumer] =
             [NotificationConsumer(notifier: notifier), AnalyticsConsumer(log: store), SalesConsumer(store: store)]
             + overrides.extraConsumers
+        let dispatcher: EventDispatcher
         if let pause = overrides.dispatcherPause {
             dispatcher = EventDispatcher(
                 outbox: store, ledger: store, consumers: consumers, clock: clock, logger: logger, pause: pause)
         } else {
             dispatcher = EventDispatcher(outbox: store, ledger: store, consumers: consumers, clock: clock, logger: logger)
         }
+        self.dispatcher = dispatcher
         sweeper = ReservationSweeper(inventory: store, env: env)
+        services = UseCases(
+            accounts: AccountService(
+                users: store, loginAttempts: store, hasher: BcryptPasswordHasher(cost: overrides.bcryptCost ?? 10),
+                env: env),
+            catalog: CatalogService(catalog: store, env: env), carts: CartService(carts: store, catalog: store, env: env),
+            orders: orders, payments: payments, notifications: notifier, deliveries: deliveries,
+            subscriptions: subscriptions, reports: ReportService(sales: store, env: env),
+            operations: OperationsService(
+                eventLog: store, ledger: store, dispatcher: dispatcher, workflows: workflows, health: store),
+            idempotency: IdempotencyService(store: store, clock: clock))
     }
 
     /// Counts ended executions by workflow, status and error, and the state transitions they made.
@@ -137,19 +137,17 @@ public struct Composition: Sendable {
     /// Creates the configured first admin (`ORDERLY_ADMIN_EMAIL` / `ORDERLY_ADMIN_PASSWORD`) unless it exists.
     public func ensureConfiguredAdmin(logger: Logger) async throws {
         guard let email = configuration.adminEmail, let password = configuration.adminPassword else { return }
-        let (user, created) = try await accounts.ensureAdmin(email: email, password: password, name: "Administrator")
+        let (user, created) = try await services.accounts.ensureAdmin(email: email, password: password, name: "Administrator")
         if created { logger.notice("created the configured admin", metadata: ["user_id": "\(user.id)"]) }
     }
 
     /// The HTTP router over these services.
-    public func router() throws -> Router<AppRequestContext> {
+    /// - Parameter table: where the routes are recorded, for a caller that walks them (a test).
+    public func router(recordingInto table: RouteTable = RouteTable()) throws -> Router<AppRequestContext> {
         try buildRouter(
             HTTPDependencies(
-                accounts: accounts, catalog: catalog, carts: carts, orders: orders, payments: payments,
-                notifier: notifier, workflows: workflows, deliveries: deliveries, subscriptions: subscriptions,
-                reports: reports, eventLog: store, deadLetters: store, dispatcher: dispatcher,
-                idempotency: IdempotencyService(store: store, clock: clock), tokens: tokens, health: store,
-                metrics: metrics, webhookSecret: webhookSecret, clock: clock))
+                services: services, tokens: tokens, metrics: metrics, webhookSecret: webhookSecret, clock: clock),
+            recordingInto: table)
     }
 
     /// The background services: workflow resumption, event delivery, and the reservation sweeper.
@@ -160,7 +158,7 @@ public struct Composition: Sendable {
         let interval = Duration.seconds(configuration.schedulerIntervalSeconds)
         let logger = self.logger
         return [
-            WorkflowService(workflows: workflows, orders: orders, logger: logger),
+            WorkflowService(workflows: workflows, orders: services.orders, logger: logger),
             LoopService { await dispatcher.run(interval: .milliseconds(100)) },
             LoopService { await scheduler.run(interval: interval) },
             LoopService {

@@ -48,22 +48,22 @@ public struct DemoSeed {
             let delivered = try await order(asha, [(milk, 2), (curd, 1)], .cash)
             try await deliver(delivered, courier: courier, by: adminActor)
             let packed = try await order(ravi, [(paneer, 1), (ghee, 1)], .card(token: "tok_visa"))
-            _ = try await composition.orders.adminMove(packed.id, to: .packed, note: "packed for the morning round", by: adminActor)
+            _ = try await composition.services.orders.adminMove(packed.id, to: .packed, note: "packed for the morning round", by: adminActor)
             _ = try await order(ravi, [(milk, 1)], .upi(vpa: "ravi@okbank"))
             _ = try await order(meera, [(ghee, 2)], .card(token: "tok_chargeDeclined"))
             log("orders: delivered, packed, confirmed and declined")
         }
         for (customer, product, quantity) in [(ravi, curd, 2), (meera, milk, 1)] {
             let actor = Actor(userID: customer.id, role: .customer)
-            if try await composition.carts.cart(for: actor).lines.isEmpty {
-                _ = try await composition.carts.addItem(product.id, quantity: quantity, for: actor)
+            if try await composition.services.carts.cart(for: actor).lines.isEmpty {
+                _ = try await composition.services.carts.addItem(product.id, quantity: quantity, for: actor)
             }
         }
         log("carts: Ravi and Meera have items waiting")
         let ashaActor = Actor(userID: asha.id, role: .customer)
-        if try await composition.subscriptions.list(for: ashaActor, page: PageRequest(limit: 1)).items.isEmpty {
+        if try await composition.services.subscriptions.list(for: ashaActor, page: PageRequest(limit: 1)).items.isEmpty {
             let tomorrow = Schedule.dayString(composition.clock.now().addingTimeInterval(86_400))
-            _ = try await composition.subscriptions.create(
+            _ = try await composition.services.subscriptions.create(
                 .init(
                     productID: milk.id, quantity: 2, frequency: .daily, startDate: tomorrow, endDate: nil, deliveryTime: "07:00",
                     paymentMethod: .card(token: "tok_visa"), address: nil), for: ashaActor)
@@ -83,7 +83,7 @@ public struct DemoSeed {
         }
         let address = role == .customer
             ? Address(line1: "12 Dairy Lane", city: "Pune", postalCode: "411001", country: "IN") : nil
-        let created = try await composition.accounts.provision(
+        let created = try await composition.services.accounts.provision(
             .init(email: email, password: Self.password, name: name, address: address, role: role))
         log("user: \(role.rawValue) \(email)")
         return created
@@ -92,10 +92,10 @@ public struct DemoSeed {
     private func product(
         _ item: (name: String, description: String, price: Int, category: String, stock: Int), by admin: Actor
     ) async throws -> Product {
-        let found = try await composition.catalog.products(
+        let found = try await composition.services.catalog.products(
             matching: ProductQuery(text: item.name, includeInactive: true), page: PageRequest(limit: 10), for: admin)
         if let existing = found.items.first(where: { $0.name == item.name }) { return existing }
-        let created = try await composition.catalog.createProduct(
+        let created = try await composition.services.catalog.createProduct(
             .init(
                 name: item.name, description: item.description, price: Money(amount: item.price, currency: composition.configuration.currency),
                 category: item.category, stock: item.stock), by: admin)
@@ -104,22 +104,22 @@ public struct DemoSeed {
     }
 
     private func hasOrders(_ user: User) async throws -> Bool {
-        !(try await composition.orders.orders(for: Actor(userID: user.id, role: .customer), status: nil, page: PageRequest(limit: 1)).items.isEmpty)
+        !(try await composition.services.orders.orders(for: Actor(userID: user.id, role: .customer), status: nil, page: PageRequest(limit: 1)).items.isEmpty)
     }
 
     private func order(_ user: User, _ lines: [(Product, Int)], _ method: PaymentMethod) async throws -> Order {
-        let placed = try await composition.orders.place(
+        let placed = try await composition.services.orders.place(
             .init(items: lines.map { Cart.Line(productID: $0.0.id, quantity: $0.1) }, paymentMethod: method),
             for: Actor(userID: user.id, role: .customer))
-        return try await composition.orders.waitForCheckout(placed)
+        return try await composition.services.orders.waitForCheckout(placed)
     }
 
     private func deliver(_ order: Order, courier: User, by admin: Actor) async throws {
-        _ = try await composition.orders.adminMove(order.id, to: .packed, note: nil, by: admin)
-        let delivery = try await composition.deliveries.assign(orderID: order.id, courierID: courier.id, by: admin)
+        _ = try await composition.services.orders.adminMove(order.id, to: .packed, note: nil, by: admin)
+        let delivery = try await composition.services.deliveries.assign(orderID: order.id, courierID: courier.id, by: admin)
         let courierActor = Actor(userID: courier.id, role: .courier)
         for status in [DeliveryStatus.pickedUp, .inTransit, .delivered] {
-            _ = try await composition.deliveries.move(delivery.id, to: status, note: nil, by: courierActor)
+            _ = try await composition.services.deliveries.move(delivery.id, to: status, note: nil, by: courierActor)
         }
     }
 }

@@ -15,7 +15,7 @@ struct LoopService: Service {
 
 /// Resumes unfinished workflow executions at start; at shutdown stops driving them (they resume on next start).
 struct WorkflowService: Service {
-    let workflows: EmbeddedWorkflows
+    let workflows: EmbeddedWorkflowRuntime
     let orders: OrderService
     let logger: Logger
 

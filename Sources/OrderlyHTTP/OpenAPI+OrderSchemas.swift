@@ -98,6 +98,16 @@ extension OpenAPISchemas {
              "properties":{"id":{"type":"integer"},"previousEventId":{"type":"integer"},
                "timestamp":{"type":"string","format":"date-time"},"type":{"type":"string"},"details":{"type":"object"}}}}}}
         """#,
+        "ExecutionList": #"""
+        {"type":"object","required":["items","nextCursor"],
+         "properties":{"items":{"type":"array","items":{"type":"object",
+           "required":["executionId","name","stateMachine","status","input","output","error","cause","startedAt"],
+           "properties":{"executionId":{"type":"string"},"name":{"type":"string"},"stateMachine":{"type":"string"},
+             "status":{"type":"string","enum":["RUNNING","SUCCEEDED","FAILED","TIMED_OUT","ABORTED"]},
+             "input":{},"output":{},"error":{"type":["string","null"]},"cause":{"type":["string","null"]},
+             "startedAt":{"type":"string","format":"date-time"}}}},
+           "nextCursor":{"type":["string","null"]}}}
+        """#,
         "WorkflowList": #"""
         {"type":"object","required":["items"],
          "properties":{"items":{"type":"array","items":{"type":"object","required":["name","queryLanguage","definition"],

@@ -1,6 +1,8 @@
 /// The JSON Schemas of the request and response bodies, by component name. Paths come from the route table.
 enum OpenAPISchemas {
-    static var all: [String: String] { core.merging(orders) { a, _ in a }.merging(round) { a, _ in a } }
+    static var all: [String: String] {
+        [core, orders, fulfilment, admin].reduce(into: [:]) { all, part in all.merge(part) { first, _ in first } }
+    }
 
     static let core: [String: String] = [
         "Money": #"""

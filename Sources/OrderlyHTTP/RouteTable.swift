@@ -1,11 +1,33 @@
 import Hummingbird
 import OrderlyModel
+import OrderlyServices
 
-/// Who may call an endpoint.
+/// Who may call an endpoint. Declared once per route in its ``RouteSpec``; the router enforces it before the handler
+/// runs, and the OpenAPI document states it.
 public enum Access: Sendable, Hashable {
+    /// No token needed; a signed-in caller is still known to the handler.
     case anyone
+    /// Any valid token.
     case signedIn
+    /// A valid token of one of these roles.
     case roles([Role])
+
+    /// Whether `role` may call a route with this access.
+    public func admits(_ role: Role) -> Bool {
+        switch self {
+        case .anyone, .signedIn: return true
+        case .roles(let roles): return roles.contains(role)
+        }
+    }
+
+    /// The caller, when this access lets them in.
+    /// - Throws: `unauthenticated` without a caller where one is needed; `forbidden` for a role not named.
+    func admit(_ actor: Actor?) throws -> Actor? {
+        if self == .anyone { return actor }
+        guard let actor else { throw OrderlyError.unauthenticated() }
+        guard admits(actor.role) else { throw OrderlyError.forbidden() }
+        return actor
+    }
 }
 
 /// One endpoint as documented: method, path template, who may call it, what goes in and what comes out.
@@ -50,7 +72,7 @@ public struct RouteSpec: Sendable {
 public final class RouteTable: @unchecked Sendable {
     public private(set) var specs: [RouteSpec] = []
 
-    init() {}
+    public init() {}
 
     func add(_ spec: RouteSpec) { specs.append(spec) }
 
@@ -66,12 +88,28 @@ public final class RouteTable: @unchecked Sendable {
 }
 
 extension Router where Context == AppRequestContext {
-    /// Registers `handler` for the route `spec` describes and records it in `table`.
+    /// Registers a route open to anyone (`access: .anyone`); a signed-in caller is `context.actor`.
     func add(
         _ spec: RouteSpec, in table: RouteTable,
         _ handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Response
     ) {
+        precondition(spec.access == .anyone, "\(spec.path) needs a caller: give it a handler that takes the actor")
         table.add(spec)
         on(RouterPath(spec.path), method: spec.method, use: handler)
+    }
+
+    /// Registers a route that needs a caller: the router lets in only the callers `spec.access` names (401 without
+    /// a token, 403 for another role) and hands the handler the signed-in actor.
+    func add(
+        _ spec: RouteSpec, in table: RouteTable,
+        _ handler: @escaping @Sendable (Request, AppRequestContext, Actor) async throws -> Response
+    ) {
+        precondition(spec.access != .anyone, "\(spec.path) is open to anyone: give it a handler without an actor")
+        table.add(spec)
+        let access = spec.access
+        on(RouterPath(spec.path), method: spec.method) { request, context in
+            guard let actor = try access.admit(context.actor) else { throw OrderlyError.unauthenticated() }
+            return try await handler(request, context, actor)
+        }
     }
 }

@@ -11,8 +11,7 @@ extension APIRoutes {
                 .post, "/v1/checkout", "Check out the cart: the order is created and its checkout workflow started",
                 access: .roles([.customer]), query: waitQuery, body: "CheckoutRequest", success: (202, "Order"),
                 errors: [409, 422], idempotent: true), in: table
-        ) { request, context in
-            let actor = try context.requireRole(.customer)
+        ) { request, context, actor in
             let wait = try QueryInput(request: request).bool("wait") ?? false
             return try await idempotent(request, context: context, actor: actor) { request in
                 let body = try await JSONBody.decode(CheckoutRequest.self, from: request, context: context)
@@ -26,8 +25,7 @@ extension APIRoutes {
             RouteSpec(
                 .post, "/v1/orders", "Order the given items (not the cart)", access: .roles([.customer]), query: waitQuery,
                 body: "PlaceOrderRequest", success: (202, "Order"), errors: [409, 422], idempotent: true), in: table
-        ) { request, context in
-            let actor = try context.requireRole(.customer)
+        ) { request, context, actor in
             let wait = try QueryInput(request: request).bool("wait") ?? false
             return try await idempotent(request, context: context, actor: actor) { request in
                 let body = try await JSONBody.decode(PlaceOrderRequest.self, from: request, context: context)
@@ -46,41 +44,37 @@ extension APIRoutes {
                     ("status", #"{"type":"string","enum":["CREATED","CONFIRMED","PACKED","OUT_FOR_DELIVERY","DELIVERED","CANCELLED","RETURNED"]}"#),
                     ("limit", #"{"type":"integer","minimum":1,"maximum":100}"#), ("cursor", #"{"type":"string"}"#),
                 ], success: (200, "OrderList")), in: table
-        ) { request, context in
-            let actor = try context.requireActor()
+        ) { request, context, actor in
             let input = QueryInput(request: request)
-            let page = try await orders.orders(for: actor, status: try orderStatus(input), page: try input.page())
+            let page = try await services.orders.orders(for: actor, status: try orderStatus(input), page: try input.page())
             return try JSONResponse.make(ListBody(items: page.items.map(OrderBody.init), nextCursor: page.nextAfter.map(Cursor.encode)))
         }
 
         router.add(
             RouteSpec(.get, "/v1/orders/{orderId}", "One order with its timeline", access: .signedIn, success: (200, "Order")),
             in: table
-        ) { _, context in
-            let actor = try context.requireActor()
+        ) { _, context, actor in
             let id = try context.pathID("orderId", as: Order.self, what: "order")
-            return try JSONResponse.make(OrderBody(order: try await orders.order(id, for: actor)))
+            return try JSONResponse.make(OrderBody(order: try await services.orders.order(id, for: actor)))
         }
 
         router.add(
             RouteSpec(
                 .post, "/v1/orders/{orderId}/cancel", "Cancel an order (refunds and restocks); allowed until OUT_FOR_DELIVERY",
                 access: .signedIn, body: "CancelRequest", success: (200, "Order"), errors: [409]), in: table
-        ) { request, context in
-            let actor = try context.requireActor()
+        ) { request, context, actor in
             let id = try context.pathID("orderId", as: Order.self, what: "order")
             let body = try await JSONBody.decodeOptional(CancelRequest.self, from: request, context: context)
-            return try JSONResponse.make(OrderBody(order: try await orders.cancel(id, reason: body?.reason, by: actor)))
+            return try JSONResponse.make(OrderBody(order: try await services.orders.cancel(id, reason: body?.reason, by: actor)))
         }
 
         router.add(
             RouteSpec(
                 .get, "/v1/orders/{orderId}/receipt", "The HTML receipt of a confirmed order", access: .signedIn,
                 success: (200, nil)), in: table
-        ) { _, context in
-            let actor = try context.requireActor()
+        ) { _, context, actor in
             let id = try context.pathID("orderId", as: Order.self, what: "order")
-            let receipt = try await orders.receipt(id, for: actor)
+            let receipt = try await services.orders.receipt(id, for: actor)
             return Response(
                 status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: receipt)))
@@ -89,9 +83,9 @@ extension APIRoutes {
 
     /// Places an order; with `wait`, answers 200 once its checkout finished (10 s at most), else 202 at once.
     func place(_ request: OrderService.PlaceOrder, actor: Actor, wait: Bool) async throws -> (status: HTTPResponse.Status, body: Data) {
-        var order = try await orders.place(request, for: actor)
+        var order = try await services.orders.place(request, for: actor)
         if wait {
-            order = try await orders.waitForCheckout(order)
+            order = try await services.orders.waitForCheckout(order)
             return (.ok, try JSONResponse.encode(OrderBody(order: order)))
         }
         return (.accepted, try JSONResponse.encode(OrderBody(order: order)))

@@ -10,7 +10,7 @@ extension APIRoutes {
                 success: (201, "UserCreated"), errors: [409]), in: table
         ) { request, context in
             let body = try await JSONBody.decode(RegisterRequest.self, from: request, context: context)
-            let user = try await accounts.register(
+            let user = try await services.accounts.register(
                 .init(email: body.email, password: body.password, name: body.name, phone: body.phone, address: body.address))
             return try JSONResponse.make(UserCreatedBody(user), status: .created)
         }
@@ -21,27 +21,25 @@ extension APIRoutes {
                 success: (200, "Token"), errors: [429]), in: table
         ) { request, context in
             let body = try await JSONBody.decode(LoginRequest.self, from: request, context: context)
-            let user = try await accounts.authenticate(email: body.email, password: body.password)
-            let (token, expiresAt) = try await tokens.issue(for: user)
+            let user = try await services.accounts.authenticate(email: body.email, password: body.password)
+            let (token, expiresAt) = try await dependencies.tokens.issue(for: user)
             return try JSONResponse.make(TokenBody(token: token, userId: user.id, role: user.role, expiresAt: expiresAt))
         }
 
         router.add(
             RouteSpec(.get, "/v1/users/me", "The caller's profile", access: .signedIn, success: (200, "Profile")),
             in: table
-        ) { _, context in
-            let actor = try context.requireActor()
-            return try JSONResponse.make(ProfileBody(user: try await accounts.profile(of: actor.userID)))
+        ) { _, context, actor in
+            return try JSONResponse.make(ProfileBody(user: try await services.accounts.profile(of: actor.userID)))
         }
 
         router.add(
             RouteSpec(
                 .patch, "/v1/users/me", "Change the caller's profile or password", access: .signedIn,
                 body: "ProfilePatchRequest", success: (200, "Profile")), in: table
-        ) { request, context in
-            let actor = try context.requireActor()
+        ) { request, context, actor in
             let body = try await JSONBody.decode(ProfilePatchRequest.self, from: request, context: context)
-            let user = try await accounts.updateProfile(
+            let user = try await services.accounts.updateProfile(
                 of: actor.userID,
                 .init(name: body.name, phone: body.phone.clearable, address: body.address.clearable, password: body.password))
             return try JSONResponse.make(ProfileBody(user: user))
@@ -51,10 +49,9 @@ extension APIRoutes {
             RouteSpec(
                 .post, "/v1/admin/users", "Create a user of any role (couriers, admins)", access: .roles([.admin]),
                 body: "AdminCreateUserRequest", success: (201, "UserCreated"), errors: [409]), in: table
-        ) { request, context in
-            let actor = try context.requireRole(.admin)
+        ) { request, context, actor in
             let body = try await JSONBody.decode(AdminCreateUserRequest.self, from: request, context: context)
-            let user = try await accounts.createAccount(
+            let user = try await services.accounts.createAccount(
                 .init(
                     email: body.email, password: body.password, name: body.name, phone: body.phone,
                     address: body.address, role: body.role), by: actor)

@@ -3,7 +3,8 @@ import Foundation
 /// A business fact in the EventBridge envelope: `{"id","source","detail-type","time","detail"}`.
 ///
 /// Events are recorded in the same write as the state change that caused them (transactional outbox) and delivered
-/// at least once; consumers are idempotent by ``id``.
+/// at least once; consumers are idempotent by ``id``. The detail is one of the ``DomainEvent`` structs, encoded:
+/// make an envelope with ``init(id:time:event:)`` and read it back with ``decode(_:)``.
 public struct EventEnvelope: Hashable, Sendable, Codable, IdentifiedByPrefix {
     public typealias ID = Identifier<EventEnvelope>
     public static let idPrefix = "evt_"
@@ -23,6 +24,7 @@ public struct EventEnvelope: Hashable, Sendable, Codable, IdentifiedByPrefix {
         case id, source, detailType = "detail-type", time, aggregateID = "aggregateId", detail
     }
 
+    /// An envelope as it was stored or received, detail already encoded.
     public init(id: ID, source: String, detailType: String, time: Date, aggregateID: String, detail: String) {
         self.id = id
         self.source = source
@@ -32,18 +34,58 @@ public struct EventEnvelope: Hashable, Sendable, Codable, IdentifiedByPrefix {
         self.detail = detail
     }
 
-    /// Makes an event, encoding `detail` to JSON with sorted keys and RFC 3339 dates.
-    public init(
-        id: ID, source: EventSource, detailType: EventName, time: Date, aggregateID: String, detail: some Encodable
-    ) throws {
+    /// Wraps a domain event: its name, source and aggregate come from the event, its detail is its JSON with sorted
+    /// keys and RFC 3339 dates.
+    public init<Event: DomainEvent>(id: ID, time: Date, event: Event) throws {
+        let data = try Self.encoder.encode(event)
+        self.init(
+            id: id, source: Event.source.rawValue, detailType: Event.detailType.rawValue, time: time,
+            aggregateID: event.aggregateID, detail: String(decoding: data, as: UTF8.self))
+    }
+
+    /// The event's name as a typed value, for `switch`.
+    public var name: EventName { EventName(rawValue: detailType) }
+
+    /// Reads the detail as the event it names.
+    /// - Throws: ``OrderlyError`` `internal` when this envelope is another event, or its detail does not decode
+    ///   (a consumer then fails and the event ends in the dead letters; it is never read as zeros).
+    public func decode<Event: DomainEvent>(_ type: Event.Type) throws -> Event {
+        guard detailType == Event.detailType.rawValue else {
+            throw OrderlyError(.internal, "Event \(id) is \(detailType), not \(Event.detailType.rawValue).")
+        }
+        do {
+            return try Self.decoder.decode(Event.self, from: Data(detail.utf8))
+        } catch {
+            throw OrderlyError(
+                .internal, "The detail of event \(id) (\(detailType)) does not decode: \(error)", underlying: error)
+        }
+    }
+
+    private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .iso8601
-        let data = try encoder.encode(detail)
-        self.init(
-            id: id, source: source.rawValue, detailType: detailType.rawValue, time: time, aggregateID: aggregateID,
-            detail: String(decoding: data, as: UTF8.self))
-    }
+        return encoder
+    }()
+
+    private static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
+}
+
+/// A business fact with a fixed name and source, whose stored properties are its `detail`.
+///
+/// One struct per event name (``OrderConfirmed``, ``RefundIssued``, ...): producers build the struct, consumers
+/// decode it with ``EventEnvelope/decode(_:)``.
+public protocol DomainEvent: Codable, Sendable, Hashable {
+    /// The `detail-type`, e.g. `OrderConfirmed`.
+    static var detailType: EventName { get }
+    /// The part of the system that speaks, e.g. `orderly.orders`.
+    static var source: EventSource { get }
+    /// The id of the entity the event is about (events of one aggregate are delivered in order).
+    var aggregateID: String { get }
 }
 
 /// The `source` of an event: one per bounded context.
@@ -61,9 +103,10 @@ public struct EventSource: RawRepresentable, Hashable, Sendable {
 }
 
 /// The `detail-type` of an event, as listed in the public API.
-public struct EventName: RawRepresentable, Hashable, Sendable {
+public struct EventName: RawRepresentable, Hashable, Sendable, CustomStringConvertible {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
+    public var description: String { rawValue }
 
     public static let userRegistered = EventName(rawValue: "UserRegistered")
     public static let productCreated = EventName(rawValue: "ProductCreated")

@@ -127,3 +127,31 @@ public enum Schedule {
     /// The `YYYY-MM-DD` of an instant, in UTC.
     public static func dayString(_ date: Date) -> String { date.formatted(.iso8601.year().month().day()) }
 }
+
+/// One scheduled run of a subscription.
+public struct SubscriptionRun: Hashable, Sendable {
+    public var subscriptionID: Subscription.ID
+    public var runAt: Date
+    /// The order this run places (its id is chosen when the run is claimed).
+    public var orderID: Order.ID
+    public var status: Status
+    public var note: String?
+
+    /// What became of a run.
+    public enum Status: String, Hashable, Sendable, Codable, CaseIterable {
+        /// Claimed by a scheduler: its order is yet to be placed.
+        case claimed = "CLAIMED"
+        /// Its order was placed.
+        case placed = "PLACED"
+        /// Its order could not be placed (the reason is in the note).
+        case failed = "FAILED"
+    }
+
+    public init(subscriptionID: Subscription.ID, runAt: Date, orderID: Order.ID, status: Status, note: String?) {
+        self.subscriptionID = subscriptionID
+        self.runAt = runAt
+        self.orderID = orderID
+        self.status = status
+        self.note = note
+    }
+}

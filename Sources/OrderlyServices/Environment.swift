@@ -13,13 +13,9 @@ public struct ServiceEnvironment: Sendable {
         self.currency = currency
     }
 
-    /// A new event stamped with the current time and a new id.
-    func event(
-        _ name: EventName, source: EventSource, aggregateID: String, detail: some Encodable
-    ) throws -> EventEnvelope {
-        try EventEnvelope(
-            id: ids.next(EventEnvelope.self), source: source, detailType: name, time: clock.now(),
-            aggregateID: aggregateID, detail: detail)
+    /// A domain event in its envelope, stamped with the current time and a new id.
+    func envelope(_ event: some DomainEvent) throws -> EventEnvelope {
+        try EventEnvelope(id: ids.next(EventEnvelope.self), time: clock.now(), event: event)
     }
 }
 

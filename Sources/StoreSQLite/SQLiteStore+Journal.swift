@@ -19,7 +19,7 @@ extension SQLiteStore: ExecutionJournal {
                     ])
             }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
-            throw StatesError("ExecutionAlreadyExists", "Execution \(record.info.id) already exists.")
+            throw JournalError.executionAlreadyExists(record.info.id)
         }
     }
 
@@ -31,7 +31,7 @@ extension SQLiteStore: ExecutionJournal {
                     arguments: [executionID, sequence, event.json.serialized()])
             }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-            throw StatesError("JournalConflict", "Event \(sequence) of \(executionID) was already recorded.")
+            throw JournalError.eventConflict(executionID, sequence: sequence)
         }
     }
 
@@ -71,5 +71,47 @@ extension SQLiteStore: ExecutionJournal {
         try await pool.read { db in
             try String.fetchAll(db, sql: "SELECT id FROM workflow_executions WHERE status = 'RUNNING' ORDER BY rowid")
         }
+    }
+
+    public func list(
+        stateMachineName: String, status: ExecutionStatus?, after cursor: String?, limit: Int
+    ) async throws -> (items: [ExecutionSummary], next: String?) {
+        var conditions = ["x.state_machine = ?"]
+        var arguments: StatementArguments = [stateMachineName]
+        if let status {
+            conditions.append("x.status = ?")
+            arguments += [status.rawValue]
+        }
+        if let cursor {
+            conditions.append("x.rowid < ?")
+            arguments += [Int64(cursor) ?? 0]
+        }
+        arguments += [limit + 1]
+        let sql = """
+            SELECT x.rowid AS position, x.id, x.name, x.state_machine, x.state_machine_id, x.status, x.output, x.error,
+                x.cause, e.event AS started
+            FROM workflow_executions x JOIN workflow_events e ON e.execution_id = x.id AND e.seq = 0
+            WHERE \(conditions.joined(separator: " AND ")) ORDER BY x.rowid DESC LIMIT ?
+            """
+        let rows = try await pool.read { [arguments] db in try Row.fetchAll(db, sql: sql, arguments: arguments) }
+        var items: [ExecutionSummary] = []
+        for row in rows.prefix(limit) {
+            guard case .started(let input, let at) = try EngineEvent(json: try JSON(parsing: row["started"])),
+                let status = ExecutionStatus(rawValue: row["status"])
+            else { throw StatesError("JournalCorrupt", "Execution \(row["id"] as String) has no readable start.") }
+            let outcome = status == .running
+                ? nil
+                : ExecutionOutcome(
+                    status: status, output: try (row["output"] as String?).map { try JSON(parsing: $0) },
+                    error: row["error"], cause: row["cause"])
+            items.append(
+                ExecutionSummary(
+                    info: ExecutionInfo(
+                        id: row["id"], name: row["name"], stateMachineID: row["state_machine_id"],
+                        stateMachineName: row["state_machine"]),
+                    status: status, startTime: at, input: input, outcome: outcome))
+        }
+        let next: String? = rows.count > limit ? String(rows[limit - 1]["position"] as Int64) : nil
+        return (items, next)
     }
 }

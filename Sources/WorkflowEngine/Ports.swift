@@ -60,9 +60,11 @@ public struct ExecutionRecord: Sendable, Hashable {
 
 /// Durable storage of executions: every event is appended before the core applies it (write-ahead).
 public protocol ExecutionJournal: Sendable {
-    /// Records a new execution. Throws if the id exists.
+    /// Records a new execution.
+    /// - Throws: ``JournalError/executionAlreadyExists(_:)`` when the id exists.
     func create(_ record: ExecutionRecord) async throws
     /// Appends the next event (sequence numbers start at 0 and have no gaps).
+    /// - Throws: ``JournalError/eventConflict(_:sequence:)`` when that sequence number is taken.
     func append(_ event: EngineEvent, sequence: Int, executionID: String) async throws
     /// Marks the execution finished with its outcome and history.
     func finish(executionID: String, outcome: ExecutionOutcome, history: [HistoryEvent]) async throws
@@ -70,6 +72,28 @@ public protocol ExecutionJournal: Sendable {
     func load(executionID: String) async throws -> (ExecutionRecord, [EngineEvent])?
     /// The ids of executions not finished, oldest first.
     func unfinished() async throws -> [String]
+    /// Executions of a state machine, newest first, optionally of one status: `limit` at most, after `cursor` (the
+    /// `next` of the previous page).
+    func list(
+        stateMachineName: String, status: ExecutionStatus?, after cursor: String?, limit: Int
+    ) async throws -> (items: [ExecutionSummary], next: String?)
+}
+
+/// An execution as a listing shows it: who it is, how it started, and how it ended if it has.
+public struct ExecutionSummary: Sendable, Hashable {
+    public var info: ExecutionInfo
+    public var status: ExecutionStatus
+    public var startTime: Date
+    public var input: JSON
+    public var outcome: ExecutionOutcome?
+
+    public init(info: ExecutionInfo, status: ExecutionStatus, startTime: Date, input: JSON, outcome: ExecutionOutcome?) {
+        self.info = info
+        self.status = status
+        self.startTime = startTime
+        self.input = input
+        self.outcome = outcome
+    }
 }
 
 /// A journal in memory, for tests, the command line and benchmarks.
@@ -85,7 +109,7 @@ public final class InMemoryJournal: ExecutionJournal, @unchecked Sendable {
     public func create(_ record: ExecutionRecord) async throws {
         try lock.withLock {
             guard records[record.info.id] == nil else {
-                throw StatesError("ExecutionAlreadyExists", "Execution \(record.info.id) already exists.")
+                throw JournalError.executionAlreadyExists(record.info.id)
             }
             records[record.info.id] = record
             events[record.info.id] = []
@@ -96,7 +120,7 @@ public final class InMemoryJournal: ExecutionJournal, @unchecked Sendable {
     public func append(_ event: EngineEvent, sequence: Int, executionID: String) async throws {
         try lock.withLock {
             guard events[executionID]?.count == sequence else {
-                throw StatesError("JournalConflict", "Event \(sequence) of \(executionID) is out of order.")
+                throw JournalError.eventConflict(executionID, sequence: sequence)
             }
             events[executionID]!.append(event)
         }
@@ -114,6 +138,28 @@ public final class InMemoryJournal: ExecutionJournal, @unchecked Sendable {
         lock.withLock { order.filter { finished[$0] == nil } }
     }
 
+    public func list(
+        stateMachineName: String, status: ExecutionStatus?, after cursor: String?, limit: Int
+    ) async throws -> (items: [ExecutionSummary], next: String?) {
+        lock.withLock {
+            var matching: [(Int, ExecutionSummary)] = []
+            for (index, id) in order.enumerated().reversed() {
+                if let cursor = cursor.flatMap(Int.init), index >= cursor { continue }
+                guard let record = records[id], record.info.stateMachineName == stateMachineName,
+                    case .started(let input, let at)? = events[id]?.first
+                else { continue }
+                let outcome = finished[id]?.0
+                let summary = ExecutionSummary(
+                    info: record.info, status: outcome?.status ?? .running, startTime: at, input: input, outcome: outcome)
+                if let status, summary.status != status { continue }
+                matching.append((index, summary))
+                if matching.count > limit { break }
+            }
+            let page = Array(matching.prefix(limit))
+            return (page.map(\.1), matching.count > limit ? page.last.map { String($0.0) } : nil)
+        }
+    }
+
     /// Keeps only the first `count` events of an execution and forgets that it finished: a crash just after them.
     public func truncate(executionID: String, to count: Int) {
         lock.withLock {
@@ -126,4 +172,35 @@ public final class InMemoryJournal: ExecutionJournal, @unchecked Sendable {
     public func eventCount(executionID: String) -> Int {
         lock.withLock { events[executionID]?.count ?? 0 }
     }
+}
+
+/// Why a journal refused a write: the execution exists already, or an event was recorded twice (two processes
+/// driving one execution).
+public struct JournalError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// What went wrong; more cases may come.
+    public struct Code: Hashable, Sendable {
+        private let name: String
+        /// An execution with this id was started before (AWS's `ExecutionAlreadyExists`).
+        public static let executionAlreadyExists = Code(name: "ExecutionAlreadyExists")
+        /// The event at this sequence number was recorded already, or the one before it is missing.
+        public static let eventConflict = Code(name: "JournalConflict")
+    }
+
+    public let code: Code
+    public let executionID: String
+    public let message: String
+
+    /// An execution with this id exists.
+    public static func executionAlreadyExists(_ executionID: String) -> JournalError {
+        JournalError(code: .executionAlreadyExists, executionID: executionID, message: "Execution \(executionID) already exists.")
+    }
+
+    /// Event `sequence` of the execution cannot be appended.
+    public static func eventConflict(_ executionID: String, sequence: Int) -> JournalError {
+        JournalError(
+            code: .eventConflict, executionID: executionID,
+            message: "Event \(sequence) of \(executionID) was already recorded or is out of order.")
+    }
+
+    public var description: String { message }
 }

@@ -74,7 +74,7 @@ public struct WorkflowEngine: Sendable {
 
     /// Records a new execution and its start durably, without running it: ``resume(executionID:)`` runs it (now, or
     /// after a restart). This is what an API that answers "accepted" before the work is done needs.
-    /// - Throws: ``StatesError`` `ExecutionAlreadyExists` when the name was used for this state machine.
+    /// - Throws: ``JournalError/executionAlreadyExists(_:)`` when the name was used for this state machine.
     public func begin(_ definition: PreparedDefinition, name: String, input: JSON) async throws -> ExecutionInfo {
         let info = executionInfo(definition, name: name)
         try await journal.create(

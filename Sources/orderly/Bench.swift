@@ -134,4 +134,7 @@ final class NullJournal: ExecutionJournal {
     func finish(executionID: String, outcome: ExecutionOutcome, history: [HistoryEvent]) async throws {}
     func load(executionID: String) async throws -> (ExecutionRecord, [EngineEvent])? { nil }
     func unfinished() async throws -> [String] { [] }
+    func list(
+        stateMachineName: String, status: ExecutionStatus?, after cursor: String?, limit: Int
+    ) async throws -> (items: [ExecutionSummary], next: String?) { ([], nil) }
 }

@@ -107,7 +107,7 @@ struct Admin: AsyncParsableCommand {
             }
             let composition = try await Composition(try common.configuration())
             do {
-                let user = try await composition.accounts.provision(
+                let user = try await composition.services.accounts.provision(
                     .init(email: email, password: password, name: name, role: role))
                 print("created \(user.role.rawValue) \(user.email) (\(user.id))")
             } catch let error as OrderlyError {

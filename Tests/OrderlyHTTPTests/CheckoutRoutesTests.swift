@@ -138,7 +138,7 @@ struct CheckoutRoutesTests {
             let flaky = try await api.order(milk, method: #"{"type":"card","token":"tok_processingError"}"#, token: token)
             #expect(flaky.string("status") == "CONFIRMED")
             let flakyID = try #require(flaky.string("executionId"))
-            let execution = try await api.composition.workflows.describe(executionID: flakyID)
+            let execution = try await api.composition.workflows.snapshot(executionID: flakyID)
             let history = try #require(execution).history
             #expect(history.filter { $0.type == "TaskFailed" }.count == 1)
             #expect(history.filter { $0.type == "TaskScheduled" && $0.details["resource"]?.stringValue?.hasSuffix("ProcessPayment") == true }.count == 2)
@@ -149,7 +149,7 @@ struct CheckoutRoutesTests {
             #expect(hung.string("status") == "CANCELLED")
             #expect(hung.string("failureReason") == "payment_unavailable")
             let hungID = try #require(hung.string("executionId"))
-            let timedOut = try #require(try await api.composition.workflows.describe(executionID: hungID))
+            let timedOut = try #require(try await api.composition.workflows.snapshot(executionID: hungID))
             #expect(timedOut.history.filter { $0.type == "TaskTimedOut" }.count == 4)
             #expect(try await stock(api, milk) == (4, 0))
         }

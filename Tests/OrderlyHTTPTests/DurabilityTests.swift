@@ -43,16 +43,16 @@ struct DurabilityTests {
         // Given a first process that accepts 12 orders and is stopped while their checkouts run,
         let first = try await Composition(config, overrides: testOverrides(clock: clock, engineFactor: 0.5))
         try await first.ensureConfiguredAdmin(logger: Logger(label: "test"))
-        let admin = try await first.accounts.authenticate(email: TestAPI.adminEmail, password: TestAPI.adminPassword)
+        let admin = try await first.services.accounts.authenticate(email: TestAPI.adminEmail, password: TestAPI.adminPassword)
         let adminActor = Actor(userID: admin.id, role: .admin)
-        let product = try await first.catalog.createProduct(
+        let product = try await first.services.catalog.createProduct(
             .init(name: "Milk", description: "", price: Money(amount: 129, currency: .usd), category: "dairy", stock: 8),
             by: adminActor)
         var orderIDs: [Order.ID] = []
         for index in 0..<12 {
-            let user = try await first.accounts.register(.init(email: "r\(index)@example.com", password: "password-123", name: "R"))
+            let user = try await first.services.accounts.register(.init(email: "r\(index)@example.com", password: "password-123", name: "R"))
             let token = index % 3 == 0 ? "tok_processingError" : "tok_visa"
-            let order = try await first.orders.place(
+            let order = try await first.services.orders.place(
                 .init(items: [Cart.Line(productID: product.id, quantity: 1)], paymentMethod: .card(token: token)),
                 for: Actor(userID: user.id, role: .customer))
             orderIDs.append(order.id)
@@ -67,14 +67,14 @@ struct DurabilityTests {
         // when a second process starts on the same folder,
         let second = try await Composition(config, overrides: testOverrides(clock: clock, engineFactor: 0.01))
         let resumed = try await second.workflows.resumeUnfinished()
-        try await second.orders.startStrandedCheckouts()
+        try await second.services.orders.startStrandedCheckouts()
         #expect(resumed == unfinished)
 
         // then every checkout finishes, exactly the stock is sold, and nobody is charged twice.
         var finals: [Order] = []
         for id in orderIDs {
             let order = try #require(try await second.store.order(id: id))
-            finals.append(try await second.orders.waitForCheckout(order))
+            finals.append(try await second.services.orders.waitForCheckout(order))
         }
         #expect(finals.allSatisfy { $0.status == .confirmed || $0.status == .cancelled })
         #expect(finals.filter { $0.status == .confirmed }.count == 8)
@@ -121,7 +121,7 @@ struct EventConsumerTests {
             // Delivering the same event again (at least once) does not notify twice.
             let event = try #require(try await api.composition.store.loggedEvents(type: "UserRegistered", page: .init(limit: 10)).items
                 .first { $0.aggregateID == userID })
-            try await NotificationConsumer(notifier: api.composition.notifier).handle(event)
+            try await NotificationConsumer(notifier: api.composition.services.notifications).handle(event)
             #expect((try await api.call(.get, "/v1/notifications", token: token)["items"] as? [Any])?.count == 1)
 
             #expect(broken.attempts == 2 * 4)

@@ -31,7 +31,7 @@ struct SubscriptionTests {
         var page = PageRequest(limit: 100)
         repeat {
             let orders = try await api.composition.store.orders(matching: OrderQuery(status: .created), page: page)
-            for order in orders.items { _ = try await api.composition.orders.waitForCheckout(order) }
+            for order in orders.items { _ = try await api.composition.services.orders.waitForCheckout(order) }
             page.after = orders.nextAfter
         } while page.after != nil
         return count
@@ -161,7 +161,7 @@ struct SubscriptionTests {
             #expect(declinedOrders.first?["failureReason"] as? String == "payment_declined")
             #expect(try await api.call(.get, "/v1/subscriptions/\(declined)", token: token).string("status") == "ACTIVE")
             let runs = try await api.composition.store.runs(subscriptionID: .init(rawValue: gone))
-            #expect(runs.map(\.status) == ["FAILED"])
+            #expect(runs.map(\.status.rawValue) == ["FAILED"])
             #expect(try await api.call(.get, "/v1/subscriptions/\(gone)", token: token).string("nextRunAt") == "2026-11-19T12:00:00Z")
             try await api.dispatch()
             let subjects = (try await api.call(.get, "/v1/notifications", token: token)["items"] as? [[String: Any]] ?? []).compactMap { $0["subject"] as? String }

@@ -67,12 +67,25 @@ struct ModelTests {
 
     @Test("events carry the EventBridge envelope with a JSON detail")
     func events() throws {
-        struct Detail: Encodable { var productId: String; var delta: Int }
-        let event = try EventEnvelope(
-            id: .init(rawValue: "evt_1"), source: .inventory, detailType: .inventoryAdjusted,
-            time: Date(timeIntervalSince1970: 0), aggregateID: "prd_1", detail: Detail(productId: "prd_1", delta: -2))
-        #expect(event.detail == #"{"delta":-2,"productId":"prd_1"}"#)
+        let adjusted = InventoryAdjusted(
+            productId: .init(rawValue: "prd_1"), delta: -2, reason: "count", adjustedBy: .init(rawValue: "usr_1"))
+        let event = try EventEnvelope(id: .init(rawValue: "evt_1"), time: Date(timeIntervalSince1970: 0), event: adjusted)
+        #expect(event.detail == #"{"adjustedBy":"usr_1","delta":-2,"productId":"prd_1","reason":"count"}"#)
+        #expect(event.source == "orderly.inventory" && event.aggregateID == "prd_1")
         let encoded = String(decoding: try JSONEncoder().encode(event), as: UTF8.self)
         #expect(encoded.contains(#""detail-type":"InventoryAdjusted""#))
+        #expect(try event.decode(InventoryAdjusted.self) == adjusted)
+    }
+
+    @Test("a detail that does not decode as the event it names is an error, never a default")
+    func eventsDecodeStrictly() throws {
+        var event = try EventEnvelope(
+            id: .init(rawValue: "evt_2"), time: Date(timeIntervalSince1970: 0),
+            event: OrderCompleted(orderId: .init(rawValue: "ord_1")))
+        #expect(throws: OrderlyError.self) { try event.decode(OrderConfirmed.self) }
+        event.detailType = OrderConfirmed.detailType.rawValue
+        #expect(throws: OrderlyError.self) { try event.decode(OrderConfirmed.self) }
+        event.detail = #"{"orderId":"ord_1","userId":"usr_1","total":{"amount":"lots","currency":"USD"},"lines":[]}"#
+        #expect(throws: OrderlyError.self) { try event.decode(OrderConfirmed.self) }
     }
 }

@@ -64,7 +64,7 @@ struct JournalContractTests {
         #expect(result.outcome.output == ["id": 1, "reservation": "done Reserve", "payment": "done Charge"])
         #expect(tasks.calls == ["Reserve", "Charge"])
         #expect(try await reopen().unfinished().isEmpty)
-        await #expect(throws: StatesError.self) {
+        await #expect(throws: JournalError.self) {
             _ = try await WorkflowEngine(tasks: tasks, journal: journal, clock: SystemEngineClock()).begin(prepared, name: "o1", input: [:])
         }
     }
@@ -103,9 +103,37 @@ struct JournalContractTests {
         try await journal.create(ExecutionRecord(info: info, definition: Self.definition, substitutions: ["A": "b"]))
         let start = EngineEvent.started(input: ["a": [1, 2.5]], at: Date(timeIntervalSince1970: 1_000))
         try await journal.append(start, sequence: 0, executionID: info.id)
-        await #expect(throws: StatesError.self) { try await journal.append(start, sequence: 0, executionID: info.id) }
+        await #expect(throws: JournalError.eventConflict(info.id, sequence: 0)) {
+            try await journal.append(start, sequence: 0, executionID: info.id)
+        }
         let (record, events) = try #require(try await journal.load(executionID: info.id))
         #expect(record.substitutions == ["A": "b"])
         #expect(events == [start])
+    }
+
+    @Test("executions are listed newest first, by state machine and status, a page at a time", arguments: Kind.allCases)
+    func listing(kind: Kind) async throws {
+        // Given three executions of one machine (the first finished) and one of another
+        let (journal, _) = try Self.make(kind)
+        let engine = WorkflowEngine(tasks: Counting(), journal: journal, clock: SystemEngineClock())
+        let checkout = try PreparedDefinition(text: Self.definition, name: "checkout")
+        let other = try PreparedDefinition(text: Self.definition, name: "other")
+        let finished = try await engine.run(checkout, name: "o1", input: ["n": 1])
+        let second = try await engine.begin(checkout, name: "o2", input: ["n": 2])
+        _ = try await engine.begin(other, name: "x1", input: [:])
+        let third = try await engine.begin(checkout, name: "o3", input: ["n": 3])
+
+        // When they are listed two at a time
+        let first = try await journal.list(stateMachineName: "checkout", status: nil, after: nil, limit: 2)
+        let rest = try await journal.list(stateMachineName: "checkout", status: nil, after: first.next, limit: 2)
+
+        // Then the newest come first, with their input and outcome, and the cursor leads to the rest
+        #expect(first.items.map(\.info.id) == [third.id, second.id])
+        #expect(first.items.map(\.input) == [["n": 3], ["n": 2]])
+        #expect(first.items.allSatisfy { $0.status == .running && $0.outcome == nil })
+        #expect(rest.items.map(\.info.id) == [finished.info.id])
+        #expect(rest.items.first?.outcome?.status == .succeeded && rest.next == nil)
+        let running = try await journal.list(stateMachineName: "checkout", status: .running, after: nil, limit: 10)
+        #expect(running.items.map(\.info.id) == [third.id, second.id] && running.next == nil)
     }
 }

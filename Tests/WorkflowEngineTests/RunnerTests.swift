@@ -33,7 +33,7 @@ struct RunnerTests {
         let engine = WorkflowEngine(tasks: TaskRegistry(), journal: InMemoryJournal(), clock: VirtualClock())
         let definition = #"{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}"#
         _ = try await engine.run(definition: definition, stateMachineName: "m", name: "same", input: [:])
-        await #expect(throws: StatesError.self) {
+        await #expect(throws: JournalError.executionAlreadyExists("arn:aws:states:local:000000000000:execution:m:same")) {
             _ = try await engine.run(definition: definition, stateMachineName: "m", name: "same", input: [:])
         }
     }

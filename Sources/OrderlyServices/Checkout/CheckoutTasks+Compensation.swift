@@ -32,9 +32,8 @@ extension CheckoutTasks {
             let payment = Payment(
                 id: paymentID, orderID: order.id, userID: order.userID, amount: order.total, method: order.paymentMethod,
                 status: .success, transactionID: charge.transactionID, at: env.clock.now())
-            let event = try event(
-                .paymentSucceeded, source: .payments, order: order,
-                extra: ["paymentId": .string(paymentID.rawValue), "transactionId": .string(charge.transactionID)])
+            let event = try env.envelope(
+                PaymentSucceeded(order: order, paymentId: paymentID, transactionId: charge.transactionID))
             return Self.paymentResult(try await step { try await payments.insertPayment(payment, events: [event]) })
         } catch let error as GatewayError {
             switch error.kind {
@@ -43,9 +42,7 @@ extension CheckoutTasks {
                     id: paymentID, orderID: order.id, userID: order.userID, amount: order.total,
                     method: order.paymentMethod, status: .failed, transactionID: nil, failureCode: error.code,
                     at: env.clock.now())
-                let event = try event(
-                    .paymentFailed, source: .payments, order: order,
-                    extra: ["paymentId": .string(paymentID.rawValue), "reason": .string(error.code)])
+                let event = try env.envelope(PaymentFailed(order: order, paymentId: paymentID, reason: error.code))
                 _ = try await step { try await payments.insertPayment(payment, events: [event]) }
                 throw StatesError("PaymentDeclined", error.code)
             case .unavailable:
@@ -66,59 +63,20 @@ extension CheckoutTasks {
     /// Refunds whatever is still refundable of the order's payment; voids a cash payment not yet collected.
     func refundPayment(_ invocation: TaskInvocation) async throws -> JSON {
         let order = try await loadOrder(invocation)
-        guard let payment = try await step({ try await payments.payment(orderID: order.id) }) else {
-            return ["refunded": 0]
-        }
         let reason = invocation.input["reason"]?.stringValue ?? "order cancelled"
-        switch payment.status {
-        case .pending:
-            _ = try await step {
-                try await payments.updatePayment(orderID: order.id, at: env.clock.now()) { payment in
-                    payment.status = .failed
-                    payment.failureCode = "voided"
-                    return []
-                }
-            }
-            return ["refunded": 0, "voided": true]
-        case .failed, .refunded:
-            return ["refunded": 0]
-        case .success, .partiallyRefunded:
-            guard let transactionID = payment.transactionID, payment.refundable.amount > 0 else { return ["refunded": 0] }
-            let amount = payment.refundable
-            let gatewayRefund: String
+        let outcome = try await step {
             do {
-                gatewayRefund = try await gateway.refund(
-                    transactionID: transactionID, amount: amount, idempotencyKey: invocation.idempotencyKey)
+                return try await paymentService.refundRemaining(
+                    of: order, reason: reason, idempotencyKey: invocation.idempotencyKey)
             } catch let error as GatewayError {
                 throw StatesError("PaymentGatewayUnavailable", error.message)
             }
-            return try await recordRefund(
-                order: order, amount: amount, reason: reason, gatewayRefundID: gatewayRefund)
         }
-    }
-
-    /// Records a refund the gateway made, once per gateway refund id.
-    func recordRefund(order: Order, amount: Money, reason: String, gatewayRefundID: String) async throws -> JSON {
-        let now = env.clock.now()
-        let refundID = env.ids.next(Refund.self)
-        let tasks = self
-        let payment = try await step {
-            try await payments.updatePayment(orderID: order.id, at: now) { payment in
-                if payment.refunds.contains(where: { $0.gatewayRefundID == gatewayRefundID }) { return [] }
-                try payment.addRefund(
-                    Refund(id: refundID, amount: amount, reason: reason, gatewayRefundID: gatewayRefundID, createdAt: now))
-                return [
-                    try tasks.event(
-                        .refundIssued, source: .payments, order: order,
-                        extra: [
-                            "refundId": .string(refundID.rawValue),
-                            "amount": ["amount": .int(amount.amount), "currency": .string(amount.currency.rawValue)],
-                            "reason": .string(reason),
-                        ])
-                ]
-            }
+        switch outcome {
+        case .nothing: return ["refunded": 0]
+        case .voided: return ["refunded": 0, "voided": true]
+        case .refunded(let amount, let status): return ["refunded": .int(amount.amount), "status": .string(status.rawValue)]
         }
-        return ["refunded": .int(amount.amount), "status": .string(payment.status.rawValue)]
     }
 
     /// Gives the order's stock back: a held reservation to available, a committed one (restock) too.
@@ -127,7 +85,12 @@ extension CheckoutTasks {
         let released = try await step {
             try await inventory.releaseReservation(
                 id: Reservation.id(for: order.id), expired: false, at: env.clock.now(),
-                events: [try event(.inventoryReleased, source: .inventory, order: order)])
+                events: [
+                    try env.envelope(
+                        InventoryReleased(
+                            orderId: order.id, userId: order.userID, total: order.total,
+                            reservationId: Reservation.id(for: order.id), reason: "released"))
+                ])
         }
         return ["released": .bool(released != nil), "status": released.map { .string($0.status.rawValue) } ?? .null]
     }
@@ -138,7 +101,7 @@ extension CheckoutTasks {
         let reason = invocation.input["reason"]?.stringValue ?? "cancelled"
         let isFailure = invocation.input["failure"] == .bool(true)
         let now = env.clock.now()
-        let tasks = self
+        let env = self.env
         let order = try await step {
             try await orders.updateOrder(id: id) { order in
                 if order.status == .cancelled { return [] }
@@ -147,20 +110,11 @@ extension CheckoutTasks {
                 } else {
                     try order.move(to: .cancelled, at: now, note: reason)
                 }
-                return [try tasks.event(.orderCancelled, source: .orders, order: order, extra: ["reason": .string(reason)])]
+                return [try env.envelope(OrderCancelled(order: order, reason: reason))]
             }
         }
         // A delivery still under way for a cancelled order is cancelled too, so no courier picks it up.
-        if let delivery = try await step({ try await deliveries.latestDelivery(orderID: id) }), delivery.status.isActive {
-            let env = self.env
-            _ = try await step {
-                try await deliveries.updateDelivery(id: delivery.id) { delivery, _, _ in
-                    guard delivery.status.isActive else { return [] }
-                    try delivery.move(to: .cancelled, at: now, note: "order cancelled")
-                    return [try DeliveryService.updatedEvent(delivery, note: "order cancelled", env: env)]
-                }
-            }
-        }
+        _ = try await step { try await deliveries.cancelActiveDelivery(ofOrder: id) }
         return ["status": .string(order.status.rawValue)]
     }
 }

@@ -13,7 +13,8 @@ public struct CheckoutTasks: Sendable {
     let payments: any PaymentStore
     let gateway: any PaymentGateway
     let outbox: any EventOutbox
-    let deliveries: any DeliveryStore
+    let paymentService: PaymentService
+    let deliveries: DeliveryService
     let notifier: Notifier
     let receipts: ReceiptService
     let env: ServiceEnvironment
@@ -21,9 +22,10 @@ public struct CheckoutTasks: Sendable {
 
     public init(
         orders: any OrderStore, inventory: any InventoryStore, payments: any PaymentStore, gateway: any PaymentGateway,
-        outbox: any EventOutbox, deliveries: any DeliveryStore, notifier: Notifier, receipts: ReceiptService,
-        env: ServiceEnvironment, reservationTTL: TimeInterval
+        outbox: any EventOutbox, paymentService: PaymentService, deliveries: DeliveryService, notifier: Notifier,
+        receipts: ReceiptService, env: ServiceEnvironment, reservationTTL: TimeInterval
     ) {
+        self.paymentService = paymentService
         self.deliveries = deliveries
         self.orders = orders
         self.inventory = inventory
@@ -86,15 +88,6 @@ public struct CheckoutTasks: Sendable {
         }
     }
 
-    func event(_ name: EventName, source: EventSource, order: Order, extra: [String: JSON] = [:]) throws -> EventEnvelope {
-        var detail: [String: JSON] = [
-            "orderId": .string(order.id.rawValue), "userId": .string(order.userID.rawValue),
-            "total": ["amount": .int(order.total.amount), "currency": .string(order.total.currency.rawValue)],
-        ]
-        detail.merge(extra) { $1 }
-        return try env.event(name, source: source, aggregateID: order.id.rawValue, detail: JSON.object(detail))
-    }
-
     // MARK: checkout steps
 
     func validateOrder(_ invocation: TaskInvocation) async throws -> JSON {
@@ -114,7 +107,7 @@ public struct CheckoutTasks: Sendable {
             expiresAt: now.addingTimeInterval(reservationTTL), at: now)
         let held = try await step {
             try await inventory.reserve(
-                reservation, events: [try event(.inventoryReserved, source: .inventory, order: order, extra: ["reservationId": .string(reservation.id)])])
+                reservation, events: [try env.envelope(InventoryReserved(order: order, reservationId: reservation.id))])
         }
         return [
             "reserved": .bool(held.status == .held || held.status == .committed), "reservationId": .string(held.id),
@@ -127,7 +120,7 @@ public struct CheckoutTasks: Sendable {
         do {
             let reservation = try await inventory.commitReservation(
                 id: Reservation.id(for: order.id), at: env.clock.now(),
-                events: [try event(.inventoryCommitted, source: .inventory, order: order)])
+                events: [try env.envelope(InventoryCommitted(order: order))])
             return ["committed": true, "reservationId": .string(reservation.id)]
         } catch let error as OrderlyError where error.code == .conflict {
             throw StatesError("ReservationExpired", error.message)
@@ -137,20 +130,14 @@ public struct CheckoutTasks: Sendable {
     func confirmOrder(_ invocation: TaskInvocation) async throws -> JSON {
         let id = try orderID(invocation)
         let now = env.clock.now()
-        let tasks = self
+        let env = self.env
         let change: @Sendable (inout Order) throws -> [EventEnvelope] = { order in
             if order.status == .confirmed { return [] }
             guard order.status == .created else {
                 throw StatesError("InvalidOrder", "The order is \(order.status.rawValue) and cannot be confirmed.")
             }
             try order.move(to: .confirmed, at: now)
-            let lines = JSON.array(order.lines.map { line in
-                [
-                    "productId": .string(line.productID.rawValue), "name": .string(line.name),
-                    "quantity": .int(line.quantity), "lineTotal": .int(line.lineTotal.amount),
-                ]
-            })
-            return [try tasks.event(.orderConfirmed, source: .orders, order: order, extra: ["lines": lines])]
+            return [try env.envelope(OrderConfirmed(order: order))]
         }
         let current = try await loadOrder(invocation)
         let order = try await step {

@@ -1,17 +1,15 @@
 import Foundation
 import OrderlyModel
 import OrderlyPorts
-import StatesLanguage
 
-/// Sends the customer the messages that follow business events: welcome, cancelled, payment failed, refund issued.
-/// (The order-confirmed message is sent by the checkout workflow itself.)
+/// Sends the customer the messages that follow business events: welcome, cancelled, payment failed, refund issued,
+/// delivery moves and subscription changes. (The order-confirmed message is sent by the checkout workflow itself.)
 public struct NotificationConsumer: EventConsumer {
     public let name = "notifications"
-    public let pattern = EventPattern([
-        "detail-type": [
-            "UserRegistered", "OrderCancelled", "PaymentFailed", "RefundIssued", "DeliveryUpdated", "SubscriptionCreated",
-            "SubscriptionResumed", "SubscriptionPaused", "SubscriptionCancelled", "SubscriptionRunFailed",
-        ]
+    public let pattern = EventPattern(detailTypes: [
+        UserRegistered.self, OrderCancelled.self, PaymentFailed.self, RefundIssued.self, DeliveryUpdated.self,
+        SubscriptionCreated.self, SubscriptionResumed.self, SubscriptionPaused.self, SubscriptionCancelled.self,
+        SubscriptionRunFailed.self,
     ])
     let notifier: Notifier
 
@@ -19,42 +17,75 @@ public struct NotificationConsumer: EventConsumer {
         self.notifier = notifier
     }
 
+    /// One message to one customer.
+    struct Message {
+        var userID: User.ID
+        var type: String
+        var subject: String
+        var text: String
+    }
+
     public func handle(_ event: EventEnvelope) async throws {
-        let detail = try JSON(parsing: event.detail)
-        guard let userText = detail["userId"]?.stringValue, let userID = User.ID(validating: userText) else { return }
-        let order = detail["orderId"]?.stringValue ?? ""
-        let (type, subject, message): (String, String, String)
-        switch event.detailType {
-        case "UserRegistered":
-            (type, subject, message) = ("WELCOME_EMAIL", "Welcome to Orderly", "Your account is ready. Happy shopping!")
-        case "OrderCancelled":
-            let reason = detail["reason"]?.stringValue ?? "cancelled"
-            (type, subject, message) = ("ORDER_CANCELLED", "Your order was cancelled", "Order \(order) was cancelled (\(reason)).")
-        case "PaymentFailed":
-            let reason = detail["reason"]?.stringValue ?? "declined"
-            (type, subject, message) = ("PAYMENT_FAILED", "Your payment did not go through", "The payment for order \(order) failed (\(reason)).")
-        case "RefundIssued":
-            let amount = detail["amount"].flatMap { try? JSONDecoder().decode(Money.self, from: Data($0.serialized().utf8)) }
-            (type, subject, message) = (
-                "REFUND_ISSUED", "Your refund is on its way",
-                "We refunded \(amount?.formatted ?? "your payment") for order \(order)."
-            )
-        case "DeliveryUpdated":
-            let status = (detail["status"]?.stringValue ?? "").replacingOccurrences(of: "_", with: " ").lowercased()
-            (type, subject, message) = ("DELIVERY_UPDATE", "Delivery update", "The delivery of order \(order) is now \(status).")
-        case "SubscriptionCreated", "SubscriptionResumed":
-            (type, subject, message) = ("SUBSCRIPTION_ACTIVE", "Your subscription is active", "Your recurring order is active.")
-        case "SubscriptionPaused":
-            (type, subject, message) = ("SUBSCRIPTION_PAUSED", "Your subscription is paused", "No orders are placed until you resume it.")
-        case "SubscriptionCancelled":
-            (type, subject, message) = ("SUBSCRIPTION_CANCELLED", "Your subscription has ended", "No more recurring orders will be placed.")
-        case "SubscriptionRunFailed":
-            let reason = detail["reason"]?.stringValue ?? "it could not be placed"
-            (type, subject, message) = ("ORDER_CANCELLED", "Your scheduled order was not placed", "Today's recurring order was not placed: \(reason)")
+        guard let message = try Self.message(for: event) else { return }
+        try await notifier.notify(
+            userID: message.userID, type: message.type, subject: message.subject, message: message.text,
+            dedupeKey: event.id.rawValue)
+    }
+
+    /// The message an event calls for, or nil when it calls for none.
+    /// - Throws: when the event's detail does not decode as the event it names.
+    static func message(for event: EventEnvelope) throws -> Message? {
+        switch event.name {
+        case .userRegistered:
+            let user = try event.decode(UserRegistered.self)
+            return Message(
+                userID: user.userId, type: "WELCOME_EMAIL", subject: "Welcome to Orderly",
+                text: "Your account is ready. Happy shopping!")
+        case .orderCancelled:
+            let cancelled = try event.decode(OrderCancelled.self)
+            return Message(
+                userID: cancelled.userId, type: "ORDER_CANCELLED", subject: "Your order was cancelled",
+                text: "Order \(cancelled.orderId) was cancelled (\(cancelled.reason)).")
+        case .paymentFailed:
+            let failed = try event.decode(PaymentFailed.self)
+            return Message(
+                userID: failed.userId, type: "PAYMENT_FAILED", subject: "Your payment did not go through",
+                text: "The payment for order \(failed.orderId) failed (\(failed.reason)).")
+        case .refundIssued:
+            let refund = try event.decode(RefundIssued.self)
+            return Message(
+                userID: refund.userId, type: "REFUND_ISSUED", subject: "Your refund is on its way",
+                text: "We refunded \(refund.amount.formatted) for order \(refund.orderId).")
+        case .deliveryUpdated:
+            let delivery = try event.decode(DeliveryUpdated.self)
+            let status = delivery.status.rawValue.replacingOccurrences(of: "_", with: " ").lowercased()
+            return Message(
+                userID: delivery.userId, type: "DELIVERY_UPDATE", subject: "Delivery update",
+                text: "The delivery of order \(delivery.orderId) is now \(status).")
+        case .subscriptionCreated:
+            return Message(
+                userID: try event.decode(SubscriptionCreated.self).userId, type: "SUBSCRIPTION_ACTIVE",
+                subject: "Your subscription is active", text: "Your recurring order is active.")
+        case .subscriptionResumed:
+            return Message(
+                userID: try event.decode(SubscriptionResumed.self).userId, type: "SUBSCRIPTION_ACTIVE",
+                subject: "Your subscription is active", text: "Your recurring order is active.")
+        case .subscriptionPaused:
+            return Message(
+                userID: try event.decode(SubscriptionPaused.self).userId, type: "SUBSCRIPTION_PAUSED",
+                subject: "Your subscription is paused", text: "No orders are placed until you resume it.")
+        case .subscriptionCancelled:
+            return Message(
+                userID: try event.decode(SubscriptionCancelled.self).userId, type: "SUBSCRIPTION_CANCELLED",
+                subject: "Your subscription has ended", text: "No more recurring orders will be placed.")
+        case .subscriptionRunFailed:
+            let failed = try event.decode(SubscriptionRunFailed.self)
+            return Message(
+                userID: failed.userId, type: "ORDER_CANCELLED", subject: "Your scheduled order was not placed",
+                text: "Today's recurring order was not placed: \(failed.reason)")
         default:
-            return
+            return nil
         }
-        try await notifier.notify(userID: userID, type: type, subject: subject, message: message, dedupeKey: event.id.rawValue)
     }
 }
 

@@ -14,6 +14,11 @@ public struct EventPattern: Sendable {
         self.pattern = pattern
     }
 
+    /// The pattern `{"detail-type": [...]}` of the given events.
+    public init(detailTypes events: [any DomainEvent.Type]) {
+        pattern = ["detail-type": .array(events.map { .string($0.detailType.rawValue) })]
+    }
+
     /// Parses pattern text.
     public init(parsing text: String) throws {
         pattern = try JSON(parsing: text)

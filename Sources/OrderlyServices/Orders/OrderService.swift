@@ -8,7 +8,7 @@ public struct OrderService: Sendable {
     let carts: any CartStore
     let catalog: any CatalogStore
     let users: any UserStore
-    let workflows: any WorkflowLauncher
+    let workflows: any WorkflowRuntime
     let receipts: ReceiptService
     let env: ServiceEnvironment
     /// How long `?wait=true` waits for a checkout or a cancellation to finish.
@@ -16,7 +16,7 @@ public struct OrderService: Sendable {
 
     public init(
         orders: any OrderStore, carts: any CartStore, catalog: any CatalogStore, users: any UserStore,
-        workflows: any WorkflowLauncher, receipts: ReceiptService, env: ServiceEnvironment
+        workflows: any WorkflowRuntime, receipts: ReceiptService, env: ServiceEnvironment
     ) {
         self.orders = orders
         self.carts = carts
@@ -96,11 +96,7 @@ public struct OrderService: Sendable {
             id: orderID ?? env.ids.next(Order.self), userID: actor.userID, lines: priced, total: try priced.total(in: env.currency),
             paymentMethod: request.paymentMethod, deliverySlot: request.deliverySlot,
             address: request.address ?? user?.address, subscriptionID: request.subscriptionID, fromCart: fromCart, at: now)
-        let event = try env.event(
-            .orderCreated, source: .orders, aggregateID: order.id.rawValue,
-            detail: OrderCreatedDetail(
-                orderId: order.id, userId: order.userID, total: order.total, paymentMethod: order.paymentMethod.type,
-                subscriptionId: order.subscriptionID))
+        let event = try env.envelope(OrderCreated(order: order))
         do {
             try await orders.insertOrder(order, events: [event])
         } catch let error as OrderlyError where error.code == .conflict && orderID != nil {
@@ -173,11 +169,7 @@ public struct OrderService: Sendable {
             let env = self.env
             return try await orders.updateOrder(id: id) { order in
                 try order.move(to: .cancelled, at: now, note: reason)
-                return [
-                    try env.event(
-                        .orderCancelled, source: .orders, aggregateID: order.id.rawValue,
-                        detail: OrderCancelledDetail(orderId: order.id, userId: order.userID, reason: reason))
-                ]
+                return [try env.envelope(OrderCancelled(order: order, reason: reason))]
             }
         }
         let executionID = try await workflows.start(
@@ -195,18 +187,4 @@ public struct OrderService: Sendable {
         }
         return receipt
     }
-}
-
-struct OrderCreatedDetail: Encodable {
-    var orderId: Order.ID
-    var userId: User.ID
-    var total: Money
-    var paymentMethod: String
-    var subscriptionId: String?
-}
-
-struct OrderCancelledDetail: Encodable {
-    var orderId: Order.ID
-    var userId: User.ID
-    var reason: String
 }

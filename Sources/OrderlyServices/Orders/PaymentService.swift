@@ -9,18 +9,16 @@ public struct PaymentService: Sendable {
     let orders: any OrderStore
     let gateway: any PaymentGateway
     let ledger: any ConsumerLedger
-    let tasks: CheckoutTasks
     let env: ServiceEnvironment
 
     public init(
         payments: any PaymentStore, orders: any OrderStore, gateway: any PaymentGateway, ledger: any ConsumerLedger,
-        tasks: CheckoutTasks, env: ServiceEnvironment
+        env: ServiceEnvironment
     ) {
         self.payments = payments
         self.orders = orders
         self.gateway = gateway
         self.ledger = ledger
-        self.tasks = tasks
         self.env = env
     }
 
@@ -29,10 +27,9 @@ public struct PaymentService: Sendable {
         try await payments.payments(userID: actor.userID, page: page)
     }
 
-    /// Refunds part (or, without `amount`, all that is left) of an order's payment. Admins only.
+    /// Refunds part (or, without `amount`, all that is left) of an order's payment (an admin's decision).
     /// - Throws: `not_found`; `conflict` when nothing or less than asked is refundable.
     public func refund(orderID: Order.ID, amount: Money?, reason: String, by actor: Actor) async throws -> Refund {
-        guard actor.isAdmin else { throw OrderlyError.forbidden() }
         var issues = Validate.text(reason, field: "reason", length: 1...200)
         if let amount {
             if amount.currency != env.currency {
@@ -60,7 +57,7 @@ public struct PaymentService: Sendable {
         } catch let error as GatewayError {
             throw OrderlyError(.internal, "The payment gateway refused the refund: \(error.message)", underlying: error)
         }
-        _ = try await tasks.recordRefund(order: order, amount: asked, reason: reason, gatewayRefundID: gatewayRefund)
+        _ = try await recordRefund(order: order, amount: asked, reason: reason, gatewayRefundID: gatewayRefund)
         guard let refund = try await payments.payment(orderID: orderID)?.refunds.first(where: { $0.gatewayRefundID == gatewayRefund })
         else { throw OrderlyError(.internal, "The refund was not recorded.") }
         return refund
@@ -84,7 +81,7 @@ public struct PaymentService: Sendable {
                 guard let amount = data["amount"]?.intValue, amount > 0, let refundID = data["refundId"]?.stringValue else {
                     throw OrderlyError.validation(field: "data", "charge.refunded needs amount and refundId")
                 }
-                _ = try await tasks.recordRefund(
+                _ = try await recordRefund(
                     order: order, amount: Money(amount: amount, currency: order.total.currency),
                     reason: data["reason"]?.stringValue ?? "refunded at the gateway", gatewayRefundID: refundID)
             case "charge.succeeded", "charge.failed":
@@ -102,33 +99,54 @@ public struct PaymentService: Sendable {
         try await ledger.markProcessed(consumer: "payment-webhook", eventID: eventID, at: env.clock.now())
         return true
     }
-}
 
-/// Releases reservations whose checkout took longer than the reservation time.
-public struct ReservationSweeper: Sendable {
-    let inventory: any InventoryStore
-    let env: ServiceEnvironment
-
-    public init(inventory: any InventoryStore, env: ServiceEnvironment) {
-        self.inventory = inventory
-        self.env = env
+    /// What ``refundRemaining(of:reason:idempotencyKey:)`` did.
+    public enum RemainingRefund: Sendable, Hashable {
+        /// There was no payment, or nothing left to refund.
+        case nothing
+        /// A cash payment not yet collected was voided.
+        case voided
+        /// This much went back; the payment is now in `status`.
+        case refunded(Money, PaymentStatus)
     }
 
-    /// Releases every expired held reservation. Returns how many.
-    @discardableResult
-    public func sweep() async throws -> Int {
-        var released = 0
-        while true {
-            let expired = try await inventory.expiredReservations(at: env.clock.now(), limit: 100)
-            for reservation in expired {
-                let event = try env.event(
-                    .inventoryReleased, source: .inventory, aggregateID: reservation.orderID.rawValue,
-                    detail: ["orderId": reservation.orderID.rawValue, "reservationId": reservation.id, "reason": "expired"])
-                _ = try await inventory.releaseReservation(
-                    id: reservation.id, expired: true, at: env.clock.now(), events: [event])
-                released += 1
+    /// Refunds whatever is still refundable of an order's payment (a cancelled order, a checkout that failed after
+    /// charging); voids a cash payment not yet collected.
+    /// - Parameter idempotencyKey: the gateway's key: asked again with it, the gateway refunds once.
+    /// - Throws: ``GatewayError`` when the gateway cannot be reached.
+    public func refundRemaining(of order: Order, reason: String, idempotencyKey: String) async throws -> RemainingRefund {
+        guard let payment = try await payments.payment(orderID: order.id) else { return .nothing }
+        switch payment.status {
+        case .pending:
+            _ = try await payments.updatePayment(orderID: order.id, at: env.clock.now()) { payment in
+                payment.status = .failed
+                payment.failureCode = "voided"
+                return []
             }
-            if expired.count < 100 { return released }
+            return .voided
+        case .failed, .refunded:
+            return .nothing
+        case .success, .partiallyRefunded:
+            guard let transactionID = payment.transactionID, payment.refundable.amount > 0 else { return .nothing }
+            let amount = payment.refundable
+            let gatewayRefund = try await gateway.refund(
+                transactionID: transactionID, amount: amount, idempotencyKey: idempotencyKey)
+            let refunded = try await recordRefund(
+                order: order, amount: amount, reason: reason, gatewayRefundID: gatewayRefund)
+            return .refunded(amount, refunded.status)
+        }
+    }
+
+    /// Records a refund the gateway made, once per gateway refund id, with its `RefundIssued` event.
+    func recordRefund(order: Order, amount: Money, reason: String, gatewayRefundID: String) async throws -> Payment {
+        let now = env.clock.now()
+        let refund = Refund(
+            id: env.ids.next(Refund.self), amount: amount, reason: reason, gatewayRefundID: gatewayRefundID, createdAt: now)
+        let env = self.env
+        return try await payments.updatePayment(orderID: order.id, at: now) { payment in
+            if payment.refunds.contains(where: { $0.gatewayRefundID == gatewayRefundID }) { return [] }
+            try payment.addRefund(refund)
+            return [try env.envelope(RefundIssued(order: order, refund: refund))]
         }
     }
 }

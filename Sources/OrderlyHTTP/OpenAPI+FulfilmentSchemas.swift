@@ -1,6 +1,6 @@
 extension OpenAPISchemas {
-    /// Deliveries, subscriptions and administration.
-    static let round: [String: String] = [
+    /// Deliveries and subscriptions.
+    static let fulfilment: [String: String] = [
         "AssignDeliveryRequest": #"""
         {"type":"object","required":["orderId"],"additionalProperties":false,
          "properties":{"orderId":{"type":"string"},"courierId":{"type":"string"}}}
@@ -22,10 +22,6 @@ extension OpenAPISchemas {
         {"type":"object","required":["items","nextCursor"],
          "properties":{"items":{"type":"array","items":{"$ref":"#/components/schemas/Delivery"}},"nextCursor":{"type":["string","null"]}}}
         """#,
-        "AdminOrderPatchRequest": #"""
-        {"type":"object","required":["status"],"additionalProperties":false,
-         "properties":{"status":{"type":"string","enum":["PACKED","CANCELLED","RETURNED"]},"note":{"type":"string","maxLength":200}}}
-        """#,
         "CreateSubscriptionRequest": #"""
         {"type":"object","required":["productId","quantity","frequency","startDate","deliveryTime","paymentMethod"],"additionalProperties":false,
          "properties":{"productId":{"type":"string"},"quantity":{"type":"integer","minimum":1,"maximum":99},
@@ -45,33 +41,6 @@ extension OpenAPISchemas {
         "SubscriptionList": #"""
         {"type":"object","required":["items","nextCursor"],
          "properties":{"items":{"type":"array","items":{"$ref":"#/components/schemas/Subscription"}},"nextCursor":{"type":["string","null"]}}}
-        """#,
-        "SalesReport": #"""
-        {"type":"object","required":["from","to","orders","revenue","refunded","byDay","topProducts"],
-         "properties":{"from":{"type":"string"},"to":{"type":"string"},"orders":{"type":"integer"},
-           "revenue":{"$ref":"#/components/schemas/Money"},"refunded":{"$ref":"#/components/schemas/Money"},
-           "byDay":{"type":"array","items":{"type":"object","properties":{"date":{"type":"string"},"orders":{"type":"integer"},
-             "revenue":{"$ref":"#/components/schemas/Money"},"refunded":{"$ref":"#/components/schemas/Money"}}}},
-           "topProducts":{"type":"array","items":{"type":"object","properties":{"productId":{"type":"string"},"name":{"type":"string"},
-             "quantity":{"type":"integer"},"revenue":{"$ref":"#/components/schemas/Money"}}}}}}
-        """#,
-        "Event": #"""
-        {"type":"object","required":["id","source","detail-type","time","detail"],
-         "properties":{"id":{"type":"string"},"source":{"type":"string"},"detail-type":{"type":"string"},
-           "time":{"type":"string","format":"date-time"},"detail":{"type":"object"}}}
-        """#,
-        "EventList": #"""
-        {"type":"object","required":["items","nextCursor"],
-         "properties":{"items":{"type":"array","items":{"$ref":"#/components/schemas/Event"}},"nextCursor":{"type":["string","null"]}}}
-        """#,
-        "DeadLetter": #"""
-        {"type":"object","required":["deadLetterId","consumer","event","error","attempts","createdAt"],
-         "properties":{"deadLetterId":{"type":"string"},"consumer":{"type":"string"},"event":{"$ref":"#/components/schemas/Event"},
-           "error":{"type":"string"},"attempts":{"type":"integer"},"createdAt":{"type":"string","format":"date-time"}}}
-        """#,
-        "DeadLetterList": #"""
-        {"type":"object","required":["items","nextCursor"],
-         "properties":{"items":{"type":"array","items":{"$ref":"#/components/schemas/DeadLetter"}},"nextCursor":{"type":["string","null"]}}}
         """#,
     ]
 }

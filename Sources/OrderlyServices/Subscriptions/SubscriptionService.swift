@@ -76,7 +76,7 @@ public struct SubscriptionService: Sendable {
         guard subscription.nextRunAt != nil else {
             throw OrderlyError.validation(field: "endDate", "leaves no run after now")
         }
-        try await subscriptions.insertSubscription(subscription, events: [try event(.subscriptionCreated, subscription)])
+        try await subscriptions.insertSubscription(subscription, events: [try env.envelope(SubscriptionCreated(subscription))])
         return subscription
     }
 
@@ -100,16 +100,14 @@ public struct SubscriptionService: Sendable {
     public func move(_ id: Subscription.ID, to status: Subscription.Status, by actor: Actor) async throws -> Subscription {
         _ = try await owned(id, by: actor)
         let now = env.clock.now()
-        let service = self
+        let env = self.env
         return try await subscriptions.updateSubscription(id: id) { subscription in
             try subscription.move(to: status, at: now)
-            let name: EventName
             switch subscription.status {
-            case .active: name = .subscriptionResumed
-            case .paused: name = .subscriptionPaused
-            case .cancelled: name = .subscriptionCancelled
+            case .active: return [try env.envelope(SubscriptionResumed(subscription))]
+            case .paused: return [try env.envelope(SubscriptionPaused(subscription))]
+            case .cancelled: return [try env.envelope(SubscriptionCancelled(subscription))]
             }
-            return [try service.event(name, subscription)]
         }
     }
 
@@ -117,15 +115,6 @@ public struct SubscriptionService: Sendable {
         guard let subscription = try await subscriptions.subscription(id: id), subscription.userID == actor.userID || actor.isAdmin
         else { throw OrderlyError.notFound("subscription") }
         return subscription
-    }
-
-    func event(_ name: EventName, _ subscription: Subscription, extra: [String: String] = [:]) throws -> EventEnvelope {
-        var detail = [
-            "subscriptionId": subscription.id.rawValue, "userId": subscription.userID.rawValue,
-            "productId": subscription.productID.rawValue, "status": subscription.status.rawValue,
-        ]
-        detail.merge(extra) { $1 }
-        return try env.event(name, source: .subscriptions, aggregateID: subscription.id.rawValue, detail: detail)
     }
 }
 
@@ -137,17 +126,15 @@ public struct SubscriptionScheduler: Sendable {
     let orders: OrderService
     let outbox: any EventOutbox
     let env: ServiceEnvironment
-    let service: SubscriptionService
     let logger: Logger
 
     public init(
-        subscriptions: any SubscriptionStore, orders: OrderService, outbox: any EventOutbox, service: SubscriptionService,
+        subscriptions: any SubscriptionStore, orders: OrderService, outbox: any EventOutbox,
         env: ServiceEnvironment, logger: Logger
     ) {
         self.subscriptions = subscriptions
         self.orders = orders
         self.outbox = outbox
-        self.service = service
         self.env = env
         self.logger = logger
     }
@@ -170,14 +157,18 @@ public struct SubscriptionScheduler: Sendable {
                 let orderID = env.ids.next(Order.self)
                 let next = subscription.run(after: runAt)
                 var events: [EventEnvelope] = []
-                if next == nil { events.append(try service.event(.subscriptionCancelled, subscription, extra: ["reason": "ended"])) }
+                if next == nil {
+                    var ended = subscription
+                    ended.status = .cancelled
+                    events.append(try env.envelope(SubscriptionCancelled(ended, reason: "ended")))
+                }
                 guard try await subscriptions.claimRun(
                     subscriptionID: subscription.id, runAt: runAt, orderID: orderID, next: next, at: env.clock.now(),
                     events: events)
                 else { continue }
                 claimed += 1
                 try await place(
-                    SubscriptionRun(subscriptionID: subscription.id, runAt: runAt, orderID: orderID, status: "CLAIMED", note: nil),
+                    SubscriptionRun(subscriptionID: subscription.id, runAt: runAt, orderID: orderID, status: .claimed, note: nil),
                     of: subscription)
             }
             handled += claimed
@@ -194,14 +185,14 @@ public struct SubscriptionScheduler: Sendable {
                     paymentMethod: subscription.paymentMethod, deliverySlot: run.runAt.formatted(.iso8601),
                     address: subscription.address, subscriptionID: subscription.id.rawValue),
                 for: Actor(userID: subscription.userID, role: .customer), orderID: run.orderID)
-            try await subscriptions.markRun(subscriptionID: subscription.id, runAt: run.runAt, status: "PLACED", note: nil)
+            try await subscriptions.markRun(subscriptionID: subscription.id, runAt: run.runAt, status: .placed, note: nil)
         } catch let error as OrderlyError where error.code != .internal {
             logger.warning(
                 "a subscription run could not be placed",
                 metadata: ["subscription_id": "\(subscription.id)", "error": "\(error)"])
-            try await subscriptions.markRun(subscriptionID: subscription.id, runAt: run.runAt, status: "FAILED", note: error.message)
+            try await subscriptions.markRun(subscriptionID: subscription.id, runAt: run.runAt, status: .failed, note: error.message)
             try await outbox.publish(
-                try service.event(.subscriptionRunFailed, subscription, extra: ["reason": error.message, "runAt": run.runAt.formatted(.iso8601)]))
+                try env.envelope(SubscriptionRunFailed(subscription, runAt: run.runAt, reason: error.message)))
         }
     }
 

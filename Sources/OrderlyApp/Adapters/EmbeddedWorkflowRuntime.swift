@@ -2,12 +2,14 @@ import Foundation
 import Logging
 import OrderlyModel
 import OrderlyPorts
+import OrderlyServices
 import StatesLanguage
 import WorkflowEngine
 
-/// Runs the shipped workflows in this process: starts are durable (journaled before `start` returns), executions
-/// run in the background, and unfinished ones are resumed by ``resumeUnfinished()`` after a restart.
-public actor EmbeddedWorkflows: WorkflowLauncher {
+/// The ``WorkflowRuntime`` of the embedded engine: runs the shipped workflows in this process. Starts are durable
+/// (journaled before `start` returns), executions run in the background, and unfinished ones are resumed by
+/// ``resumeUnfinished()`` after a restart.
+public actor EmbeddedWorkflowRuntime: WorkflowRuntime {
     public let engine: WorkflowEngine
     private let definitions: [String: PreparedDefinition]
     private var running: [String: Task<Void, Never>] = [:]
@@ -42,7 +44,7 @@ public actor EmbeddedWorkflows: WorkflowLauncher {
         let id = engine.executionInfo(definition, name: name).id
         do {
             _ = try await engine.begin(definition, name: name, input: .object(input.mapValues(JSON.string)))
-        } catch let error as StatesError where error.error == "ExecutionAlreadyExists" {
+        } catch let error as JournalError where error.code == .executionAlreadyExists {
             return id
         }
         launch(id)
@@ -89,9 +91,49 @@ public actor EmbeddedWorkflows: WorkflowLauncher {
     /// How many executions are being driven now.
     public var runningCount: Int { running.count }
 
-    /// An execution rebuilt from its journal, for the admin API.
-    public func describe(executionID: String) async throws -> ExecutionSnapshot? {
+    public func describe(executionID: String) async throws -> WorkflowExecution? {
+        guard let snapshot = try await engine.describe(executionID: executionID) else { return nil }
+        return WorkflowExecution(
+            id: snapshot.info.id, name: snapshot.info.name, workflow: snapshot.info.stateMachineName,
+            status: Self.status(snapshot.status), startedAt: snapshot.startTime, input: snapshot.input.serialized(),
+            output: snapshot.outcome?.output?.serialized(), error: snapshot.outcome?.error,
+            cause: snapshot.outcome?.cause,
+            history: snapshot.history.map {
+                WorkflowExecution.HistoryEntry(
+                    id: $0.id, previousEventID: $0.previousEventID, timestamp: $0.timestamp, type: $0.type,
+                    details: $0.details.serialized())
+            })
+    }
+
+    public func executions(
+        of workflow: WorkflowName, status: WorkflowExecution.Status?, page: PageRequest
+    ) async throws -> Page<WorkflowExecution> {
+        let (items, next) = try await engine.journal.list(
+            stateMachineName: workflow.rawValue, status: status.flatMap { ExecutionStatus(rawValue: $0.rawValue) },
+            after: page.after, limit: page.limit)
+        return Page(
+            items: items.map { summary in
+                WorkflowExecution(
+                    id: summary.info.id, name: summary.info.name, workflow: summary.info.stateMachineName,
+                    status: Self.status(summary.status), startedAt: summary.startTime,
+                    input: summary.input.serialized(), output: summary.outcome?.output?.serialized(),
+                    error: summary.outcome?.error, cause: summary.outcome?.cause, history: [])
+            }, nextAfter: next)
+    }
+
+    /// An execution as the engine sees it, with its history as JSON (for tests and tools).
+    public func snapshot(executionID: String) async throws -> ExecutionSnapshot? {
         try await engine.describe(executionID: executionID)
+    }
+
+    static func status(_ status: ExecutionStatus) -> WorkflowExecution.Status {
+        switch status {
+        case .running: return .running
+        case .succeeded: return .succeeded
+        case .failed: return .failed
+        case .timedOut: return .timedOut
+        case .aborted: return .aborted
+        }
     }
 
     private func launch(_ id: String) {

@@ -20,7 +20,6 @@ public struct DeliveryService: Sendable {
     /// - Throws: `invalid_transition` for an order in another status; `conflict` when one is under way;
     ///   `validation_failed` for a courier id that is not a courier.
     public func assign(orderID: Order.ID, courierID: User.ID?, by actor: Actor) async throws -> Delivery {
-        guard actor.isAdmin else { throw OrderlyError.forbidden() }
         guard let order = try await orders.order(id: orderID) else { throw OrderlyError.notFound("order", field: "orderId") }
         guard order.status == .packed || order.status == .outForDelivery else {
             throw OrderlyError(
@@ -33,7 +32,7 @@ public struct DeliveryService: Sendable {
             }
         }
         let delivery = Delivery(id: env.ids.next(Delivery.self), order: order, courierID: courierID, at: env.clock.now())
-        try await deliveries.insertDelivery(delivery, events: [try event(for: delivery, note: nil)])
+        try await deliveries.insertDelivery(delivery, events: [try env.envelope(DeliveryUpdated(delivery: delivery, note: nil))])
         return delivery
     }
 
@@ -44,7 +43,7 @@ public struct DeliveryService: Sendable {
         _ = try await visible(id, to: actor)
         if let note { try OrderlyError.throwIfAny(Validate.text(note, field: "note", length: 0...500)) }
         let now = env.clock.now()
-        let service = self
+        let env = self.env
         return try await deliveries.updateDelivery(id: id) { delivery, order, payment in
             try delivery.move(to: status, at: now, note: note)
             if let next = Delivery.orderStatus(following: status), order.status != next {
@@ -57,7 +56,7 @@ public struct DeliveryService: Sendable {
                 payment = cash
                 try order.setPaymentStatus(.success, at: now)
             }
-            return [try service.event(for: delivery, note: note)]
+            return [try env.envelope(DeliveryUpdated(delivery: delivery, note: note))]
         }
     }
 
@@ -79,7 +78,6 @@ public struct DeliveryService: Sendable {
     }
 
     private func visible(_ id: Delivery.ID, to actor: Actor) async throws -> Delivery {
-        guard actor.role != .customer else { throw OrderlyError.forbidden() }
         guard let delivery = try await deliveries.delivery(id: id), actor.isAdmin || delivery.courierID == actor.userID
         else { throw OrderlyError.notFound("delivery") }
         return delivery
@@ -89,58 +87,20 @@ public struct DeliveryService: Sendable {
         actor.isAdmin || delivery.userID == actor.userID || (actor.role == .courier && delivery.courierID == actor.userID)
     }
 
-    func event(for delivery: Delivery, note: String?) throws -> EventEnvelope {
-        try Self.updatedEvent(delivery, note: note, env: env)
-    }
-
-    /// The `DeliveryUpdated` event of a delivery as it now is.
-    static func updatedEvent(_ delivery: Delivery, note: String?, env: ServiceEnvironment) throws -> EventEnvelope {
-        try env.event(
-            .deliveryUpdated, source: .deliveries, aggregateID: delivery.orderID.rawValue,
-            detail: DeliveryUpdatedDetail(
-                deliveryId: delivery.id, orderId: delivery.orderID, userId: delivery.userID, courierId: delivery.courierID,
-                status: delivery.status.rawValue, note: note))
-    }
-}
-
-struct DeliveryUpdatedDetail: Encodable {
-    var deliveryId: Delivery.ID
-    var orderId: Order.ID
-    var userId: User.ID
-    var courierId: User.ID?
-    var status: String
-    var note: String?
-}
-
-extension OrderService {
-    /// An admin's move of an order: `PACKED` and `RETURNED` directly, `CANCELLED` through cancellation (refund and
-    /// restock). `OUT_FOR_DELIVERY` and `DELIVERED` follow the order's delivery and cannot be set by hand.
-    public func adminMove(_ id: Order.ID, to status: OrderStatus, note: String?, by actor: Actor) async throws -> Order {
-        guard actor.isAdmin else { throw OrderlyError.forbidden() }
-        switch status {
-        case .cancelled:
-            return try await cancel(id, reason: note, by: actor)
-        case .packed, .returned:
-            let now = env.clock.now()
-            let env = self.env
-            return try await orders.updateOrder(id: id) { order in
-                try order.move(to: status, at: now, note: note)
-                return [
-                    try env.event(
-                        .orderStatusChanged, source: .orders, aggregateID: order.id.rawValue,
-                        detail: ["orderId": order.id.rawValue, "userId": order.userID.rawValue, "status": status.rawValue])
-                ]
-            }
-        default:
-            throw OrderlyError(
-                .invalidTransition, "An admin cannot set \(status.rawValue) by hand; deliveries and checkout do.",
-                fieldIssues: [FieldIssue(field: "status", message: "must be PACKED, CANCELLED or RETURNED")])
+    /// Cancels the delivery under way of an order that was cancelled, so no courier picks it up.
+    /// - Returns: the cancelled delivery, or nil when none was under way.
+    @discardableResult
+    public func cancelActiveDelivery(ofOrder orderID: Order.ID) async throws -> Delivery? {
+        guard let delivery = try await deliveries.latestDelivery(orderID: orderID), delivery.status.isActive else {
+            return nil
+        }
+        let now = env.clock.now()
+        let env = self.env
+        return try await deliveries.updateDelivery(id: delivery.id) { delivery, _, _ in
+            guard delivery.status.isActive else { return [] }
+            try delivery.move(to: .cancelled, at: now, note: "order cancelled")
+            return [try env.envelope(DeliveryUpdated(delivery: delivery, note: "order cancelled"))]
         }
     }
-
-    /// Every order, for admins, newest first.
-    public func allOrders(userID: User.ID?, status: OrderStatus?, page: PageRequest, by actor: Actor) async throws -> Page<Order> {
-        guard actor.isAdmin else { throw OrderlyError.forbidden() }
-        return try await orders.orders(matching: OrderQuery(userID: userID, status: status), page: page)
-    }
 }
+
