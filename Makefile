@@ -1,4 +1,4 @@
-.PHONY: run test smoke ci format workflows
+.PHONY: run test smoke ci format lint workflows
 
 run:	## run the server, embedded
 	swift run orderly serve
@@ -14,6 +14,10 @@ ci:	## what CI runs
 
 format:	## format the sources with swift-format
 	swift format --in-place --recursive Sources Tests Package.swift
+
+lint:	## what CI checks of the habits: formatting, and no warnings in Orderly's code
+	swift format lint --strict --recursive Sources Tests Package.swift
+	ORDERLY_WARNINGS_AS_ERRORS=1 swift build --build-tests
 
 workflows:	## embed Workflows/*.asl.json into the binary after editing them
 	python3 scripts/embed-workflows.py

@@ -1,9 +1,13 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
 
-let swiftSettings: [SwiftSetting] = [
-    .enableUpcomingFeature("ExistentialAny")
-]
+// CI builds with ORDERLY_WARNINGS_AS_ERRORS=1, so a warning in Orderly's own code fails it (dependencies are not
+// affected); everyone else sees warnings as warnings.
+let warningsAsErrors = ProcessInfo.processInfo.environment["ORDERLY_WARNINGS_AS_ERRORS"] == "1"
+
+let swiftSettings: [SwiftSetting] =
+    [.enableUpcomingFeature("ExistentialAny")] + (warningsAsErrors ? [.unsafeFlags(["-warnings-as-errors"])] : [])
 
 let package = Package(
     name: "orderly",
@@ -57,7 +61,7 @@ let package = Package(
         .target(
             name: "OrderlyHTTP",
             dependencies: [
-                "OrderlyModel", "OrderlyPorts", "OrderlyServices", "StatesLanguage", "WorkflowEngine",
+                "OrderlyModel", "OrderlyPorts", "OrderlyServices", "StatesLanguage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -93,11 +97,12 @@ let package = Package(
         ),
         .testTarget(
             name: "WorkflowEngineTests", dependencies: ["StatesLanguage", "WorkflowEngine"],
-            resources: [.copy("Golden")], swiftSettings: swiftSettings),
+            resources: [.copy("Golden"), .copy("Histories")], swiftSettings: swiftSettings),
         .testTarget(
             name: "StoreSQLiteTests", dependencies: ["StoreSQLite", "WorkflowEngine", "StatesLanguage", "OrderlyApp"],
             swiftSettings: swiftSettings),
-        .testTarget(name: "OrderlyModelTests", dependencies: ["OrderlyModel", "OrderlyPorts"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "OrderlyModelTests", dependencies: ["OrderlyModel", "OrderlyPorts"], swiftSettings: swiftSettings),
         .testTarget(
             name: "OrderlyHTTPTests",
             dependencies: [

@@ -77,7 +77,8 @@ public struct Composition: Sendable {
 
         let gateway = SimulatedPaymentGateway()
         let mailer = try FileMailer(folder: dataDirectory.url.appendingPathComponent("mail"))
-        let receipts = ReceiptService(blobs: try FileBlobStore(folder: dataDirectory.url.appendingPathComponent("blobs")))
+        let receipts = ReceiptService(
+            blobs: try FileBlobStore(folder: dataDirectory.url.appendingPathComponent("blobs")))
         let notifier = Notifier(notifications: store, users: store, mailer: mailer, env: env)
         let payments = PaymentService(payments: store, orders: store, gateway: gateway, ledger: store, env: env)
         let deliveries = DeliveryService(deliveries: store, orders: store, users: store, env: env)
@@ -89,11 +90,13 @@ public struct Composition: Sendable {
         let metrics = PrometheusCollectorRegistry()
         self.metrics = metrics
         let workflows = try EmbeddedWorkflowRuntime(
-            tasks: tasks.registry(), journal: store, clock: overrides.engineClock ?? SystemEngineClock(), logger: logger,
+            tasks: tasks.registry(), journal: store, clock: overrides.engineClock ?? SystemEngineClock(),
+            logger: logger,
             onEnd: { result in Self.recordWorkflowMetrics(result, into: metrics) })
         self.workflows = workflows
         let orders = OrderService(
-            orders: store, carts: store, catalog: store, users: store, workflows: workflows, receipts: receipts, env: env)
+            orders: store, carts: store, catalog: store, users: store, workflows: workflows, receipts: receipts,
+            env: env)
         let subscriptions = SubscriptionService(subscriptions: store, catalog: store, orders: store, env: env)
         scheduler = SubscriptionScheduler(subscriptions: store, orders: orders, outbox: store, env: env, logger: logger)
         let consumers: [any EventConsumer] =
@@ -104,7 +107,8 @@ public struct Composition: Sendable {
             dispatcher = EventDispatcher(
                 outbox: store, ledger: store, consumers: consumers, clock: clock, logger: logger, pause: pause)
         } else {
-            dispatcher = EventDispatcher(outbox: store, ledger: store, consumers: consumers, clock: clock, logger: logger)
+            dispatcher = EventDispatcher(
+                outbox: store, ledger: store, consumers: consumers, clock: clock, logger: logger)
         }
         self.dispatcher = dispatcher
         sweeper = ReservationSweeper(inventory: store, env: env)
@@ -112,7 +116,8 @@ public struct Composition: Sendable {
             accounts: AccountService(
                 users: store, loginAttempts: store, hasher: BcryptPasswordHasher(cost: overrides.bcryptCost ?? 10),
                 env: env),
-            catalog: CatalogService(catalog: store, env: env), carts: CartService(carts: store, catalog: store, env: env),
+            catalog: CatalogService(catalog: store, env: env),
+            carts: CartService(carts: store, catalog: store, env: env),
             orders: orders, payments: payments, notifications: notifier, deliveries: deliveries,
             subscriptions: subscriptions, reports: ReportService(sales: store, env: env),
             operations: OperationsService(
@@ -124,20 +129,28 @@ public struct Composition: Sendable {
     static func recordWorkflowMetrics(_ result: ExecutionResult, into metrics: PrometheusCollectorRegistry) {
         let workflow = result.info.stateMachineName
         metrics.makeCounter(
-            name: "workflow_executions_total",
+            descriptor: MetricNameDescriptor(
+                metricName: "workflow_executions_total", unitName: "",
+                helpText: "Workflow executions that ended, by workflow, status and error"),
             labels: [
-                ("workflow", workflow), ("status", result.outcome.status.rawValue), ("error", result.outcome.error ?? ""),
+                ("workflow", workflow), ("status", result.outcome.status.rawValue),
+                ("error", result.outcome.error ?? ""),
             ]
         ).increment()
         let transitions = result.history.filter { $0.type.hasSuffix("StateEntered") }.count
-        metrics.makeCounter(name: "workflow_state_transitions_total", labels: [("workflow", workflow)])
-            .increment(by: Int64(transitions))
+        metrics.makeCounter(
+            descriptor: MetricNameDescriptor(
+                metricName: "workflow_state_transitions_total", unitName: "",
+                helpText: "States entered by the workflow executions that ended"),
+            labels: [("workflow", workflow)]
+        ).increment(by: Int64(transitions))
     }
 
     /// Creates the configured first admin (`ORDERLY_ADMIN_EMAIL` / `ORDERLY_ADMIN_PASSWORD`) unless it exists.
     public func ensureConfiguredAdmin(logger: Logger) async throws {
         guard let email = configuration.adminEmail, let password = configuration.adminPassword else { return }
-        let (user, created) = try await services.accounts.ensureAdmin(email: email, password: password, name: "Administrator")
+        let (user, created) = try await services.accounts.ensureAdmin(
+            email: email, password: password, name: "Administrator")
         if created { logger.notice("created the configured admin", metadata: ["user_id": "\(user.id)"]) }
     }
 

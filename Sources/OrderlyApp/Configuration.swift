@@ -66,14 +66,17 @@ public struct OrderlyConfiguration: Sendable {
             }
             config.currency = currency
         }
-        if let ttl = try integer("ORDERLY_RESERVATION_TTL_SECONDS", in: 10...86_400) { config.reservationTTLSeconds = ttl }
+        if let ttl = try integer("ORDERLY_RESERVATION_TTL_SECONDS", in: 10...86_400) {
+            config.reservationTTLSeconds = ttl
+        }
         if let interval = try integer("ORDERLY_SCHEDULER_INTERVAL_SECONDS", in: 1...86_400) {
             config.schedulerIntervalSeconds = interval
         }
         if let level = value("ORDERLY_LOG_LEVEL") {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 throw ConfigurationError(
-                    variable: "ORDERLY_LOG_LEVEL", message: "must be trace, debug, info, notice, warning, error or critical")
+                    variable: "ORDERLY_LOG_LEVEL",
+                    message: "must be trace, debug, info, notice, warning, error or critical")
             }
             config.logLevel = parsed
         }

@@ -33,7 +33,9 @@ public struct DataDirectory: Sendable {
         let secret = Data(bytes).base64EncodedString()
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         if descriptor < 0 {
-            if errno == EEXIST, let existing = try? String(contentsOfFile: path, encoding: .utf8), existing.utf8.count >= 32 {
+            if errno == EEXIST, let existing = try? String(contentsOfFile: path, encoding: .utf8),
+                existing.utf8.count >= 32
+            {
                 return existing.trimmingCharacters(in: .whitespacesAndNewlines)
             }
             throw ConfigurationError(variable: "ORDERLY_DATA_DIR", message: "cannot write \(path) (errno \(errno))")

@@ -48,7 +48,8 @@ public struct DemoSeed {
             let delivered = try await order(asha, [(milk, 2), (curd, 1)], .cash)
             try await deliver(delivered, courier: courier, by: adminActor)
             let packed = try await order(ravi, [(paneer, 1), (ghee, 1)], .card(token: "tok_visa"))
-            _ = try await composition.services.orders.adminMove(packed.id, to: .packed, note: "packed for the morning round", by: adminActor)
+            _ = try await composition.services.orders.adminMove(
+                packed.id, to: .packed, note: "packed for the morning round", by: adminActor)
             _ = try await order(ravi, [(milk, 1)], .upi(vpa: "ravi@okbank"))
             _ = try await order(meera, [(ghee, 2)], .card(token: "tok_chargeDeclined"))
             log("orders: delivered, packed, confirmed and declined")
@@ -61,11 +62,13 @@ public struct DemoSeed {
         }
         log("carts: Ravi and Meera have items waiting")
         let ashaActor = Actor(userID: asha.id, role: .customer)
-        if try await composition.services.subscriptions.list(for: ashaActor, page: PageRequest(limit: 1)).items.isEmpty {
+        if try await composition.services.subscriptions.list(for: ashaActor, page: PageRequest(limit: 1)).items.isEmpty
+        {
             let tomorrow = Schedule.dayString(composition.clock.now().addingTimeInterval(86_400))
             _ = try await composition.services.subscriptions.create(
                 .init(
-                    productID: milk.id, quantity: 2, frequency: .daily, startDate: tomorrow, endDate: nil, deliveryTime: "07:00",
+                    productID: milk.id, quantity: 2, frequency: .daily, startDate: tomorrow, endDate: nil,
+                    deliveryTime: "07:00",
                     paymentMethod: .card(token: "tok_visa"), address: nil), for: ashaActor)
         }
         log("subscription: Asha gets 2 × milk daily at 07:00 UTC")
@@ -81,7 +84,8 @@ public struct DemoSeed {
         if let address = EmailAddress(email), let existing = try await composition.store.user(email: address) {
             return existing
         }
-        let address = role == .customer
+        let address =
+            role == .customer
             ? Address(line1: "12 Dairy Lane", city: "Pune", postalCode: "411001", country: "IN") : nil
         let created = try await composition.services.accounts.provision(
             .init(email: email, password: Self.password, name: name, address: address, role: role))
@@ -97,14 +101,17 @@ public struct DemoSeed {
         if let existing = found.items.first(where: { $0.name == item.name }) { return existing }
         let created = try await composition.services.catalog.createProduct(
             .init(
-                name: item.name, description: item.description, price: Money(amount: item.price, currency: composition.configuration.currency),
+                name: item.name, description: item.description,
+                price: Money(amount: item.price, currency: composition.configuration.currency),
                 category: item.category, stock: item.stock), by: admin)
         log("product: \(item.name), \(created.price.formatted), \(item.stock) in stock")
         return created
     }
 
     private func hasOrders(_ user: User) async throws -> Bool {
-        !(try await composition.services.orders.orders(for: Actor(userID: user.id, role: .customer), status: nil, page: PageRequest(limit: 1)).items.isEmpty)
+        !(try await composition.services.orders.orders(
+            for: Actor(userID: user.id, role: .customer), status: nil, page: PageRequest(limit: 1)
+        ).items.isEmpty)
     }
 
     private func order(_ user: User, _ lines: [(Product, Int)], _ method: PaymentMethod) async throws -> Order {
@@ -116,7 +123,8 @@ public struct DemoSeed {
 
     private func deliver(_ order: Order, courier: User, by admin: Actor) async throws {
         _ = try await composition.services.orders.adminMove(order.id, to: .packed, note: nil, by: admin)
-        let delivery = try await composition.services.deliveries.assign(orderID: order.id, courierID: courier.id, by: admin)
+        let delivery = try await composition.services.deliveries.assign(
+            orderID: order.id, courierID: courier.id, by: admin)
         let courierActor = Actor(userID: courier.id, role: .courier)
         for status in [DeliveryStatus.pickedUp, .inTransit, .delivered] {
             _ = try await composition.services.deliveries.move(delivery.id, to: status, note: nil, by: courierActor)

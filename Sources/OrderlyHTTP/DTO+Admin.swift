@@ -74,11 +74,14 @@ struct SalesReportBody: Encodable {
         revenue = report.revenue
         refunded = report.refunded
         byDay = report.days.map {
-            Day(date: $0.date, orders: $0.orders, revenue: Money(amount: $0.revenue, currency: currency),
+            Day(
+                date: $0.date, orders: $0.orders, revenue: Money(amount: $0.revenue, currency: currency),
                 refunded: Money(amount: $0.refunded, currency: currency))
         }
         topProducts = report.topProducts.map {
-            Product(productId: $0.productID, name: $0.name, quantity: $0.quantity, revenue: Money(amount: $0.revenue, currency: currency))
+            Product(
+                productId: $0.productID, name: $0.name, quantity: $0.quantity,
+                revenue: Money(amount: $0.revenue, currency: currency))
         }
     }
 }

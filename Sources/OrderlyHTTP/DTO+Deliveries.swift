@@ -2,7 +2,6 @@ import Foundation
 import OrderlyModel
 import OrderlyPorts
 import OrderlyServices
-import StatesLanguage
 
 struct AssignDeliveryRequest: StrictDecodable {
     var orderId: Order.ID

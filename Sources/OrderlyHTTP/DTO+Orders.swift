@@ -117,7 +117,9 @@ struct PaymentBody: Encodable {
         try c.encode(payment.transactionID, forKey: .transactionId)
         try c.encode(
             payment.refunds.map {
-                RefundBody(refundId: $0.id, orderId: payment.orderID, amount: $0.amount, reason: $0.reason, createdAt: $0.createdAt)
+                RefundBody(
+                    refundId: $0.id, orderId: payment.orderID, amount: $0.amount, reason: $0.reason,
+                    createdAt: $0.createdAt)
             }, forKey: .refunds)
         try c.encode(payment.createdAt, forKey: .createdAt)
         try c.encode(payment.updatedAt, forKey: .updatedAt)

@@ -2,7 +2,6 @@ import Foundation
 import OrderlyModel
 import OrderlyPorts
 import OrderlyServices
-import StatesLanguage
 
 struct CreateSubscriptionRequest: StrictDecodable {
     var productId: Product.ID

@@ -21,7 +21,9 @@ enum JSONResponse {
 
     /// A JSON answer from bytes already encoded.
     static func make(data: Data, status: HTTPResponse.Status) -> Response {
-        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
     static func encode(_ value: some Encodable) throws -> Data { try encoder.encode(value) }

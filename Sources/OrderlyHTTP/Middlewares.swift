@@ -70,9 +70,18 @@ struct MetricsMiddleware: RouterMiddleware {
             ("method", request.method.rawValue), ("route", context.endpointPath ?? "NotFound"),
             ("status", String(response.status.code)),
         ]
-        registry.makeCounter(name: "http_requests_total", labels: labels).increment()
-        registry.makeDurationHistogram(name: "http_request_duration_seconds", labels: labels, buckets: Self.buckets)
-            .record(ContinuousClock.now - start)
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                metricName: "http_requests_total", unitName: "",
+                helpText: "Requests answered, by method, route and status"),
+            labels: labels
+        ).increment()
+        registry.makeDurationHistogram(
+            descriptor: MetricNameDescriptor(
+                metricName: "http_request_duration", unitName: "seconds",
+                helpText: "Time to answer a request, by method, route and status"),
+            labels: labels, buckets: Self.buckets
+        ).record(ContinuousClock.now - start)
         return response
     }
 }
@@ -96,4 +105,3 @@ struct AuthMiddleware: RouterMiddleware {
         return try await next(request, context)
     }
 }
-

@@ -13,7 +13,8 @@ struct QueryInput {
     func int(_ name: String, in range: ClosedRange<Int>) throws -> Int? {
         guard let text = string(name) else { return nil }
         guard let value = Int(text), range.contains(value) else {
-            throw OrderlyError.validation(field: name, "must be a whole number between \(range.lowerBound) and \(range.upperBound)")
+            throw OrderlyError.validation(
+                field: name, "must be a whole number between \(range.lowerBound) and \(range.upperBound)")
         }
         return value
     }

@@ -16,9 +16,10 @@ extension APIRoutes {
         ) { request, context in
             let input = QueryInput(request: request)
             let includeInactive = try input.bool("includeInactive") ?? false
-                        let query = ProductQuery(
+            let query = ProductQuery(
                 category: input.string("category"), text: input.string("q"),
-                minPrice: try input.int("minPrice", in: 0...Int.max), maxPrice: try input.int("maxPrice", in: 0...Int.max),
+                minPrice: try input.int("minPrice", in: 0...Int.max),
+                maxPrice: try input.int("maxPrice", in: 0...Int.max),
                 inStockOnly: try input.bool("inStock") ?? false, includeInactive: includeInactive)
             let page = try await services.catalog.products(matching: query, page: try input.page(), for: context.actor)
             return try JSONResponse.make(
@@ -67,7 +68,8 @@ extension APIRoutes {
         ) { request, context, actor in
             let id = try context.pathID("productId", as: Product.self, what: "product")
             let body = try await JSONBody.decode(InventoryAdjustmentRequest.self, from: request, context: context)
-            let level = try await services.catalog.adjustInventory(id, delta: body.delta, reason: body.reason, by: actor)
+            let level = try await services.catalog.adjustInventory(
+                id, delta: body.delta, reason: body.reason, by: actor)
             return try JSONResponse.make(StockBody(productId: id, available: level.available, reserved: level.reserved))
         }
     }
@@ -98,7 +100,8 @@ extension APIRoutes {
         ) { request, context, actor in
             let id = try context.pathID("productId", as: Product.self, what: "cart item")
             let body = try await JSONBody.decode(SetCartItemRequest.self, from: request, context: context)
-            return try JSONResponse.make(CartBody(try await services.carts.setQuantity(body.quantity, of: id, for: actor)))
+            return try JSONResponse.make(
+                CartBody(try await services.carts.setQuantity(body.quantity, of: id, for: actor)))
         }
 
         router.add(

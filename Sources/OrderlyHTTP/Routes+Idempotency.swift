@@ -24,7 +24,9 @@ extension APIRoutes {
         digest.update(data: body)
         let fingerprint = digest.finalize().map { String(format: "%02x", $0) }.joined()
         let bufferedRequest = request
-        let (stored, replayed) = try await services.idempotency.run(key: key, scope: actor.userID.rawValue, fingerprint: fingerprint) {
+        let (stored, replayed) = try await services.idempotency.run(
+            key: key, scope: actor.userID.rawValue, fingerprint: fingerprint
+        ) {
             let (status, body) = try await handler(bufferedRequest)
             return StoredResponse(status: Int(status.code), contentType: "application/json", body: body)
         }

@@ -8,7 +8,8 @@ extension APIRoutes {
             ("limit", #"{"type":"integer","minimum":1,"maximum":100}"#), ("cursor", #"{"type":"string"}"#),
         ]
         router.add(
-            RouteSpec(.get, "/v1/notifications", "The caller's notifications, newest first", access: .signedIn,
+            RouteSpec(
+                .get, "/v1/notifications", "The caller's notifications, newest first", access: .signedIn,
                 query: paging, success: (200, "NotificationList")), in: table
         ) { request, context, actor in
             let page = try await services.notifications.list(for: actor, page: try QueryInput(request: request).page())

@@ -16,14 +16,17 @@ extension APIRoutes {
             return try await idempotent(request, context: context, actor: actor) { request in
                 let body = try await JSONBody.decode(CheckoutRequest.self, from: request, context: context)
                 return try await place(
-                    .init(items: nil, paymentMethod: body.paymentMethod, deliverySlot: body.deliverySlot, address: body.address),
+                    .init(
+                        items: nil, paymentMethod: body.paymentMethod, deliverySlot: body.deliverySlot,
+                        address: body.address),
                     actor: actor, wait: wait)
             }
         }
 
         router.add(
             RouteSpec(
-                .post, "/v1/orders", "Order the given items (not the cart)", access: .roles([.customer]), query: waitQuery,
+                .post, "/v1/orders", "Order the given items (not the cart)", access: .roles([.customer]),
+                query: waitQuery,
                 body: "PlaceOrderRequest", success: (202, "Order"), errors: [409, 422], idempotent: true), in: table
         ) { request, context, actor in
             let wait = try QueryInput(request: request).bool("wait") ?? false
@@ -41,17 +44,23 @@ extension APIRoutes {
             RouteSpec(
                 .get, "/v1/orders", "The caller's orders, newest first", access: .signedIn,
                 query: [
-                    ("status", #"{"type":"string","enum":["CREATED","CONFIRMED","PACKED","OUT_FOR_DELIVERY","DELIVERED","CANCELLED","RETURNED"]}"#),
+                    (
+                        "status",
+                        #"{"type":"string","enum":["CREATED","CONFIRMED","PACKED","OUT_FOR_DELIVERY","DELIVERED","CANCELLED","RETURNED"]}"#
+                    ),
                     ("limit", #"{"type":"integer","minimum":1,"maximum":100}"#), ("cursor", #"{"type":"string"}"#),
                 ], success: (200, "OrderList")), in: table
         ) { request, context, actor in
             let input = QueryInput(request: request)
-            let page = try await services.orders.orders(for: actor, status: try orderStatus(input), page: try input.page())
-            return try JSONResponse.make(ListBody(items: page.items.map(OrderBody.init), nextCursor: page.nextAfter.map(Cursor.encode)))
+            let page = try await services.orders.orders(
+                for: actor, status: try orderStatus(input), page: try input.page())
+            return try JSONResponse.make(
+                ListBody(items: page.items.map(OrderBody.init), nextCursor: page.nextAfter.map(Cursor.encode)))
         }
 
         router.add(
-            RouteSpec(.get, "/v1/orders/{orderId}", "One order with its timeline", access: .signedIn, success: (200, "Order")),
+            RouteSpec(
+                .get, "/v1/orders/{orderId}", "One order with its timeline", access: .signedIn, success: (200, "Order")),
             in: table
         ) { _, context, actor in
             let id = try context.pathID("orderId", as: Order.self, what: "order")
@@ -60,12 +69,14 @@ extension APIRoutes {
 
         router.add(
             RouteSpec(
-                .post, "/v1/orders/{orderId}/cancel", "Cancel an order (refunds and restocks); allowed until OUT_FOR_DELIVERY",
+                .post, "/v1/orders/{orderId}/cancel",
+                "Cancel an order (refunds and restocks); allowed until OUT_FOR_DELIVERY",
                 access: .signedIn, body: "CancelRequest", success: (200, "Order"), errors: [409]), in: table
         ) { request, context, actor in
             let id = try context.pathID("orderId", as: Order.self, what: "order")
             let body = try await JSONBody.decodeOptional(CancelRequest.self, from: request, context: context)
-            return try JSONResponse.make(OrderBody(order: try await services.orders.cancel(id, reason: body?.reason, by: actor)))
+            return try JSONResponse.make(
+                OrderBody(order: try await services.orders.cancel(id, reason: body?.reason, by: actor)))
         }
 
         router.add(
@@ -82,7 +93,9 @@ extension APIRoutes {
     }
 
     /// Places an order; with `wait`, answers 200 once its checkout finished (10 s at most), else 202 at once.
-    func place(_ request: OrderService.PlaceOrder, actor: Actor, wait: Bool) async throws -> (status: HTTPResponse.Status, body: Data) {
+    func place(_ request: OrderService.PlaceOrder, actor: Actor, wait: Bool) async throws -> (
+        status: HTTPResponse.Status, body: Data
+    ) {
         var order = try await services.orders.place(request, for: actor)
         if wait {
             order = try await services.orders.waitForCheckout(order)

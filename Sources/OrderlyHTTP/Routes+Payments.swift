@@ -10,7 +10,8 @@ extension APIRoutes {
             ("limit", #"{"type":"integer","minimum":1,"maximum":100}"#), ("cursor", #"{"type":"string"}"#),
         ]
         router.add(
-            RouteSpec(.get, "/v1/payments", "The caller's payments, newest first", access: .signedIn, query: paging,
+            RouteSpec(
+                .get, "/v1/payments", "The caller's payments, newest first", access: .signedIn, query: paging,
                 success: (200, "PaymentList")), in: table
         ) { request, context, actor in
             let page = try await services.payments.payments(for: actor, page: try QueryInput(request: request).page())
@@ -27,11 +28,14 @@ extension APIRoutes {
             let id = try context.pathID("orderId", as: Order.self, what: "order")
             return try await idempotent(request, context: context, actor: actor) { request in
                 let body = try await JSONBody.decode(RefundRequest.self, from: request, context: context)
-                let refund = try await services.payments.refund(orderID: id, amount: body.amount, reason: body.reason, by: actor)
+                let refund = try await services.payments.refund(
+                    orderID: id, amount: body.amount, reason: body.reason, by: actor)
                 return (
                     .created,
                     try JSONResponse.encode(
-                        RefundBody(refundId: refund.id, orderId: id, amount: refund.amount, reason: refund.reason, createdAt: refund.createdAt))
+                        RefundBody(
+                            refundId: refund.id, orderId: id, amount: refund.amount, reason: refund.reason,
+                            createdAt: refund.createdAt))
                 )
             }
         }

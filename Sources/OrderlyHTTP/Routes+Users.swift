@@ -11,7 +11,9 @@ extension APIRoutes {
         ) { request, context in
             let body = try await JSONBody.decode(RegisterRequest.self, from: request, context: context)
             let user = try await services.accounts.register(
-                .init(email: body.email, password: body.password, name: body.name, phone: body.phone, address: body.address))
+                .init(
+                    email: body.email, password: body.password, name: body.name, phone: body.phone,
+                    address: body.address))
             return try JSONResponse.make(UserCreatedBody(user), status: .created)
         }
 
@@ -23,7 +25,8 @@ extension APIRoutes {
             let body = try await JSONBody.decode(LoginRequest.self, from: request, context: context)
             let user = try await services.accounts.authenticate(email: body.email, password: body.password)
             let (token, expiresAt) = try await dependencies.tokens.issue(for: user)
-            return try JSONResponse.make(TokenBody(token: token, userId: user.id, role: user.role, expiresAt: expiresAt))
+            return try JSONResponse.make(
+                TokenBody(token: token, userId: user.id, role: user.role, expiresAt: expiresAt))
         }
 
         router.add(
@@ -41,7 +44,9 @@ extension APIRoutes {
             let body = try await JSONBody.decode(ProfilePatchRequest.self, from: request, context: context)
             let user = try await services.accounts.updateProfile(
                 of: actor.userID,
-                .init(name: body.name, phone: body.phone.clearable, address: body.address.clearable, password: body.password))
+                .init(
+                    name: body.name, phone: body.phone.clearable, address: body.address.clearable,
+                    password: body.password))
             return try JSONResponse.make(ProfileBody(user: user))
         }
 

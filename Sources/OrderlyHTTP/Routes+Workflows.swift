@@ -48,7 +48,8 @@ extension APIRoutes {
         }
 
         router.add(
-            RouteSpec(.get, "/v1/admin/workflows", "The workflow definitions in use (Amazon States Language)",
+            RouteSpec(
+                .get, "/v1/admin/workflows", "The workflow definitions in use (Amazon States Language)",
                 access: .roles([.admin]), success: (200, "WorkflowList")), in: table
         ) { _, _, _ in
             let items = try WorkflowDefinitions.all.map { name, text -> JSON in

@@ -36,7 +36,10 @@ public struct Delivery: Hashable, Sendable, Codable, IdentifiedByPrefix {
         guard self.status.allowedMoves.contains(status) else {
             throw OrderlyError(
                 .invalidTransition, "A delivery that is \(self.status.rawValue) cannot become \(status.rawValue).",
-                fieldIssues: [FieldIssue(field: "status", message: "cannot move from \(self.status.rawValue) to \(status.rawValue)")])
+                fieldIssues: [
+                    FieldIssue(
+                        field: "status", message: "cannot move from \(self.status.rawValue) to \(status.rawValue)")
+                ])
         }
         self.status = status
         history.append(DeliveryEvent(status: status, at: time, note: note))

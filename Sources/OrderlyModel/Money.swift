@@ -113,7 +113,8 @@ public struct Money: Hashable, Sendable, Codable, CustomStringConvertible {
     public func validatePrice(field: String, storeCurrency: Currency) -> [FieldIssue] {
         var issues: [FieldIssue] = []
         if currency != storeCurrency {
-            issues.append(FieldIssue(field: "\(field).currency", message: "must be the store currency \(storeCurrency)"))
+            issues.append(
+                FieldIssue(field: "\(field).currency", message: "must be the store currency \(storeCurrency)"))
         }
         if amount < 0 || amount > Money.maximumAmount {
             issues.append(FieldIssue(field: "\(field).amount", message: "must be between 0 and \(Money.maximumAmount)"))

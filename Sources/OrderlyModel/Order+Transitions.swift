@@ -7,7 +7,10 @@ extension Order {
         guard self.status.allowedMoves.contains(status) else {
             throw OrderlyError(
                 .invalidTransition, "An order that is \(self.status.rawValue) cannot become \(status.rawValue).",
-                fieldIssues: [FieldIssue(field: "status", message: "cannot move from \(self.status.rawValue) to \(status.rawValue)")])
+                fieldIssues: [
+                    FieldIssue(
+                        field: "status", message: "cannot move from \(self.status.rawValue) to \(status.rawValue)")
+                ])
         }
         self.status = status
         timeline.append(TimelineEntry(status: status, at: time, note: note))

@@ -114,12 +114,14 @@ public enum PaymentMethod: Hashable, Sendable {
     public func validate(field: String = "paymentMethod") -> [FieldIssue] {
         switch self {
         case .card(let token):
-            let ok = token.hasPrefix("tok_") && (5...255).contains(token.count)
+            let ok =
+                token.hasPrefix("tok_") && (5...255).contains(token.count)
                 && token.utf8.allSatisfy { $0.isASCIIAlphanumeric || $0 == UInt8(ascii: "_") }
             return ok ? [] : [FieldIssue(field: "\(field).token", message: "must be a card token like tok_visa")]
         case .upi(let vpa):
             let parts = vpa.split(separator: "@", omittingEmptySubsequences: false)
-            let ok = parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty && vpa.count <= 100
+            let ok =
+                parts.count == 2 && !parts[0].isEmpty && !parts[1].isEmpty && vpa.count <= 100
                 && vpa.utf8.allSatisfy { $0.isASCIIAlphanumeric || ".-_@".utf8.contains($0) }
             return ok ? [] : [FieldIssue(field: "\(field).vpa", message: "must be a UPI address like name@bank")]
         case .cash:
@@ -159,9 +161,16 @@ extension PaymentMethod: Codable {
 public enum DeliverySlot {
     public static func validate(_ slot: String, field: String = "deliverySlot") -> [FieldIssue] {
         let parts = slot.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        let ok = slot.count <= 100 && (1...2).contains(parts.count) && parts.allSatisfy { RFC3339.parse($0) != nil }
+        let ok =
+            slot.count <= 100 && (1...2).contains(parts.count) && parts.allSatisfy { RFC3339.parse($0) != nil }
             && (parts.count == 1 || RFC3339.parse(parts[0])! < RFC3339.parse(parts[1])!)
-        return ok ? [] : [FieldIssue(field: field, message: "must be an RFC 3339 time or interval like 2026-11-23T07:00:00Z/2026-11-23T09:00:00Z")]
+        return ok
+            ? []
+            : [
+                FieldIssue(
+                    field: field,
+                    message: "must be an RFC 3339 time or interval like 2026-11-23T07:00:00Z/2026-11-23T09:00:00Z")
+            ]
     }
 }
 

@@ -60,14 +60,17 @@ public struct OrderlyError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         var text = "\(code): \(message)"
-        if !fieldIssues.isEmpty { text += " " + fieldIssues.map { "\($0.field): \($0.message)" }.joined(separator: "; ") }
+        if !fieldIssues.isEmpty {
+            text += " " + fieldIssues.map { "\($0.field): \($0.message)" }.joined(separator: "; ")
+        }
         if let underlying { text += " (\(underlying))" }
         return text
     }
 
     /// `validation_failed` for one field.
     public static func validation(field: String, _ message: String) -> OrderlyError {
-        OrderlyError(.validationFailed, "The request is not valid.", fieldIssues: [FieldIssue(field: field, message: message)])
+        OrderlyError(
+            .validationFailed, "The request is not valid.", fieldIssues: [FieldIssue(field: field, message: message)])
     }
 
     /// `validation_failed` listing every issue found.
@@ -83,7 +86,8 @@ public struct OrderlyError: Error, Sendable, CustomStringConvertible {
     /// `not_found` for a resource kind such as "product".
     public static func notFound(_ what: String, field: String? = nil) -> OrderlyError {
         OrderlyError(
-            .notFound, "No such \(what).", fieldIssues: field.map { [FieldIssue(field: $0, message: "no such \(what)")] } ?? [])
+            .notFound, "No such \(what).",
+            fieldIssues: field.map { [FieldIssue(field: $0, message: "no such \(what)")] } ?? [])
     }
 
     public static func forbidden(_ message: String = "You may not do that.") -> OrderlyError {

@@ -51,7 +51,9 @@ public struct Payment: Hashable, Sendable, Codable, IdentifiedByPrefix {
     /// Records a refund, never more than what is left of the capture. Pure.
     /// - Throws: `validation_failed` for a non-positive amount, `conflict` past what was captured.
     public mutating func addRefund(_ refund: Refund) throws {
-        guard refund.amount.amount > 0 else { throw OrderlyError.validation(field: "amount.amount", "must be greater than 0") }
+        guard refund.amount.amount > 0 else {
+            throw OrderlyError.validation(field: "amount.amount", "must be greater than 0")
+        }
         guard refund.amount.currency == amount.currency else {
             throw OrderlyError.validation(field: "amount.currency", "must be \(amount.currency)")
         }

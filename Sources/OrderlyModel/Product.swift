@@ -58,7 +58,8 @@ public enum ProductRules {
 
     /// A category: 1–50 characters of letters, digits, spaces, `-` or `_` (compared case-insensitively).
     public static func category(_ value: String, field: String = "category") -> [FieldIssue] {
-        let ok = (1...50).contains(value.count) && value.trimmed == value
+        let ok =
+            (1...50).contains(value.count) && value.trimmed == value
             && value.allSatisfy { $0.isLetter || $0.isNumber || " -_".contains($0) }
         return ok ? [] : [FieldIssue(field: field, message: "must be 1–50 letters, digits, spaces, '-' or '_'")]
     }

@@ -64,7 +64,10 @@ public struct Subscription: Hashable, Sendable, Codable, IdentifiedByPrefix {
         guard self.status.allowedMoves.contains(status) else {
             throw OrderlyError(
                 .invalidTransition, "A subscription that is \(self.status.rawValue) cannot become \(status.rawValue).",
-                fieldIssues: [FieldIssue(field: "status", message: "cannot move from \(self.status.rawValue) to \(status.rawValue)")])
+                fieldIssues: [
+                    FieldIssue(
+                        field: "status", message: "cannot move from \(self.status.rawValue) to \(status.rawValue)")
+                ])
         }
         self.status = status
         updatedAt = time

@@ -51,7 +51,9 @@ public struct EmailAddress: Hashable, Sendable, Codable, CustomStringConvertible
         let domain = parts[1]
         let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
         guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty && $0.count <= 63 }),
-            domain.unicodeScalars.allSatisfy({ $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "." })
+            domain.unicodeScalars.allSatisfy({
+                $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "-" || $0 == "."
+            })
         else { return nil }
         guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return nil }
         self.value = value
@@ -136,8 +138,10 @@ public enum UserRules {
     /// A phone number: an optional `+`, then 7–15 digits, with spaces, dashes or parentheses between them.
     public static func phone(_ phone: String, field: String = "phone") -> [FieldIssue] {
         let digits = phone.filter(\.isASCII).filter(\.isNumber).count
-        let allowed = phone.allSatisfy { ($0.isASCII && $0.isNumber) || " -()".contains($0) }
-            || (phone.first == "+" && phone.dropFirst().allSatisfy { ($0.isASCII && $0.isNumber) || " -()".contains($0) })
+        let allowed =
+            phone.allSatisfy { ($0.isASCII && $0.isNumber) || " -()".contains($0) }
+            || (phone.first == "+"
+                && phone.dropFirst().allSatisfy { ($0.isASCII && $0.isNumber) || " -()".contains($0) })
         return allowed && (7...15).contains(digits) && phone.count <= 24
             ? [] : [FieldIssue(field: field, message: "must be a phone number like +15551234567")]
     }

@@ -30,4 +30,3 @@ public struct UserNotification: Hashable, Sendable, IdentifiedByPrefix {
         self.createdAt = createdAt
     }
 }
-

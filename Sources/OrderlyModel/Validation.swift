@@ -20,7 +20,8 @@ public enum Validate {
 
     /// An integer within `range`.
     public static func integer(_ value: Int, field: String, in range: ClosedRange<Int>) -> [FieldIssue] {
-        range.contains(value) ? [] : [FieldIssue(field: field, message: "must be between \(range.lowerBound) and \(range.upperBound)")]
+        range.contains(value)
+            ? [] : [FieldIssue(field: field, message: "must be between \(range.lowerBound) and \(range.upperBound)")]
     }
 }
 

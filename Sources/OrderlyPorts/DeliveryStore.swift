@@ -18,6 +18,7 @@ public protocol DeliveryStore: Sendable {
     /// Reads the delivery, its order and the order's payment; applies `change` (which returns the events) and stores
     /// all of them, atomically.
     func updateDelivery(
-        id: Delivery.ID, change: @escaping @Sendable (inout Delivery, inout Order, inout Payment?) throws -> [EventEnvelope]
+        id: Delivery.ID,
+        change: @escaping @Sendable (inout Delivery, inout Order, inout Payment?) throws -> [EventEnvelope]
     ) async throws -> Delivery
 }

@@ -1,6 +1,5 @@
-import OrderlyModel
-
 import Foundation
+import OrderlyModel
 
 /// The transactional outbox: events recorded with the state changes that caused them, waiting to be delivered.
 public protocol EventOutbox: Sendable {

@@ -13,7 +13,10 @@ public struct SaleFact: Hashable, Sendable {
     public var quantity: Int
     public var amount: Int
 
-    public init(kind: Kind, day: String, orderID: String, productID: String? = nil, productName: String? = nil, quantity: Int = 0, amount: Int) {
+    public init(
+        kind: Kind, day: String, orderID: String, productID: String? = nil, productName: String? = nil,
+        quantity: Int = 0, amount: Int
+    ) {
         self.kind = kind
         self.day = day
         self.orderID = orderID

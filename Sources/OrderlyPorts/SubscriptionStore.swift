@@ -26,7 +26,8 @@ public protocol SubscriptionStore: Sendable {
     ) async throws -> Bool
 
     /// Records what became of a claimed run.
-    func markRun(subscriptionID: Subscription.ID, runAt: Date, status: SubscriptionRun.Status, note: String?) async throws
+    func markRun(subscriptionID: Subscription.ID, runAt: Date, status: SubscriptionRun.Status, note: String?)
+        async throws
 
     /// Runs claimed but not yet placed (a crash between the two).
     func unplacedRuns(limit: Int) async throws -> [SubscriptionRun]

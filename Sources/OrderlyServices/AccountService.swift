@@ -75,7 +75,9 @@ public struct AccountService: Sendable {
             return (try await create(NewAccount(email: email, password: password, name: name, role: .admin)), true)
         } catch let error as OrderlyError where error.code == .emailTaken {
             // Made concurrently by another process: the admin exists, which is what was asked.
-            guard let address = EmailAddress(email), let existing = try await users.user(email: address) else { throw error }
+            guard let address = EmailAddress(email), let existing = try await users.user(email: address) else {
+                throw error
+            }
             return (existing, false)
         }
     }
@@ -108,9 +110,11 @@ public struct AccountService: Sendable {
         let now = env.clock.now()
         let recent = try await loginAttempts.failedLogins(key: key, since: now.addingTimeInterval(-Self.throttleWindow))
         if recent.count >= Self.maximumFailedLogins, let oldest = recent.first {
-            let retryAfter = max(1, Int((oldest.addingTimeInterval(Self.throttleWindow).timeIntervalSince(now)).rounded(.up)))
+            let retryAfter = max(
+                1, Int((oldest.addingTimeInterval(Self.throttleWindow).timeIntervalSince(now)).rounded(.up)))
             throw OrderlyError(
-                .rateLimited, "Too many failed sign-ins for this email. Try again later.", retryAfterSeconds: retryAfter)
+                .rateLimited, "Too many failed sign-ins for this email. Try again later.", retryAfterSeconds: retryAfter
+            )
         }
         let user = try await EmailAddress(email).asyncFlatMap { try await users.user(email: $0) }
         // Verify against a real hash even for an unknown email, so the answer takes as long either way.

@@ -48,7 +48,8 @@ public struct CartService: Sendable {
     /// Sets a line's quantity; 0 removes the line.
     public func setQuantity(_ quantity: Int, of productID: Product.ID, for actor: Actor) async throws -> PricedCart {
         try requireCustomer(actor)
-        try OrderlyError.throwIfAny(Validate.integer(quantity, field: "quantity", in: 0...Cart.quantityRange.upperBound))
+        try OrderlyError.throwIfAny(
+            Validate.integer(quantity, field: "quantity", in: 0...Cart.quantityRange.upperBound))
         if quantity == 0 { return try await removeItem(productID, for: actor) }
         let product = try await purchasable(productID)
         guard quantity <= product.stock.available else {
@@ -83,7 +84,8 @@ public struct CartService: Sendable {
         return product
     }
 
-    private func update(_ actor: Actor, _ change: @escaping @Sendable (inout Cart) throws -> Void) async throws -> Cart {
+    private func update(_ actor: Actor, _ change: @escaping @Sendable (inout Cart) throws -> Void) async throws -> Cart
+    {
         try await carts.updateCart(
             userID: actor.userID, newID: env.ids.next(Cart.self), at: env.clock.now(), change: change)
     }

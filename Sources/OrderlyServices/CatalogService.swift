@@ -99,7 +99,9 @@ public struct CatalogService: Sendable {
         var issues = Validate.text(reason, field: "reason", length: 1...200)
         if delta == 0 || abs(delta) > ProductRules.maximumAdjustment {
             issues.append(
-                FieldIssue(field: "delta", message: "must be a non-zero whole number within ±\(ProductRules.maximumAdjustment)"))
+                FieldIssue(
+                    field: "delta", message: "must be a non-zero whole number within ±\(ProductRules.maximumAdjustment)"
+                ))
         }
         try OrderlyError.throwIfAny(issues)
         let event = try env.envelope(

@@ -97,7 +97,9 @@ public struct ComparisonOperator: Sendable, Hashable {
             ("GreaterThanEquals", .greaterOrEqual),
         ]
         for (prefix, kind) in [("String", Kind.string), ("Numeric", .numeric), ("Timestamp", .timestamp)] {
-            for (suffix, relation) in relations { table[prefix + suffix] = ComparisonOperator(kind: kind, relation: relation) }
+            for (suffix, relation) in relations {
+                table[prefix + suffix] = ComparisonOperator(kind: kind, relation: relation)
+            }
         }
         table["BooleanEquals"] = ComparisonOperator(kind: .boolean, relation: .equal)
         table["StringMatches"] = ComparisonOperator(kind: .matches, relation: .equal)

@@ -21,7 +21,10 @@ extension DefinitionParser {
                 continue
             }
             if let condition {
-                parsed.append(ChoiceRule(condition: condition, next: next, assign: assign(ruleObject["Assign"], location: "\(where_)/Assign")))
+                parsed.append(
+                    ChoiceRule(
+                        condition: condition, next: next,
+                        assign: assign(ruleObject["Assign"], location: "\(where_)/Assign")))
             }
         }
         var defaultNext: String?
@@ -55,7 +58,11 @@ extension DefinitionParser {
             }
         }
         guard operators.count == 1, let op = operators.first else {
-            report(location, operators.isEmpty ? "A choice rule needs one comparison operator, And, Or or Not" : "A choice rule may have only one comparison operator, found \(operators.joined(separator: ", "))")
+            report(
+                location,
+                operators.isEmpty
+                    ? "A choice rule needs one comparison operator, And, Or or Not"
+                    : "A choice rule may have only one comparison operator, found \(operators.joined(separator: ", "))")
             return nil
         }
         let value = object[op]!
@@ -95,7 +102,8 @@ extension DefinitionParser {
             }
             if op.hasSuffix("Path") {
                 guard let operand = path(value, op, location: location) else { return nil }
-                return .compare(variable: variable, op: ComparisonOperator.all[String(op.dropLast(4))]!, operand: .path(operand))
+                return .compare(
+                    variable: variable, op: ComparisonOperator.all[String(op.dropLast(4))]!, operand: .path(operand))
             }
             let comparison = ComparisonOperator.all[op]!
             guard comparison.accepts(value) else {
@@ -134,7 +142,9 @@ extension DefinitionParser {
         if value == .null { return .discard }
         guard let parsed = path(value, field, location: location) else { return .standard }
         if reference && !parsed.isReference {
-            report("\(location)/\(field)", "The field '\(field)' must be a reference path: '$' followed by names and indexes only")
+            report(
+                "\(location)/\(field)",
+                "The field '\(field)' must be a reference path: '$' followed by names and indexes only")
         }
         return .path(parsed)
     }
@@ -158,7 +168,9 @@ extension DefinitionParser {
             let name = key.hasSuffix(".$") ? String(key.dropLast(2)) : key
             let valid = name.first.map(PathParser.isNameStart) == true && name.allSatisfy(PathParser.isNameCharacter)
             if !valid || name == "states" {
-                report("\(location)/\(key)", "'\(name)' is not a valid variable name (letters, digits and '_', not 'states')")
+                report(
+                    "\(location)/\(key)",
+                    "'\(name)' is not a valid variable name (letters, digits and '_', not 'states')")
             }
         }
         var problems: [(String, String)] = []
@@ -179,7 +191,10 @@ extension DefinitionParser {
                 report(where_, "A retrier must be an object")
                 return nil
             }
-            let allowed: Set<String> = ["ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy", "Comment"]
+            let allowed: Set<String> = [
+                "ErrorEquals", "IntervalSeconds", "MaxAttempts", "BackoffRate", "MaxDelaySeconds", "JitterStrategy",
+                "Comment",
+            ]
             for key in object.keys.sorted() where !allowed.contains(key) {
                 report("\(where_)/\(key)", "The field '\(key)' is not supported in Retry")
             }
@@ -190,17 +205,23 @@ extension DefinitionParser {
             }
             var attempts = 3
             if let value = object["MaxAttempts"] {
-                if let number = value.intValue, number >= 0 { attempts = number } else {
+                if let number = value.intValue, number >= 0 {
+                    attempts = number
+                } else {
                     report("\(where_)/MaxAttempts", "MaxAttempts must be a whole number ≥ 0")
                 }
             }
             var backoff = 2.0
             if let value = object["BackoffRate"] {
-                if let number = value.doubleValue, number >= 1 { backoff = number } else {
+                if let number = value.doubleValue, number >= 1 {
+                    backoff = number
+                } else {
                     report("\(where_)/BackoffRate", "BackoffRate must be a number ≥ 1.0")
                 }
             }
-            let maxDelay = object["MaxDelaySeconds"].flatMap { positiveInteger($0, "MaxDelaySeconds", location: "\(where_)/MaxDelaySeconds") }
+            let maxDelay = object["MaxDelaySeconds"].flatMap {
+                positiveInteger($0, "MaxDelaySeconds", location: "\(where_)/MaxDelaySeconds")
+            }
             var jitter = false
             switch object["JitterStrategy"] {
             case nil, .string("NONE")?: break
@@ -225,7 +246,8 @@ extension DefinitionParser {
                 report(where_, "A catcher must be an object")
                 return nil
             }
-            for key in object.keys.sorted() where !["ErrorEquals", "Next", "ResultPath", "Assign", "Comment"].contains(key) {
+            for key in object.keys.sorted()
+            where !["ErrorEquals", "Next", "ResultPath", "Assign", "Comment"].contains(key) {
                 report("\(where_)/\(key)", "The field '\(key)' is not supported in Catch")
             }
             let errors = errorEquals(object["ErrorEquals"], location: where_, isLast: index == items.count - 1)

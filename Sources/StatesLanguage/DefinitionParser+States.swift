@@ -6,8 +6,12 @@ extension DefinitionParser {
             report("\(location)/Resource", "The field 'Resource' must be a non-empty string")
             return nil
         }
-        let timeout = object["TimeoutSeconds"].flatMap { positiveInteger($0, "TimeoutSeconds", location: "\(location)/TimeoutSeconds") }
-        let heartbeat = object["HeartbeatSeconds"].flatMap { positiveInteger($0, "HeartbeatSeconds", location: "\(location)/HeartbeatSeconds") }
+        let timeout = object["TimeoutSeconds"].flatMap {
+            positiveInteger($0, "TimeoutSeconds", location: "\(location)/TimeoutSeconds")
+        }
+        let heartbeat = object["HeartbeatSeconds"].flatMap {
+            positiveInteger($0, "HeartbeatSeconds", location: "\(location)/HeartbeatSeconds")
+        }
         if object["TimeoutSeconds"] != nil && object["TimeoutSecondsPath"] != nil {
             report(location, "A Task may have 'TimeoutSeconds' or 'TimeoutSecondsPath', not both")
         }
@@ -20,9 +24,13 @@ extension DefinitionParser {
         return .task(
             TaskSpec(
                 resource: resource, timeoutSeconds: timeout,
-                timeoutSecondsPath: object["TimeoutSecondsPath"].flatMap { path($0, "TimeoutSecondsPath", location: location) },
+                timeoutSecondsPath: object["TimeoutSecondsPath"].flatMap {
+                    path($0, "TimeoutSecondsPath", location: location)
+                },
                 heartbeatSeconds: heartbeat,
-                heartbeatSecondsPath: object["HeartbeatSecondsPath"].flatMap { path($0, "HeartbeatSecondsPath", location: location) }))
+                heartbeatSecondsPath: object["HeartbeatSecondsPath"].flatMap {
+                    path($0, "HeartbeatSecondsPath", location: location)
+                }))
     }
 
     mutating func wait(_ object: [String: JSON], location: String) -> State.Kind? {
@@ -40,7 +48,9 @@ extension DefinitionParser {
             return .wait(.seconds(seconds))
         case "Timestamp":
             guard case .string(let text)? = object["Timestamp"], let date = Timestamp.parse(text) else {
-                report("\(location)/Timestamp", "The field 'Timestamp' must be an RFC 3339 timestamp like 2026-11-21T07:00:00Z")
+                report(
+                    "\(location)/Timestamp",
+                    "The field 'Timestamp' must be an RFC 3339 timestamp like 2026-11-21T07:00:00Z")
                 return nil
             }
             return .wait(.timestamp(date))
@@ -69,7 +79,8 @@ extension DefinitionParser {
                 return nil
             }
             do {
-                return IntrinsicCall.looksLikeCall(text) ? .call(try IntrinsicCall(parsing: text)) : .path(try JSONPath(parsing: text))
+                return IntrinsicCall.looksLikeCall(text)
+                    ? .call(try IntrinsicCall(parsing: text)) : .path(try JSONPath(parsing: text))
             } catch {
                 report("\(location)/\(pathField)", "\(error)")
                 return nil
@@ -91,10 +102,14 @@ extension DefinitionParser {
 
     mutating func map(_ object: [String: JSON], location: String) -> State.Kind? {
         if object["ItemReader"] != nil {
-            report("\(location)/ItemReader", "Reading Map items from S3 (ItemReader) is not supported yet", code: Diagnostic.unsupported)
+            report(
+                "\(location)/ItemReader", "Reading Map items from S3 (ItemReader) is not supported yet",
+                code: Diagnostic.unsupported)
         }
         if object["ResultWriter"] != nil {
-            report("\(location)/ResultWriter", "Writing Map results to S3 (ResultWriter) is not supported yet", code: Diagnostic.unsupported)
+            report(
+                "\(location)/ResultWriter", "Writing Map results to S3 (ResultWriter) is not supported yet",
+                code: Diagnostic.unsupported)
         }
         if object["ItemSelector"] != nil && object["Parameters"] != nil {
             report(location, "A Map state may have 'ItemSelector' or 'Parameters', not both")
@@ -115,10 +130,13 @@ extension DefinitionParser {
             default: report("\(location)/\(processorField)/ProcessorConfig/Mode", "Mode must be INLINE or DISTRIBUTED")
             }
             if let type = config["ExecutionType"], type != "STANDARD", type != "EXPRESS" {
-                report("\(location)/\(processorField)/ProcessorConfig/ExecutionType", "ExecutionType must be STANDARD or EXPRESS")
+                report(
+                    "\(location)/\(processorField)/ProcessorConfig/ExecutionType",
+                    "ExecutionType must be STANDARD or EXPRESS")
             }
         }
-        let processor = machine(processorJSON, location: "\(location)/\(processorField)", topLevel: false, processor: true)
+        let processor = machine(
+            processorJSON, location: "\(location)/\(processorField)", topLevel: false, processor: true)
         let maxConcurrency = object["MaxConcurrency"].flatMap { value -> Int? in
             guard let number = value.intValue, number >= 0 else {
                 report("\(location)/MaxConcurrency", "The field 'MaxConcurrency' must be a whole number ≥ 0")
@@ -128,7 +146,9 @@ extension DefinitionParser {
         }
         let percentage = object["ToleratedFailurePercentage"].flatMap { value -> Double? in
             guard let number = value.doubleValue, (0...100).contains(number) else {
-                report("\(location)/ToleratedFailurePercentage", "ToleratedFailurePercentage must be a number from 0 to 100")
+                report(
+                    "\(location)/ToleratedFailurePercentage",
+                    "ToleratedFailurePercentage must be a number from 0 to 100")
                 return nil
             }
             return number
@@ -154,7 +174,9 @@ extension DefinitionParser {
                 itemsPath: pathField(object["ItemsPath"], "ItemsPath", location: location),
                 itemSelector: template(object[selectorField], selectorField, location: location),
                 processor: processor, distributed: distributed, maxConcurrency: maxConcurrency,
-                maxConcurrencyPath: object["MaxConcurrencyPath"].flatMap { path($0, "MaxConcurrencyPath", location: location) },
+                maxConcurrencyPath: object["MaxConcurrencyPath"].flatMap {
+                    path($0, "MaxConcurrencyPath", location: location)
+                },
                 toleratedFailurePercentage: percentage,
                 toleratedFailurePercentagePath: object["ToleratedFailurePercentagePath"].flatMap {
                     path($0, "ToleratedFailurePercentagePath", location: location)
@@ -172,20 +194,28 @@ extension DefinitionParser {
             return nil
         }
         let allowed: Set<String> = [
-            "MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath", "BatchInput",
+            "MaxItemsPerBatch", "MaxItemsPerBatchPath", "MaxInputBytesPerBatch", "MaxInputBytesPerBatchPath",
+            "BatchInput",
         ]
         for key in object.keys.sorted() where !allowed.contains(key) {
             report("\(location)/\(key)", "The field '\(key)' is not supported in ItemBatcher")
         }
-        let items = object["MaxItemsPerBatch"].flatMap { positiveInteger($0, "MaxItemsPerBatch", location: "\(location)/MaxItemsPerBatch") }
-        let bytes = object["MaxInputBytesPerBatch"].flatMap { positiveInteger($0, "MaxInputBytesPerBatch", location: "\(location)/MaxInputBytesPerBatch") }
+        let items = object["MaxItemsPerBatch"].flatMap {
+            positiveInteger($0, "MaxItemsPerBatch", location: "\(location)/MaxItemsPerBatch")
+        }
+        let bytes = object["MaxInputBytesPerBatch"].flatMap {
+            positiveInteger($0, "MaxInputBytesPerBatch", location: "\(location)/MaxInputBytesPerBatch")
+        }
         let itemsPath = object["MaxItemsPerBatchPath"].flatMap { path($0, "MaxItemsPerBatchPath", location: location) }
-        let bytesPath = object["MaxInputBytesPerBatchPath"].flatMap { path($0, "MaxInputBytesPerBatchPath", location: location) }
+        let bytesPath = object["MaxInputBytesPerBatchPath"].flatMap {
+            path($0, "MaxInputBytesPerBatchPath", location: location)
+        }
         if items == nil && bytes == nil && itemsPath == nil && bytesPath == nil {
             report(location, "ItemBatcher needs MaxItemsPerBatch or MaxInputBytesPerBatch (or their Path forms)")
         }
         return ItemBatcher(
             maxItemsPerBatch: items, maxItemsPerBatchPath: itemsPath, maxInputBytesPerBatch: bytes,
-            maxInputBytesPerBatchPath: bytesPath, batchInput: template(object["BatchInput"], "BatchInput", location: location))
+            maxInputBytesPerBatchPath: bytesPath,
+            batchInput: template(object["BatchInput"], "BatchInput", location: location))
     }
 }

@@ -19,7 +19,9 @@ struct DefinitionParser {
                 "TimeoutSecondsPath", "HeartbeatSeconds", "HeartbeatSecondsPath", "Credentials", "Assign",
             ]),
             "Choice": common.union(io).union(["Choices", "Default", "Assign"]),
-            "Wait": common.union(io).union(flow).union(["Seconds", "SecondsPath", "Timestamp", "TimestampPath", "Assign"]),
+            "Wait": common.union(io).union(flow).union([
+                "Seconds", "SecondsPath", "Timestamp", "TimestampPath", "Assign",
+            ]),
             "Succeed": common.union(io),
             "Fail": common.union(["Error", "ErrorPath", "Cause", "CausePath"]),
             "Parallel": common.union(io).union(flow).union([
@@ -57,7 +59,9 @@ struct DefinitionParser {
         }
         let comment = optionalString(object["Comment"], "Comment", location: location)
         guard case .string(let startAt)? = object["StartAt"] else {
-            report("\(location)/StartAt", object["StartAt"] == nil ? "The field 'StartAt' is required" : "The field 'StartAt' must be a string")
+            report(
+                "\(location)/StartAt",
+                object["StartAt"] == nil ? "The field 'StartAt' is required" : "The field 'StartAt' must be a string")
             return nil
         }
         guard case .object(let stateObjects)? = object["States"], !stateObjects.isEmpty else {
@@ -81,17 +85,23 @@ struct DefinitionParser {
     }
 
     /// Every target exists, every state is reachable from `StartAt`, and some state ends the machine.
-    private mutating func checkTransitions(_ states: [String: State], names: Set<String>, startAt: String, location: String) {
+    private mutating func checkTransitions(
+        _ states: [String: State], names: Set<String>, startAt: String, location: String
+    ) {
         var edges: [String: [(target: String, location: String)]] = [:]
         for (name, state) in states {
             let base = "\(location)/States/\(name)"
             var targets: [(String, String)] = []
             if let next = state.next { targets.append((next, "\(base)/Next")) }
             if case .choice(let rules, let defaultNext) = state.kind {
-                for (index, rule) in rules.enumerated() { targets.append((rule.next, "\(base)/Choices[\(index)]/Next")) }
+                for (index, rule) in rules.enumerated() {
+                    targets.append((rule.next, "\(base)/Choices[\(index)]/Next"))
+                }
                 if let defaultNext { targets.append((defaultNext, "\(base)/Default")) }
             }
-            for (index, catcher) in state.catchers.enumerated() { targets.append((catcher.next, "\(base)/Catch[\(index)]/Next")) }
+            for (index, catcher) in state.catchers.enumerated() {
+                targets.append((catcher.next, "\(base)/Catch[\(index)]/Next"))
+            }
             for (target, where_) in targets where !names.contains(target) {
                 report(where_, "Missing 'Next' target: \(target)", code: Diagnostic.missingTarget)
             }
@@ -105,7 +115,9 @@ struct DefinitionParser {
         }
         guard names.contains(startAt) else { return }
         for name in names.sorted() where !reachable.contains(name) && states[name] != nil {
-            report("\(location)/States/\(name)", "State '\(name)' is not reachable from StartAt", code: Diagnostic.unreachable)
+            report(
+                "\(location)/States/\(name)", "State '\(name)' is not reachable from StartAt",
+                code: Diagnostic.unreachable)
         }
         let terminal = states.values.contains { state in
             switch state.kind {
@@ -115,7 +127,10 @@ struct DefinitionParser {
             }
         }
         if !terminal && states.count == names.count {
-            report(location.isEmpty ? "/States" : "\(location)/States", "No state ends the machine: it needs a Succeed or Fail state or 'End': true", code: Diagnostic.noTerminal)
+            report(
+                location.isEmpty ? "/States" : "\(location)/States",
+                "No state ends the machine: it needs a Succeed or Fail state or 'End': true",
+                code: Diagnostic.noTerminal)
         }
     }
 
@@ -137,7 +152,11 @@ struct DefinitionParser {
             return nil
         }
         guard case .string(let type)? = object["Type"], let allowed = Self.stateFields[type] else {
-            report("\(location)/Type", object["Type"] == nil ? "The field 'Type' is required" : "The field 'Type' must be one of Pass, Task, Choice, Wait, Succeed, Fail, Parallel, Map")
+            report(
+                "\(location)/Type",
+                object["Type"] == nil
+                    ? "The field 'Type' is required"
+                    : "The field 'Type' must be one of Pass, Task, Choice, Wait, Succeed, Fail, Parallel, Map")
             return nil
         }
         for key in object.keys.sorted() where !allowed.contains(key) {
@@ -161,7 +180,8 @@ struct DefinitionParser {
         }
         let resultPath = pathField(object["ResultPath"], "ResultPath", location: location, reference: true)
         let state = State(
-            name: name, kind: kind ?? .succeed, comment: optionalString(object["Comment"], "Comment", location: location),
+            name: name, kind: kind ?? .succeed,
+            comment: optionalString(object["Comment"], "Comment", location: location),
             next: next,
             inputPath: pathField(object["InputPath"], "InputPath", location: location),
             outputPath: pathField(object["OutputPath"], "OutputPath", location: location),

@@ -55,7 +55,10 @@ extension IntrinsicCall {
             let items = try array(values[0], "the first argument")
             let size = try integer(values[1], "the chunk size")
             guard size > 0 else { throw failure("the chunk size must be greater than 0") }
-            return .array(stride(from: 0, to: items.count, by: size).map { .array(Array(items[$0..<min($0 + size, items.count)])) })
+            return .array(
+                stride(from: 0, to: items.count, by: size).map {
+                    .array(Array(items[$0..<min($0 + size, items.count)]))
+                })
         case "States.ArrayContains":
             return .bool(try array(values[0], "the first argument").contains(values[1]))
         case "States.ArrayRange":
@@ -91,7 +94,9 @@ extension IntrinsicCall {
             guard case .object(var left) = values[0], case .object(let right) = values[1] else {
                 throw failure("the first two arguments must be objects")
             }
-            guard values[2] == .bool(false) else { throw failure("only a shallow merge is supported: the third argument must be false") }
+            guard values[2] == .bool(false) else {
+                throw failure("only a shallow merge is supported: the third argument must be false")
+            }
             left.merge(right) { $1 }
             return .object(left)
         case "States.MathRandom":
@@ -117,7 +122,10 @@ extension IntrinsicCall {
             bytes[6] = (bytes[6] & 0x0F) | 0x40
             bytes[8] = (bytes[8] & 0x3F) | 0x80
             let hex = bytes.map { String($0, radix: 16) }.map { $0.count == 1 ? "0" + $0 : $0 }.joined()
-            let parts = [hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4), hex.dropFirst(20)]
+            let parts = [
+                hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4),
+                hex.dropFirst(20),
+            ]
             return .string(parts.joined(separator: "-"))
         default:
             throw failure("unknown function")

@@ -91,8 +91,10 @@ struct IntrinsicParser {
             }
         }
         guard arity.contains(arguments.count) else {
-            let expected = arity.upperBound == Int.max
-                ? "at least \(arity.lowerBound)" : arity.count == 1 ? "\(arity.lowerBound)" : "\(arity.lowerBound) to \(arity.upperBound)"
+            let expected =
+                arity.upperBound == Int.max
+                ? "at least \(arity.lowerBound)"
+                : arity.count == 1 ? "\(arity.lowerBound)" : "\(arity.lowerBound) to \(arity.upperBound)"
             throw fail("\(name) takes \(expected) arguments, not \(arguments.count)")
         }
         return IntrinsicCall(name: name, arguments: arguments)

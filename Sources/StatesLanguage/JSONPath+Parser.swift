@@ -161,7 +161,9 @@ struct PathParser {
             if current == ":" {
                 index += 1
                 if current != "]" {
-                    guard let parsed = integer(), parsed > 0 else { throw fail("a slice step must be a positive number") }
+                    guard let parsed = integer(), parsed > 0 else {
+                        throw fail("a slice step must be a positive number")
+                    }
                     step = parsed
                 }
             }

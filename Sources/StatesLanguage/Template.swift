@@ -26,7 +26,8 @@ public indirect enum Template: Sendable {
                     guard case .string(let text) = value else {
                         report(
                             "\(location)/\(key)",
-                            "The value for the field '\(key)' must be a STRING that contains a JSONPath but was an \(value.typeName)")
+                            "The value for the field '\(key)' must be a STRING that contains a JSONPath but was an \(value.typeName)"
+                        )
                         continue
                     }
                     do {
@@ -36,7 +37,10 @@ public indirect enum Template: Sendable {
                             entries.append((name, .path(try JSONPath(parsing: text), fieldName: key)))
                         }
                     } catch {
-                        report("\(location)/\(key)", "The value for the field '\(key)' must be a valid JSONPath or a valid intrinsic function call: \(error)")
+                        report(
+                            "\(location)/\(key)",
+                            "The value for the field '\(key)' must be a valid JSONPath or a valid intrinsic function call: \(error)"
+                        )
                     }
                 } else {
                     let child = compile(value, location: "\(location)/\(key)", report: report)
@@ -47,7 +51,9 @@ public indirect enum Template: Sendable {
             return dynamic ? .object(entries) : .value(json)
         case .array(let values):
             let children = values.enumerated().map { compile($1, location: "\(location)[\($0)]", report: report) }
-            if children.allSatisfy({ if case .value = $0 { return true } else { return false } }) { return .value(json) }
+            if children.allSatisfy({ if case .value = $0 { return true } else { return false } }) {
+                return .value(json)
+            }
             return .array(children)
         default:
             return .value(json)
@@ -66,7 +72,8 @@ public indirect enum Template: Sendable {
         case .value(let value):
             return value
         case .array(let items):
-            return .array(try items.map { try $0.evaluate(resolve: resolve, describeInput: describeInput, random: &random) })
+            return .array(
+                try items.map { try $0.evaluate(resolve: resolve, describeInput: describeInput, random: &random) })
         case .object(let entries):
             var object: [String: JSON] = [:]
             object.reserveCapacity(entries.count)
@@ -77,7 +84,8 @@ public indirect enum Template: Sendable {
                 case .path(let path, let fieldName):
                     guard let value = resolve(path) else {
                         throw StatesError.runtimeError(
-                            "The JSONPath '\(path)' specified for the field '\(fieldName)' could not be found in the input '\(describeInput())'")
+                            "The JSONPath '\(path)' specified for the field '\(fieldName)' could not be found in the input '\(describeInput())'"
+                        )
                     }
                     object[key] = value
                 case .call(let call, _):
@@ -85,7 +93,8 @@ public indirect enum Template: Sendable {
                         resolve: { path in
                             guard let value = resolve(path) else {
                                 throw StatesError.runtimeError(
-                                    "The JSONPath '\(path)' used in '\(call.name)' could not be found in the input '\(describeInput())'")
+                                    "The JSONPath '\(path)' used in '\(call.name)' could not be found in the input '\(describeInput())'"
+                                )
                             }
                             return value
                         }, random: &random)

@@ -39,7 +39,8 @@ public enum StatesDefinition {
             json = try JSON(parsing: text)
         } catch {
             throw DefinitionError(diagnostics: [
-                Diagnostic(code: Diagnostic.invalidJSON, message: "The definition is not valid JSON: \(error)", location: "")
+                Diagnostic(
+                    code: Diagnostic.invalidJSON, message: "The definition is not valid JSON: \(error)", location: "")
             ])
         }
         return try parse(json, substitutions: substitutions)

@@ -92,8 +92,10 @@ extension SQLiteStore: CatalogStore {
     {
         try await pool.write { db in
             guard
-                let current = try Row.fetchOne(db, sql: Self.productColumns + " WHERE p.id = ?", arguments: [id.rawValue])
-                    .map(Self.product(from:))
+                let current = try Row.fetchOne(
+                    db, sql: Self.productColumns + " WHERE p.id = ?", arguments: [id.rawValue]
+                )
+                .map(Self.product(from:))
             else { throw OrderlyError.notFound("product") }
             let product = patch.applied(to: current, at: time)
             try db.execute(
@@ -132,7 +134,8 @@ extension SQLiteStore: CatalogStore {
                     .insufficientStock, "Only \(level.available) units are available to remove.",
                     fieldIssues: [FieldIssue(field: "delta", message: "would take available stock below zero")])
             }
-            try db.execute(sql: "UPDATE products SET updated_at = ? WHERE id = ?", arguments: [time.millis, id.rawValue])
+            try db.execute(
+                sql: "UPDATE products SET updated_at = ? WHERE id = ?", arguments: [time.millis, id.rawValue])
             try Self.record(events, in: db)
             return level
         }
@@ -173,8 +176,10 @@ extension SQLiteStore: CartStore {
         userID: User.ID, newID: Cart.ID, at time: Date, change: @escaping @Sendable (inout Cart) throws -> Void
     ) async throws -> Cart {
         try await pool.write { db in
-            let existing = try Row.fetchOne(db, sql: "SELECT * FROM carts WHERE user_id = ?", arguments: [userID.rawValue])
-                .map(Self.cart(from:))
+            let existing = try Row.fetchOne(
+                db, sql: "SELECT * FROM carts WHERE user_id = ?", arguments: [userID.rawValue]
+            )
+            .map(Self.cart(from:))
             var cart = existing ?? Cart(id: newID, userID: userID, lines: [], updatedAt: time)
             try change(&cart)
             try db.execute(
@@ -182,7 +187,9 @@ extension SQLiteStore: CartStore {
                     INSERT INTO carts (id, user_id, lines, updated_at) VALUES (?, ?, ?, ?)
                     ON CONFLICT (user_id) DO UPDATE SET lines = excluded.lines, updated_at = excluded.updated_at
                     """,
-                arguments: [cart.id.rawValue, userID.rawValue, try JSONColumn.encode(cart.lines), cart.updatedAt.millis])
+                arguments: [
+                    cart.id.rawValue, userID.rawValue, try JSONColumn.encode(cart.lines), cart.updatedAt.millis,
+                ])
             return cart
         }
     }
@@ -190,6 +197,7 @@ extension SQLiteStore: CartStore {
     static func cart(from row: Row) throws -> Cart {
         Cart(
             id: .init(rawValue: row["id"]), userID: .init(rawValue: row["user_id"]),
-            lines: try JSONColumn.decode([Cart.Line].self, from: row["lines"]), updatedAt: Date(millis: row["updated_at"]))
+            lines: try JSONColumn.decode([Cart.Line].self, from: row["lines"]),
+            updatedAt: Date(millis: row["updated_at"]))
     }
 }

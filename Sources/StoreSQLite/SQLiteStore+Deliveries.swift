@@ -16,16 +16,22 @@ extension SQLiteStore: DeliveryStore {
     }
 
     public func delivery(id: Delivery.ID) async throws -> Delivery? {
-        try await pool.read { db in try Self.delivery(sql: "SELECT document FROM deliveries WHERE id = ?", [id.rawValue], in: db) }
+        try await pool.read { db in
+            try Self.delivery(sql: "SELECT document FROM deliveries WHERE id = ?", [id.rawValue], in: db)
+        }
     }
 
     public func latestDelivery(orderID: Order.ID) async throws -> Delivery? {
         try await pool.read { db in
-            try Self.delivery(sql: "SELECT document FROM deliveries WHERE order_id = ? ORDER BY id DESC LIMIT 1", [orderID.rawValue], in: db)
+            try Self.delivery(
+                sql: "SELECT document FROM deliveries WHERE order_id = ? ORDER BY id DESC LIMIT 1", [orderID.rawValue],
+                in: db)
         }
     }
 
-    public func deliveries(courierID: User.ID?, status: DeliveryStatus?, page: PageRequest) async throws -> Page<Delivery> {
+    public func deliveries(courierID: User.ID?, status: DeliveryStatus?, page: PageRequest) async throws -> Page<
+        Delivery
+    > {
         var conditions: [String] = []
         var arguments = StatementArguments()
         if let courierID {
@@ -42,10 +48,13 @@ extension SQLiteStore: DeliveryStore {
     }
 
     public func updateDelivery(
-        id: Delivery.ID, change: @escaping @Sendable (inout Delivery, inout Order, inout Payment?) throws -> [EventEnvelope]
+        id: Delivery.ID,
+        change: @escaping @Sendable (inout Delivery, inout Order, inout Payment?) throws -> [EventEnvelope]
     ) async throws -> Delivery {
         try await pool.write { db in
-            guard var delivery = try Self.delivery(sql: "SELECT document FROM deliveries WHERE id = ?", [id.rawValue], in: db)
+            guard
+                var delivery = try Self.delivery(
+                    sql: "SELECT document FROM deliveries WHERE id = ?", [id.rawValue], in: db)
             else { throw OrderlyError.notFound("delivery") }
             guard var order = try Self.order(id: delivery.orderID, in: db) else { throw OrderlyError.notFound("order") }
             var payment = try Self.payment(orderID: order.id, in: db)
@@ -54,7 +63,9 @@ extension SQLiteStore: DeliveryStore {
             try Self.write(delivery, in: db, insert: false)
             try db.execute(
                 sql: "UPDATE orders SET status = ?, document = ?, updated_at = ? WHERE id = ?",
-                arguments: [order.status.rawValue, try JSONColumn.encode(order), order.updatedAt.millis, order.id.rawValue])
+                arguments: [
+                    order.status.rawValue, try JSONColumn.encode(order), order.updatedAt.millis, order.id.rawValue,
+                ])
             if let payment, payment != before {
                 try db.execute(
                     sql: "UPDATE payments SET status = ?, document = ? WHERE id = ?",

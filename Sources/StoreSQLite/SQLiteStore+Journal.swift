@@ -52,16 +52,20 @@ extension SQLiteStore: ExecutionJournal {
 
     public func load(executionID: String) async throws -> (ExecutionRecord, [EngineEvent])? {
         try await pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM workflow_executions WHERE id = ?", arguments: [executionID])
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT * FROM workflow_executions WHERE id = ?", arguments: [executionID])
             else { return nil }
-            let substitutions = try JSON(parsing: row["substitutions"]).objectValue?.compactMapValues(\.stringValue) ?? [:]
+            let substitutions =
+                try JSON(parsing: row["substitutions"]).objectValue?.compactMapValues(\.stringValue) ?? [:]
             let record = ExecutionRecord(
                 info: ExecutionInfo(
                     id: row["id"], name: row["name"], stateMachineID: row["state_machine_id"],
                     stateMachineName: row["state_machine"]),
                 definition: row["definition"], substitutions: substitutions)
             let events = try String.fetchAll(
-                db, sql: "SELECT event FROM workflow_events WHERE execution_id = ? ORDER BY seq", arguments: [executionID]
+                db, sql: "SELECT event FROM workflow_events WHERE execution_id = ? ORDER BY seq",
+                arguments: [executionID]
             ).map { try EngineEvent(json: try JSON(parsing: $0)) }
             return (record, events)
         }
@@ -93,25 +97,28 @@ extension SQLiteStore: ExecutionJournal {
             FROM workflow_executions x JOIN workflow_events e ON e.execution_id = x.id AND e.seq = 0
             WHERE \(conditions.joined(separator: " AND ")) ORDER BY x.rowid DESC LIMIT ?
             """
-        let rows = try await pool.read { [arguments] db in try Row.fetchAll(db, sql: sql, arguments: arguments) }
-        var items: [ExecutionSummary] = []
-        for row in rows.prefix(limit) {
-            guard case .started(let input, let at) = try EngineEvent(json: try JSON(parsing: row["started"])),
-                let status = ExecutionStatus(rawValue: row["status"])
-            else { throw StatesError("JournalCorrupt", "Execution \(row["id"] as String) has no readable start.") }
-            let outcome = status == .running
-                ? nil
-                : ExecutionOutcome(
-                    status: status, output: try (row["output"] as String?).map { try JSON(parsing: $0) },
-                    error: row["error"], cause: row["cause"])
-            items.append(
-                ExecutionSummary(
-                    info: ExecutionInfo(
-                        id: row["id"], name: row["name"], stateMachineID: row["state_machine_id"],
-                        stateMachineName: row["state_machine"]),
-                    status: status, startTime: at, input: input, outcome: outcome))
+        return try await pool.read { [arguments] db in
+            let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+            var items: [ExecutionSummary] = []
+            for row in rows.prefix(limit) {
+                guard case .started(let input, let at) = try EngineEvent(json: try JSON(parsing: row["started"])),
+                    let status = ExecutionStatus(rawValue: row["status"])
+                else { throw StatesError("JournalCorrupt", "Execution \(row["id"] as String) has no readable start.") }
+                let outcome =
+                    status == .running
+                    ? nil
+                    : ExecutionOutcome(
+                        status: status, output: try (row["output"] as String?).map { try JSON(parsing: $0) },
+                        error: row["error"], cause: row["cause"])
+                items.append(
+                    ExecutionSummary(
+                        info: ExecutionInfo(
+                            id: row["id"], name: row["name"], stateMachineID: row["state_machine_id"],
+                            stateMachineName: row["state_machine"]),
+                        status: status, startTime: at, input: input, outcome: outcome))
+            }
+            let next: String? = rows.count > limit ? String(rows[limit - 1]["position"] as Int64) : nil
+            return (items, next)
         }
-        let next: String? = rows.count > limit ? String(rows[limit - 1]["position"] as Int64) : nil
-        return (items, next)
     }
 }

@@ -8,7 +8,8 @@ extension SQLiteStore: OrderStore {
         do {
             try await pool.write { db in
                 try db.execute(
-                    sql: "INSERT INTO orders (id, user_id, status, document, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    sql:
+                        "INSERT INTO orders (id, user_id, status, document, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
                     arguments: [
                         order.id.rawValue, order.userID.rawValue, order.status.rawValue, try JSONColumn.encode(order),
                         order.createdAt.millis, order.updatedAt.millis,
@@ -51,7 +52,9 @@ extension SQLiteStore: OrderStore {
     ) async throws -> Order {
         try await pool.write { db in
             let order = try Self.update(id: id, in: db, change: change)
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM carts WHERE user_id = ?", arguments: [order.userID.rawValue])
+            guard
+                let row = try Row.fetchOne(
+                    db, sql: "SELECT * FROM carts WHERE user_id = ?", arguments: [order.userID.rawValue])
             else { return order }
             var cart = try Self.cart(from: row)
             for line in order.lines {
@@ -116,7 +119,9 @@ extension SQLiteStore: PaymentStore {
         orderID: Order.ID, at time: Date, change: @escaping @Sendable (inout Payment) throws -> [EventEnvelope]
     ) async throws -> Payment {
         try await pool.write { db in
-            guard var payment = try Self.payment(orderID: orderID, in: db) else { throw OrderlyError.notFound("payment") }
+            guard var payment = try Self.payment(orderID: orderID, in: db) else {
+                throw OrderlyError.notFound("payment")
+            }
             let events = try change(&payment)
             try db.execute(
                 sql: "UPDATE payments SET status = ?, document = ? WHERE id = ?",

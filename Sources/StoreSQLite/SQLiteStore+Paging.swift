@@ -20,8 +20,12 @@ extension SQLiteStore {
             arguments += [after]
         }
         arguments += [page.limit + 1]
-        let query = sql + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) + " ORDER BY id DESC LIMIT ?"
-        let rows = try await pool.read { [arguments] db in try Row.fetchAll(db, sql: query, arguments: arguments).map(decode) }
+        let query =
+            sql + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+            + " ORDER BY id DESC LIMIT ?"
+        let rows = try await pool.read { [arguments] db in
+            try Row.fetchAll(db, sql: query, arguments: arguments).map(decode)
+        }
         let items = Array(rows.prefix(page.limit))
         return Page(items: items, nextAfter: rows.count > page.limit ? items.last.map(key) : nil)
     }

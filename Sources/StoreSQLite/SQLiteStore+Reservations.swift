@@ -16,8 +16,10 @@ extension SQLiteStore: InventoryStore {
                         """,
                     arguments: [line.quantity, reservation.createdAt.millis, line.productID.rawValue])
                 if db.changesCount == 0 {
-                    guard let available = try Int.fetchOne(
-                        db, sql: "SELECT available FROM inventory WHERE product_id = ?", arguments: [line.productID.rawValue])
+                    guard
+                        let available = try Int.fetchOne(
+                            db, sql: "SELECT available FROM inventory WHERE product_id = ?",
+                            arguments: [line.productID.rawValue])
                     else { throw OrderlyError.notFound("product", field: "productId") }
                     throw OrderlyError.insufficientStock(productID: line.productID.rawValue, available: available)
                 }
@@ -30,7 +32,9 @@ extension SQLiteStore: InventoryStore {
 
     public func commitReservation(id: String, at time: Date, events: [EventEnvelope]) async throws -> Reservation {
         try await pool.write { db in
-            guard var reservation = try Self.reservation(id: id, in: db) else { throw OrderlyError.notFound("reservation") }
+            guard var reservation = try Self.reservation(id: id, in: db) else {
+                throw OrderlyError.notFound("reservation")
+            }
             switch reservation.status {
             case .committed: return reservation
             case .released, .expired, .returned:
@@ -90,7 +94,9 @@ extension SQLiteStore: InventoryStore {
     public func expiredReservations(at time: Date, limit: Int) async throws -> [Reservation] {
         try await pool.read { db in
             try String.fetchAll(
-                db, sql: "SELECT document FROM reservations WHERE status = 'HELD' AND expires_at <= ? ORDER BY expires_at LIMIT ?",
+                db,
+                sql:
+                    "SELECT document FROM reservations WHERE status = 'HELD' AND expires_at <= ? ORDER BY expires_at LIMIT ?",
                 arguments: [time.millis, limit]
             ).map { try JSONColumn.decode(Reservation.self, from: $0) }
         }
@@ -101,7 +107,10 @@ extension SQLiteStore: InventoryStore {
             try Row.fetchOne(
                 db, sql: "SELECT received, available, reserved, sold FROM inventory WHERE product_id = ?",
                 arguments: [productID.rawValue]
-            ).map { StockLedger(received: $0["received"], available: $0["available"], reserved: $0["reserved"], sold: $0["sold"]) }
+            ).map {
+                StockLedger(
+                    received: $0["received"], available: $0["available"], reserved: $0["reserved"], sold: $0["sold"])
+            }
         }
     }
 

@@ -13,7 +13,8 @@ extension SQLiteStore: SalesStore {
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
                         """,
                     arguments: [
-                        eventID.rawValue, seq, fact.kind.rawValue, fact.day, fact.orderID, fact.productID, fact.productName,
+                        eventID.rawValue, seq, fact.kind.rawValue, fact.day, fact.orderID, fact.productID,
+                        fact.productName,
                         fact.quantity, fact.amount,
                     ])
             }
@@ -32,7 +33,10 @@ extension SQLiteStore: SalesStore {
                     FROM sale_facts WHERE day BETWEEN ? AND ? AND kind IN ('order', 'refund')
                     GROUP BY day ORDER BY day
                     """, arguments: [from, to]
-            ).map { SalesFigures.Day(date: $0["day"], orders: $0["orders"], revenue: $0["revenue"], refunded: $0["refunded"]) }
+            ).map {
+                SalesFigures.Day(
+                    date: $0["day"], orders: $0["orders"], revenue: $0["revenue"], refunded: $0["refunded"])
+            }
             let products = try Row.fetchAll(
                 db,
                 sql: """
@@ -41,7 +45,8 @@ extension SQLiteStore: SalesStore {
                     GROUP BY product_id ORDER BY revenue DESC, product_id LIMIT 10
                     """, arguments: [from, to]
             ).map {
-                SalesFigures.ProductFigure(productID: $0["product_id"], name: $0["name"], quantity: $0["quantity"], revenue: $0["revenue"])
+                SalesFigures.ProductFigure(
+                    productID: $0["product_id"], name: $0["name"], quantity: $0["quantity"], revenue: $0["revenue"])
             }
             return SalesFigures(days: days, topProducts: products)
         }

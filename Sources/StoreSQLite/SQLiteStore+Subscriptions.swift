@@ -25,7 +25,9 @@ extension SQLiteStore: SubscriptionStore {
         id: Subscription.ID, change: @escaping @Sendable (inout Subscription) throws -> [EventEnvelope]
     ) async throws -> Subscription {
         try await pool.write { db in
-            guard var subscription = try Self.subscription(id: id, in: db) else { throw OrderlyError.notFound("subscription") }
+            guard var subscription = try Self.subscription(id: id, in: db) else {
+                throw OrderlyError.notFound("subscription")
+            }
             let events = try change(&subscription)
             try Self.write(subscription, in: db, insert: false)
             try Self.record(events, in: db)
@@ -36,7 +38,9 @@ extension SQLiteStore: SubscriptionStore {
     public func dueSubscriptions(at time: Date, limit: Int) async throws -> [Subscription] {
         try await pool.read { db in
             try String.fetchAll(
-                db, sql: "SELECT document FROM subscriptions WHERE status = 'ACTIVE' AND next_run_at <= ? ORDER BY next_run_at LIMIT ?",
+                db,
+                sql:
+                    "SELECT document FROM subscriptions WHERE status = 'ACTIVE' AND next_run_at <= ? ORDER BY next_run_at LIMIT ?",
                 arguments: [time.millis, limit]
             ).map { try JSONColumn.decode(Subscription.self, from: $0) }
         }
@@ -55,7 +59,9 @@ extension SQLiteStore: SubscriptionStore {
                     INSERT INTO subscription_runs (subscription_id, run_at, order_id, status) VALUES (?, ?, ?, ?)
                     ON CONFLICT DO NOTHING
                     """,
-                arguments: [subscriptionID.rawValue, runAt.millis, orderID.rawValue, SubscriptionRun.Status.claimed.rawValue])
+                arguments: [
+                    subscriptionID.rawValue, runAt.millis, orderID.rawValue, SubscriptionRun.Status.claimed.rawValue,
+                ])
             guard db.changesCount == 1 else { return false }
             subscription.nextRunAt = next
             if next == nil { subscription.status = .cancelled }
@@ -66,7 +72,9 @@ extension SQLiteStore: SubscriptionStore {
         }
     }
 
-    public func markRun(subscriptionID: Subscription.ID, runAt: Date, status: SubscriptionRun.Status, note: String?) async throws {
+    public func markRun(subscriptionID: Subscription.ID, runAt: Date, status: SubscriptionRun.Status, note: String?)
+        async throws
+    {
         try await pool.write { db in
             try db.execute(
                 sql: "UPDATE subscription_runs SET status = ?, note = ? WHERE subscription_id = ? AND run_at = ?",

@@ -17,7 +17,8 @@ extension SQLiteStore: IdempotencyStore {
                     guard let status: Int = row["response_status"] else { return .inProgress }
                     return .replay(StoredResponse(status: status, contentType: row["content_type"], body: row["body"]))
                 }
-                try db.execute(sql: "DELETE FROM idempotency_keys WHERE scope = ? AND key = ?", arguments: [scope, key])
+                try db.execute(
+                    sql: "DELETE FROM idempotency_keys WHERE scope = ? AND key = ?", arguments: [scope, key])
             }
             try db.execute(
                 sql: "INSERT INTO idempotency_keys (scope, key, fingerprint, created_at) VALUES (?, ?, ?, ?)",
@@ -29,7 +30,8 @@ extension SQLiteStore: IdempotencyStore {
     public func complete(scope: String, key: String, response: StoredResponse, at time: Date) async throws {
         try await pool.write { db in
             try db.execute(
-                sql: "UPDATE idempotency_keys SET response_status = ?, content_type = ?, body = ? WHERE scope = ? AND key = ?",
+                sql:
+                    "UPDATE idempotency_keys SET response_status = ?, content_type = ?, body = ? WHERE scope = ? AND key = ?",
                 arguments: [response.status, response.contentType, response.body, scope, key])
         }
     }
@@ -84,12 +86,15 @@ extension SQLiteStore: ConsumerLedger {
     public func markProcessed(consumer: String, eventID: EventEnvelope.ID, at time: Date) async throws {
         try await pool.write { db in
             try db.execute(
-                sql: "INSERT INTO consumer_ledger (consumer, event_id, processed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                sql:
+                    "INSERT INTO consumer_ledger (consumer, event_id, processed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                 arguments: [consumer, eventID.rawValue, time.millis])
         }
     }
 
-    public func deadLetter(consumer: String, event: EventEnvelope, error: String, attempts: Int, at time: Date) async throws {
+    public func deadLetter(consumer: String, event: EventEnvelope, error: String, attempts: Int, at time: Date)
+        async throws
+    {
         try await pool.write { db in
             try db.execute(
                 sql: "INSERT INTO dead_letters (consumer, event, error, attempts, created_at) VALUES (?, ?, ?, ?, ?)",
@@ -110,13 +115,15 @@ extension SQLiteStore: ConsumerLedger {
             try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.deadLetter(from:))
         }
         let items = Array(letters.prefix(page.limit))
-        return Page(items: items, nextAfter: letters.count > page.limit ? items.last.map { String($0.id.dropFirst(4)) } : nil)
+        return Page(
+            items: items, nextAfter: letters.count > page.limit ? items.last.map { String($0.id.dropFirst(4)) } : nil)
     }
 
     public func removeDeadLetter(id: String) async throws -> DeadLetter? {
         guard id.hasPrefix("dlq_"), let seq = Int(id.dropFirst(4)) else { return nil }
         return try await pool.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM dead_letters WHERE seq = ?", arguments: [seq]) else {
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM dead_letters WHERE seq = ?", arguments: [seq])
+            else {
                 return nil
             }
             try db.execute(sql: "DELETE FROM dead_letters WHERE seq = ?", arguments: [seq])
@@ -127,7 +134,8 @@ extension SQLiteStore: ConsumerLedger {
     static func deadLetter(from row: Row) throws -> DeadLetter {
         let seq: Int = row["seq"]
         return DeadLetter(
-            id: "dlq_\(seq)", consumer: row["consumer"], event: try JSONColumn.decode(EventEnvelope.self, from: row["event"]),
+            id: "dlq_\(seq)", consumer: row["consumer"],
+            event: try JSONColumn.decode(EventEnvelope.self, from: row["event"]),
             error: row["error"], attempts: row["attempts"], createdAt: Date(millis: row["created_at"]))
     }
 }
@@ -141,7 +149,8 @@ extension SQLiteStore: EventLogStore {
                     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING
                     """,
                 arguments: [
-                    event.id.rawValue, event.source, event.detailType, event.time.millis, event.aggregateID, event.detail,
+                    event.id.rawValue, event.source, event.detailType, event.time.millis, event.aggregateID,
+                    event.detail,
                 ])
         }
     }
@@ -158,8 +167,10 @@ extension SQLiteStore: EventLogStore {
             arguments += [seq]
         }
         arguments += [page.limit + 1]
-        let sql = "SELECT seq, event_id AS id, source, detail_type, time, aggregate_id, detail FROM event_log"
-            + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) + " ORDER BY seq DESC LIMIT ?"
+        let sql =
+            "SELECT seq, event_id AS id, source, detail_type, time, aggregate_id, detail FROM event_log"
+            + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+            + " ORDER BY seq DESC LIMIT ?"
         let rows = try await pool.read { [arguments] db in
             try Row.fetchAll(db, sql: sql, arguments: arguments).map { ($0["seq"] as Int, Self.event(from: $0)) }
         }

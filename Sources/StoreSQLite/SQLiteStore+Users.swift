@@ -28,7 +28,8 @@ extension SQLiteStore: UserStore {
 
     public func user(id: User.ID) async throws -> User? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ?", arguments: [id.rawValue]).map(Self.user(from:))
+            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ?", arguments: [id.rawValue]).map(
+                Self.user(from:))
         }
     }
 
@@ -41,7 +42,8 @@ extension SQLiteStore: UserStore {
 
     public func updateUser(id: User.ID, patch: UserPatch, at time: Date, events: [EventEnvelope]) async throws -> User {
         try await pool.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ?", arguments: [id.rawValue]) else {
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ?", arguments: [id.rawValue])
+            else {
                 throw OrderlyError.notFound("user")
             }
             var user = try Self.user(from: row)
@@ -51,7 +53,8 @@ extension SQLiteStore: UserStore {
             if let hash = patch.passwordHash { user.passwordHash = hash }
             user.updatedAt = time
             try db.execute(
-                sql: "UPDATE users SET name = ?, phone = ?, address = ?, password_hash = ?, updated_at = ? WHERE id = ?",
+                sql:
+                    "UPDATE users SET name = ?, phone = ?, address = ?, password_hash = ?, updated_at = ? WHERE id = ?",
                 arguments: [
                     user.name, user.phone, try user.address.map(JSONColumn.encode), user.passwordHash,
                     user.updatedAt.millis, id.rawValue,

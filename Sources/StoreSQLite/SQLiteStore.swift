@@ -69,7 +69,8 @@ extension SQLiteStore: EventOutbox {
     public func markDispatched(_ ids: [EventEnvelope.ID], at time: Date) async throws {
         try await pool.write { db in
             for id in ids {
-                try db.execute(sql: "UPDATE outbox SET dispatched_at = ? WHERE id = ?", arguments: [time.millis, id.rawValue])
+                try db.execute(
+                    sql: "UPDATE outbox SET dispatched_at = ? WHERE id = ?", arguments: [time.millis, id.rawValue])
             }
         }
     }
@@ -82,7 +83,8 @@ extension SQLiteStore: EventOutbox {
                     ON CONFLICT (id) DO NOTHING
                     """,
                 arguments: [
-                    event.id.rawValue, event.source, event.detailType, event.time.millis, event.aggregateID, event.detail,
+                    event.id.rawValue, event.source, event.detailType, event.time.millis, event.aggregateID,
+                    event.detail,
                 ])
         }
     }

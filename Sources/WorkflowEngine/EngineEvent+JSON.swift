@@ -10,7 +10,10 @@ extension EngineEvent {
         case .taskSucceeded(let token, let output, _):
             return ["type": "taskSucceeded", "at": at, "token": .string(token), "output": output]
         case .taskFailed(let token, let error, let cause, _):
-            return ["type": "taskFailed", "at": at, "token": .string(token), "error": .string(error), "cause": .string(cause)]
+            return [
+                "type": "taskFailed", "at": at, "token": .string(token), "error": .string(error),
+                "cause": .string(cause),
+            ]
         case .timerFired(let id, _): return ["type": "timerFired", "at": at, "id": .string(id)]
         case .aborted(let error, let cause, _):
             return ["type": "aborted", "at": at, "error": .string(error), "cause": .string(cause)]
@@ -21,7 +24,9 @@ extension EngineEvent {
     /// - Throws: ``StatesError`` `JournalCorrupt` for anything else.
     public init(json: JSON) throws {
         func string(_ key: String) throws -> String {
-            guard let value = json[key]?.stringValue else { throw StatesError("JournalCorrupt", "event without '\(key)'") }
+            guard let value = json[key]?.stringValue else {
+                throw StatesError("JournalCorrupt", "event without '\(key)'")
+            }
             return value
         }
         guard let millis = json["at"]?.intValue else { throw StatesError("JournalCorrupt", "event without a time") }
@@ -30,7 +35,8 @@ extension EngineEvent {
         case "started": self = .started(input: json["input"] ?? .null, at: at)
         case "taskSucceeded": self = .taskSucceeded(token: try string("token"), output: json["output"] ?? .null, at: at)
         case "taskFailed":
-            self = .taskFailed(token: try string("token"), error: try string("error"), cause: try string("cause"), at: at)
+            self = .taskFailed(
+                token: try string("token"), error: try string("error"), cause: try string("cause"), at: at)
         case "timerFired": self = .timerFired(id: try string("id"), at: at)
         case "aborted": self = .aborted(error: try string("error"), cause: try string("cause"), at: at)
         case let other: throw StatesError("JournalCorrupt", "unknown event type '\(other)'")

@@ -5,7 +5,8 @@ extension ExecutionCore {
     mutating func startParallel(_ id: Int, branches: [StateMachine], input: JSON) {
         let state = frames[id]!.state
         record("ParallelStateStarted", ["name": .string(state.name)], frame: id)
-        var join = Join(isMap: false, results: Array(repeating: nil, count: branches.count), queued: [], maxConcurrency: 0)
+        var join = Join(
+            isMap: false, results: Array(repeating: nil, count: branches.count), queued: [], maxConcurrency: 0)
         let label = frames[id]!.label + state.name
         for (index, branch) in branches.enumerated() {
             let child = newFrame(
@@ -18,7 +19,6 @@ extension ExecutionCore {
     }
 
     mutating func startMap(_ id: Int, spec: MapSpec, input: JSON) throws {
-        let state = frames[id]!.state
         let itemsValue: JSON
         switch spec.itemsPath {
         case .standard: itemsValue = input
@@ -29,7 +29,8 @@ extension ExecutionCore {
         }
         guard case .array(let items) = itemsValue else {
             throw StatesError.runtimeError(
-                "Invalid path '\(spec.itemsPathText)': The ItemsPath must point to an array, not \(itemsValue.typeName).")
+                "Invalid path '\(spec.itemsPathText)': The ItemsPath must point to an array, not \(itemsValue.typeName)."
+            )
         }
         var inputs: [JSON] = []
         inputs.reserveCapacity(items.count)
@@ -51,14 +52,16 @@ extension ExecutionCore {
         var toleratedCount = spec.toleratedFailureCount
         if let path = spec.toleratedFailureCountPath {
             guard let value = resolve(path, input: input, frame: id)?.intValue, value >= 0 else {
-                throw StatesError.runtimeError("The ToleratedFailureCountPath '\(path)' must point to a whole number ≥ 0.")
+                throw StatesError.runtimeError(
+                    "The ToleratedFailureCountPath '\(path)' must point to a whole number ≥ 0.")
             }
             toleratedCount = value
         }
         var toleratedPercentage = spec.toleratedFailurePercentage
         if let path = spec.toleratedFailurePercentagePath {
             guard let value = resolve(path, input: input, frame: id)?.doubleValue, (0...100).contains(value) else {
-                throw StatesError.runtimeError("The ToleratedFailurePercentagePath '\(path)' must point to a number from 0 to 100.")
+                throw StatesError.runtimeError(
+                    "The ToleratedFailurePercentagePath '\(path)' must point to a number from 0 to 100.")
             }
             toleratedPercentage = value
         }
@@ -102,7 +105,8 @@ extension ExecutionCore {
         var maxBytes = batcher.maxInputBytesPerBatch
         if let path = batcher.maxInputBytesPerBatchPath {
             guard let value = resolve(path, input: input, frame: id)?.intValue, value > 0 else {
-                throw StatesError.runtimeError("The MaxInputBytesPerBatchPath '\(path)' must point to a whole number > 0.")
+                throw StatesError.runtimeError(
+                    "The MaxInputBytesPerBatchPath '\(path)' must point to a whole number > 0.")
             }
             maxBytes = value
         }
@@ -137,10 +141,14 @@ extension ExecutionCore {
         switch result {
         case .success(let output):
             join.results[child.slot] = output
-            if join.isMap { record("MapIterationSucceeded", ["index": .int(child.slot), "name": .string(stateName)], frame: id) }
+            if join.isMap {
+                record("MapIterationSucceeded", ["index": .int(child.slot), "name": .string(stateName)], frame: id)
+            }
         case .failure(let failure):
             let tolerant = join.isMap && (join.toleratedCount != nil || join.toleratedPercentage != nil)
-            if join.isMap { record("MapIterationFailed", ["index": .int(child.slot), "name": .string(stateName)], frame: id) }
+            if join.isMap {
+                record("MapIterationFailed", ["index": .int(child.slot), "name": .string(stateName)], frame: id)
+            }
             guard tolerant else {
                 failChildren(id, join: join, failure: failure)
                 return
@@ -149,13 +157,18 @@ extension ExecutionCore {
             join.results[child.slot] = ["Error": .string(failure.error), "Cause": .string(failure.cause)]
             let total = Double(join.results.count)
             let overCount = join.toleratedCount.map { join.failures > $0 } ?? (join.toleratedPercentage == nil)
-            let overPercentage = join.toleratedPercentage.map { Double(join.failures) / total * 100 > $0 } ?? (join.toleratedCount == nil)
-            let exceeded = join.toleratedCount != nil && join.toleratedPercentage != nil ? overCount && overPercentage : overCount || overPercentage
+            let overPercentage =
+                join.toleratedPercentage.map { Double(join.failures) / total * 100 > $0 }
+                ?? (join.toleratedCount == nil)
+            let exceeded =
+                join.toleratedCount != nil && join.toleratedPercentage != nil
+                ? overCount && overPercentage : overCount || overPercentage
             if exceeded {
                 failChildren(
                     id, join: join,
                     failure: StatesError(
-                        StatesError.exceedToleratedFailureThreshold, "The specified tolerated failure threshold was exceeded"))
+                        StatesError.exceedToleratedFailureThreshold,
+                        "The specified tolerated failure threshold was exceeded"))
                 return
             }
         }
@@ -173,7 +186,9 @@ extension ExecutionCore {
     private mutating func failChildren(_ id: Int, join: Join, failure: StatesError) {
         for child in join.running.sorted() { abortFrame(child) }
         frames[id]!.waiting = nil
-        record(join.isMap ? "MapStateFailed" : "ParallelStateFailed", ["error": .string(failure.error), "cause": .string(failure.cause)], frame: id)
+        record(
+            join.isMap ? "MapStateFailed" : "ParallelStateFailed",
+            ["error": .string(failure.error), "cause": .string(failure.cause)], frame: id)
         stateFailed(id, failure)
     }
 

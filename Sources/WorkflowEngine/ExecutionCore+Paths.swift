@@ -42,7 +42,8 @@ extension ExecutionCore {
     }
 
     /// Fills a payload template for a frame.
-    mutating func evaluate(_ template: Template, input: JSON, frame id: Int, mapItem: (Int, JSON)? = nil) throws -> JSON {
+    mutating func evaluate(_ template: Template, input: JSON, frame id: Int, mapItem: (Int, JSON)? = nil) throws -> JSON
+    {
         var random = self.random
         defer { self.random = random }
         let core = self

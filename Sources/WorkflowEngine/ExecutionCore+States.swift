@@ -35,10 +35,13 @@ extension ExecutionCore {
         let effective = frame.effectiveInput
         switch state.kind {
         case .pass(let result):
-            let value = try result ?? state.parameters.map { try evaluate($0, input: effective, frame: id) } ?? effective
+            let value =
+                try result ?? state.parameters.map { try evaluate($0, input: effective, frame: id) } ?? effective
             finishStep(id, result: value)
         case .task(let spec):
-            try invokeTask(id, spec: spec, input: try state.parameters.map { try evaluate($0, input: effective, frame: id) } ?? effective)
+            try invokeTask(
+                id, spec: spec,
+                input: try state.parameters.map { try evaluate($0, input: effective, frame: id) } ?? effective)
         case .choice(let rules, let defaultNext):
             try choose(id, rules: rules, defaultNext: defaultNext, input: effective)
         case .wait(let spec):
@@ -67,7 +70,8 @@ extension ExecutionCore {
         var timeout = spec.timeoutSeconds
         if let path = spec.timeoutSecondsPath {
             guard let seconds = resolve(path, input: frame.effectiveInput, frame: id)?.intValue, seconds > 0 else {
-                throw StatesError.runtimeError("The TimeoutSecondsPath '\(path)' does not point to a positive whole number.")
+                throw StatesError.runtimeError(
+                    "The TimeoutSecondsPath '\(path)' does not point to a positive whole number.")
             }
             timeout = seconds
         }
@@ -91,14 +95,16 @@ extension ExecutionCore {
     private mutating func choose(_ id: Int, rules: [ChoiceRule], defaultNext: String?, input: JSON) throws {
         let resolver: (JSONPath) -> JSON? = { [self] path in self.resolve(path, input: input, frame: id) }
         for rule in rules where try rule.condition.evaluate(resolve: resolver) {
-            try leaveState(id, output: try applyOutputPath(frames[id]!.state.outputPath, to: input, frame: id),
+            try leaveState(
+                id, output: try applyOutputPath(frames[id]!.state.outputPath, to: input, frame: id),
                 assignInput: input, extraAssign: rule.assign, next: rule.next)
             return
         }
         guard let defaultNext else {
             throw StatesError(StatesError.noChoiceMatched, "No Matches!")
         }
-        try leaveState(id, output: try applyOutputPath(frames[id]!.state.outputPath, to: input, frame: id),
+        try leaveState(
+            id, output: try applyOutputPath(frames[id]!.state.outputPath, to: input, frame: id),
             assignInput: input, extraAssign: nil, next: defaultNext)
     }
 
@@ -109,13 +115,15 @@ extension ExecutionCore {
         case .secondsPath(let path):
             guard let value = resolve(path, input: input, frame: id) else { throw invalidPath(path) }
             guard let seconds = value.intValue, seconds >= 0 else {
-                throw StatesError.runtimeError("The SecondsPath '\(path)' must point to a whole number ≥ 0, not \(value).")
+                throw StatesError.runtimeError(
+                    "The SecondsPath '\(path)' must point to a whole number ≥ 0, not \(value).")
             }
             return now.addingTimeInterval(TimeInterval(seconds))
         case .timestampPath(let path):
             guard let value = resolve(path, input: input, frame: id) else { throw invalidPath(path) }
             guard case .string(let text) = value, let date = Timestamp.parse(text) else {
-                throw StatesError.runtimeError("The TimestampPath '\(path)' must point to an RFC 3339 timestamp, not \(value).")
+                throw StatesError.runtimeError(
+                    "The TimestampPath '\(path)' must point to an RFC 3339 timestamp, not \(value).")
             }
             return date
         }
@@ -126,7 +134,8 @@ extension ExecutionCore {
             let effective = core.frames[id]!.effectiveInput
             let state = core.frames[id]!.state
             try core.leaveState(
-                id, output: try core.applyOutputPath(state.outputPath, to: effective, frame: id), assignInput: effective,
+                id, output: try core.applyOutputPath(state.outputPath, to: effective, frame: id),
+                assignInput: effective,
                 extraAssign: nil, next: state.next)
         }
     }
@@ -138,17 +147,19 @@ extension ExecutionCore {
         case .path(let path):
             guard let value = resolve(path, input: input, frame: id) else { throw invalidPath(path) }
             guard case .string(let text) = value else {
-                throw StatesError.runtimeError("The path '\(path)' of a Fail state must point to a string, not \(value.typeName).")
+                throw StatesError.runtimeError(
+                    "The path '\(path)' of a Fail state must point to a string, not \(value.typeName).")
             }
             return text
         case .call(let call):
             var random = self.random
             defer { self.random = random }
             let core = self
-            let value = try call.evaluate(resolve: { path in
-                guard let value = core.resolve(path, input: input, frame: id) else { throw core.invalidPath(path) }
-                return value
-            }, random: &random)
+            let value = try call.evaluate(
+                resolve: { path in
+                    guard let value = core.resolve(path, input: input, frame: id) else { throw core.invalidPath(path) }
+                    return value
+                }, random: &random)
             guard case .string(let text) = value else {
                 throw StatesError.runtimeError("The intrinsic function of a Fail state must give a string.")
             }
@@ -203,7 +214,9 @@ extension ExecutionCore {
         let frame = frames[id]!
         let state = frame.state
         if failure.error == StatesError.runtime, !failure.cause.hasPrefix("An error occurred") {
-            failure.cause = "An error occurred while executing the state '\(state.name)' (entered at the event id #\(frame.enteredEventID)). " + failure.cause
+            failure.cause =
+                "An error occurred while executing the state '\(state.name)' (entered at the event id #\(frame.enteredEventID)). "
+                + failure.cause
         }
         if let index = state.retriers.firstIndex(where: { $0.matches(failure.error) }) {
             let retrier = state.retriers[index]
@@ -224,7 +237,9 @@ extension ExecutionCore {
             do {
                 let output = try applyResultPath(catcher.resultPath, result: errorOutput, to: frame.input)
                 var assignments: [String: JSON] = [:]
-                if let assign = catcher.assign, case .object(let values) = try evaluate(assign, input: errorOutput, frame: id) {
+                if let assign = catcher.assign,
+                    case .object(let values) = try evaluate(assign, input: errorOutput, frame: id)
+                {
                     assignments = values
                 }
                 record("\(state.typeName)StateExited", ["name": .string(state.name), "output": output], frame: id)

@@ -38,7 +38,9 @@ public struct ExecutionCore: Sendable {
         let tasks = pendingTasks.values.sorted { $0.invocation.token < $1.invocation.token }.map {
             EngineAction.invokeTask($0.invocation)
         }
-        let timerActions = timers.sorted { $0.key < $1.key }.map { EngineAction.scheduleTimer(id: $0.key, at: $0.value.at) }
+        let timerActions = timers.sorted { $0.key < $1.key }.map {
+            EngineAction.scheduleTimer(id: $0.key, at: $0.value.at)
+        }
         return tasks + timerActions
     }
 
@@ -60,7 +62,9 @@ public struct ExecutionCore: Sendable {
         case .taskSucceeded(let token, let output, _):
             guard let pending = pendingTasks.removeValue(forKey: token) else { break }
             cancelTimer("timeout:\(token)")
-            record("TaskSucceeded", ["resource": .string(pending.invocation.resource), "output": output], frame: pending.frame)
+            record(
+                "TaskSucceeded", ["resource": .string(pending.invocation.resource), "output": output],
+                frame: pending.frame)
             guard frames[pending.frame] != nil else { break }
             frames[pending.frame]!.waiting = nil
             finishStep(pending.frame, result: output)
@@ -68,7 +72,8 @@ public struct ExecutionCore: Sendable {
             guard let pending = pendingTasks.removeValue(forKey: token) else { break }
             cancelTimer("timeout:\(token)")
             record(
-                "TaskFailed", ["resource": .string(pending.invocation.resource), "error": .string(error), "cause": .string(cause)],
+                "TaskFailed",
+                ["resource": .string(pending.invocation.resource), "error": .string(error), "cause": .string(cause)],
                 frame: pending.frame)
             guard frames[pending.frame] != nil else { break }
             frames[pending.frame]!.waiting = nil
@@ -97,7 +102,10 @@ public struct ExecutionCore: Sendable {
         case .taskTimeout(let token, _):
             guard let pending = pendingTasks.removeValue(forKey: token) else { return }
             actions.append(.cancelTask(token: token))
-            record("TaskTimedOut", ["resource": .string(pending.invocation.resource), "error": .string(StatesError.timeout)], frame: pending.frame)
+            record(
+                "TaskTimedOut",
+                ["resource": .string(pending.invocation.resource), "error": .string(StatesError.timeout)],
+                frame: pending.frame)
             guard frames[pending.frame] != nil else { return }
             frames[pending.frame]!.waiting = nil
             stateFailed(pending.frame, StatesError(StatesError.timeout, "Task timed out."))

@@ -30,25 +30,38 @@ public struct MockConfiguration: Sendable {
         guard candidates.count == 1, let (_, machine) = candidates.first,
             case .object(let mapping)? = machine["TestCases"]?[testCase]
         else {
-            let reason = candidates.isEmpty ? "no state machine has the test case '\(testCase)'" : "several state machines have the test case '\(testCase)'; name one"
+            let reason =
+                candidates.isEmpty
+                ? "no state machine has the test case '\(testCase)'"
+                : "several state machines have the test case '\(testCase)'; name one"
             throw StatesError("MockConfigInvalid", "In the mock configuration, \(reason).")
         }
         var responses: [String: [(ClosedRange<Int>, Response)]] = [:]
         for (state, responseName) in mapping {
-            guard case .string(let name) = responseName, case .object(let table)? = json["MockedResponses"]?[name] else {
-                throw StatesError("MockConfigInvalid", "The mocked response for state '\(state)' is not defined in 'MockedResponses'.")
+            guard case .string(let name) = responseName, case .object(let table)? = json["MockedResponses"]?[name]
+            else {
+                throw StatesError(
+                    "MockConfigInvalid", "The mocked response for state '\(state)' is not defined in 'MockedResponses'."
+                )
             }
             var entries: [(ClosedRange<Int>, Response)] = []
             for (key, value) in table {
                 let bounds = key.split(separator: "-").compactMap { Int($0) }
                 guard (1...2).contains(bounds.count), bounds.first! <= bounds.last!, bounds.first! >= 0 else {
-                    throw StatesError("MockConfigInvalid", "'\(key)' in mocked response '\(name)' is not an invocation number or range like 1-2.")
+                    throw StatesError(
+                        "MockConfigInvalid",
+                        "'\(key)' in mocked response '\(name)' is not an invocation number or range like 1-2.")
                 }
                 if let returned = value["Return"] {
                     entries.append((bounds.first!...bounds.last!, .success(returned)))
                 } else if case .object(let thrown)? = value["Throw"] {
-                    entries.append((bounds.first!...bounds.last!, .failure(StatesError(
-                        thrown["Error"]?.stringValue ?? "MockedError", thrown["Cause"]?.stringValue ?? ""))))
+                    entries.append(
+                        (
+                            bounds.first!...bounds.last!,
+                            .failure(
+                                StatesError(
+                                    thrown["Error"]?.stringValue ?? "MockedError", thrown["Cause"]?.stringValue ?? ""))
+                        ))
                 } else {
                     throw StatesError("MockConfigInvalid", "Response '\(key)' of '\(name)' needs 'Return' or 'Throw'.")
                 }
@@ -75,7 +88,8 @@ private final class MockResolver: TaskResolver, TaskHandler, @unchecked Sendable
 
     func invoke(_ invocation: TaskInvocation) async throws -> JSON {
         guard let entries = configuration.responses[invocation.stateName] else {
-            throw StatesError(StatesError.taskFailed, "The test case has no mocked response for the state '\(invocation.stateName)'.")
+            throw StatesError(
+                StatesError.taskFailed, "The test case has no mocked response for the state '\(invocation.stateName)'.")
         }
         let number = lock.withLock { () -> Int in
             defer { counts[invocation.stateName, default: 0] += 1 }

@@ -43,7 +43,6 @@ public protocol EngineClock: Sendable {
     func sleep(until deadline: Date) async throws
 }
 
-
 /// What is kept of an execution to resume it: who it is, what it runs, and every event it received.
 public struct ExecutionRecord: Sendable, Hashable {
     public var info: ExecutionInfo
@@ -87,7 +86,8 @@ public struct ExecutionSummary: Sendable, Hashable {
     public var input: JSON
     public var outcome: ExecutionOutcome?
 
-    public init(info: ExecutionInfo, status: ExecutionStatus, startTime: Date, input: JSON, outcome: ExecutionOutcome?) {
+    public init(info: ExecutionInfo, status: ExecutionStatus, startTime: Date, input: JSON, outcome: ExecutionOutcome?)
+    {
         self.info = info
         self.status = status
         self.startTime = startTime
@@ -150,7 +150,8 @@ public final class InMemoryJournal: ExecutionJournal, @unchecked Sendable {
                 else { continue }
                 let outcome = finished[id]?.0
                 let summary = ExecutionSummary(
-                    info: record.info, status: outcome?.status ?? .running, startTime: at, input: input, outcome: outcome)
+                    info: record.info, status: outcome?.status ?? .running, startTime: at, input: input,
+                    outcome: outcome)
                 if let status, summary.status != status { continue }
                 matching.append((index, summary))
                 if matching.count > limit { break }
@@ -192,7 +193,9 @@ public struct JournalError: Error, Hashable, Sendable, CustomStringConvertible {
 
     /// An execution with this id exists.
     public static func executionAlreadyExists(_ executionID: String) -> JournalError {
-        JournalError(code: .executionAlreadyExists, executionID: executionID, message: "Execution \(executionID) already exists.")
+        JournalError(
+            code: .executionAlreadyExists, executionID: executionID, message: "Execution \(executionID) already exists."
+        )
     }
 
     /// Event `sequence` of the execution cannot be appended.

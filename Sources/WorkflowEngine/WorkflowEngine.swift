@@ -123,7 +123,8 @@ public struct WorkflowEngine: Sendable {
         }
     }
 
-    private func drive(_ core: ExecutionCore, replay: [EngineEvent], start input: JSON?) async throws -> ExecutionResult {
+    private func drive(_ core: ExecutionCore, replay: [EngineEvent], start input: JSON?) async throws -> ExecutionResult
+    {
         var core = core
         for event in replay { _ = core.handle(event) }
         var sequence = replay.count
@@ -196,12 +197,14 @@ public struct WorkflowEngine: Sendable {
                     let output = try await handler.invoke(invocation)
                     event = .taskSucceeded(token: invocation.token, output: output, at: clock.now())
                 } catch let error as StatesError {
-                    event = .taskFailed(token: invocation.token, error: error.error, cause: error.cause, at: clock.now())
+                    event = .taskFailed(
+                        token: invocation.token, error: error.error, cause: error.cause, at: clock.now())
                 } catch is CancellationError {
                     return
                 } catch {
                     event = .taskFailed(
-                        token: invocation.token, error: String(describing: type(of: error)), cause: "\(error)", at: clock.now())
+                        token: invocation.token, error: String(describing: type(of: error)), cause: "\(error)",
+                        at: clock.now())
                 }
             } else {
                 event = .taskFailed(

@@ -8,7 +8,8 @@ import WorkflowEngine
 /// `orderly bench`: measured figures, reported against a baseline measured in the same run.
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Benchmarks, each reported with a baseline measured in the same run.", subcommands: [StatesBench.self])
+        abstract: "Benchmarks, each reported with a baseline measured in the same run.", subcommands: [StatesBench.self]
+    )
 }
 
 struct StatesBench: AsyncParsableCommand {
@@ -33,18 +34,24 @@ struct StatesBench: AsyncParsableCommand {
     }
 
     static var cases: [Case] {
-        let pass3 = #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"C"},"C":{"Type":"Pass","End":true}}}"#
+        let pass3 =
+            #"{"StartAt":"A","States":{"A":{"Type":"Pass","Next":"B"},"B":{"Type":"Pass","Next":"C"},"C":{"Type":"Pass","End":true}}}"#
         var ten: [String] = []
         for index in 0..<9 {
-            ten.append(index % 3 == 2
-                ? #""S\#(index)":{"Type":"Choice","Choices":[{"Variable":"$.n","NumericGreaterThan":0,"Next":"S\#(index + 1)"}],"Default":"Fail"}"#
-                : #""S\#(index)":{"Type":"Pass","Parameters":{"n.$":"$.n","step":\#(index)},"Next":"S\#(index + 1)"}"#)
+            ten.append(
+                index % 3 == 2
+                    ? #""S\#(index)":{"Type":"Choice","Choices":[{"Variable":"$.n","NumericGreaterThan":0,"Next":"S\#(index + 1)"}],"Default":"Fail"}"#
+                    : #""S\#(index)":{"Type":"Pass","Parameters":{"n.$":"$.n","step":\#(index)},"Next":"S\#(index + 1)"}"#
+            )
         }
         ten.append(#""S9":{"Type":"Pass","End":true},"Fail":{"Type":"Fail","Error":"Unexpected"}"#)
         let pass10 = #"{"StartAt":"S0","States":{"# + ten.joined(separator: ",") + "}}"
-        let map = #"{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"v.$":"$"},"End":true}}},"End":true}}}"#
+        let map =
+            #"{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items","ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","Parameters":{"v.$":"$"},"End":true}}},"End":true}}}"#
         let branch = #"{"StartAt":"X","States":{"X":{"Type":"Pass","Next":"Y"},"Y":{"Type":"Pass","End":true}}}"#
-        let parallel = #"{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":["# + Array(repeating: branch, count: 4).joined(separator: ",") + #"],"End":true}}}"#
+        let parallel =
+            #"{"StartAt":"P","States":{"P":{"Type":"Parallel","Branches":["#
+            + Array(repeating: branch, count: 4).joined(separator: ",") + #"],"End":true}}}"#
         return [
             Case(name: "pass-3", definition: pass3, input: ["order": "ord_1"]),
             Case(name: "pass-choice-10", definition: pass10, input: ["n": 1]),
@@ -54,7 +61,9 @@ struct StatesBench: AsyncParsableCommand {
     }
 
     func run() async throws {
-        guard seconds > 0, concurrency > 0 else { throw ValidationError("--seconds and --concurrency must be positive") }
+        guard seconds > 0, concurrency > 0 else {
+            throw ValidationError("--seconds and --concurrency must be positive")
+        }
         let store: (any ExecutionJournal)?
         var folder: URL?
         switch journal {
@@ -73,7 +82,8 @@ struct StatesBench: AsyncParsableCommand {
         guard !cases.isEmpty else { throw ValidationError("no case is named \(only ?? "")") }
         for benchCase in cases {
             let prepared = try PreparedDefinition(text: benchCase.definition, name: benchCase.name)
-            let engine = WorkflowEngine(tasks: TaskRegistry(), journal: store ?? NullJournal(), clock: SystemEngineClock())
+            let engine = WorkflowEngine(
+                tasks: TaskRegistry(), journal: store ?? NullJournal(), clock: SystemEngineClock())
             let inputText = benchCase.input.serialized()
             let baseline = try measure(seconds: seconds) {
                 _ = try JSON(parsing: inputText).serialized()
@@ -86,7 +96,9 @@ struct StatesBench: AsyncParsableCommand {
             }
             print(
                 benchCase.name.padding(toLength: 20, withPad: " ", startingAt: 0)
-                    + String(format: "%12.0f  %13.0f  %10.0f  %15.3f", executions, executions * Double(transitions), baseline,
+                    + String(
+                        format: "%12.0f  %13.0f  %10.0f  %15.3f", executions, executions * Double(transitions),
+                        baseline,
                         executions / baseline))
         }
     }

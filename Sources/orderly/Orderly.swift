@@ -56,7 +56,8 @@ struct Serve: AsyncParsableCommand {
         }
         let logger = bootstrapLogging(config)
         logger.info(
-            "starting", metadata: ["host": "\(config.host)", "port": "\(config.port)", "data_dir": "\(config.dataDirectory)"])
+            "starting",
+            metadata: ["host": "\(config.host)", "port": "\(config.port)", "data_dir": "\(config.dataDirectory)"])
         let app = try await buildApplication(config, logger: logger)
         try await app.runService()
     }

@@ -7,7 +7,8 @@ import WorkflowEngine
 /// `orderly states`: validate and run Amazon States Language definitions locally.
 struct States: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Validate and run Amazon States Language definitions locally.", subcommands: [Validate.self, Run.self])
+        abstract: "Validate and run Amazon States Language definitions locally.",
+        subcommands: [Validate.self, Run.self])
 
     struct Validate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -61,7 +62,9 @@ struct States: AsyncParsableCommand {
             }
             var substitutions: [String: String] = [:]
             for pair in substitution {
-                guard let equals = pair.firstIndex(of: "=") else { throw ValidationError("--substitution takes NAME=VALUE") }
+                guard let equals = pair.firstIndex(of: "=") else {
+                    throw ValidationError("--substitution takes NAME=VALUE")
+                }
                 substitutions[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
             }
             var tasks: any TaskResolver = TaskRegistry()
@@ -76,19 +79,24 @@ struct States: AsyncParsableCommand {
                 }
             }
             let engine = WorkflowEngine(tasks: tasks, journal: InMemoryJournal(), clock: SystemEngineClock())
-            let name = URL(fileURLWithPath: definition).deletingPathExtension().deletingPathExtension().lastPathComponent
+            let name = URL(fileURLWithPath: definition).deletingPathExtension().deletingPathExtension()
+                .lastPathComponent
             let result: ExecutionResult
             do {
                 result = try await engine.run(
-                    definition: text, substitutions: substitutions, stateMachineName: name.isEmpty ? "StateMachine" : name,
+                    definition: text, substitutions: substitutions,
+                    stateMachineName: name.isEmpty ? "StateMachine" : name,
                     name: "local-\(UUID().uuidString.lowercased())", input: inputJSON)
             } catch let error as DefinitionError {
-                for diagnostic in error.diagnostics { FileHandle.standardError.write(Data("ERROR \(diagnostic)\n".utf8)) }
+                for diagnostic in error.diagnostics {
+                    FileHandle.standardError.write(Data("ERROR \(diagnostic)\n".utf8))
+                }
                 throw ExitCode(1)
             }
             var object: [String: JSON] = [
                 "status": .string(result.outcome.status.rawValue), "output": result.outcome.output ?? .null,
-                "error": result.outcome.error.map(JSON.string) ?? .null, "cause": result.outcome.cause.map(JSON.string) ?? .null,
+                "error": result.outcome.error.map(JSON.string) ?? .null,
+                "cause": result.outcome.cause.map(JSON.string) ?? .null,
             ]
             if history { object["history"] = .array(result.history.map(\.json)) }
             print(JSON.object(object).serialized())

@@ -19,7 +19,8 @@ import Testing
                 token: admin)
             try #require(created.status == 201, "courier not created: \(created.text)")
             let tokens: [Role: String] = [
-                .admin: admin, .customer: customer, .courier: try await api.login("courier@example.com", "password-123"),
+                .admin: admin, .customer: customer,
+                .courier: try await api.login("courier@example.com", "password-123"),
             ]
             let table = RouteTable()
             _ = try api.composition.router(recordingInto: table)
@@ -39,7 +40,8 @@ import Testing
                 for role in Role.allCases {
                     let reply = try await api.call(spec.method, "/" + path, json: body, token: tokens[role])
                     if spec.access.admits(role) {
-                        #expect(![401, 403].contains(reply.status), "\(route) as \(role): \(reply.status) \(reply.text)")
+                        #expect(
+                            ![401, 403].contains(reply.status), "\(route) as \(role): \(reply.status) \(reply.text)")
                     } else {
                         #expect(reply.status == 403, "\(route) as \(role): \(reply.status)")
                         #expect(reply.code == "forbidden", "\(route) as \(role)")

@@ -28,10 +28,13 @@ struct CatalogRoutesTests {
             #expect(try await api.call(.post, "/v1/products", json: body, token: customer).status == 403)
             #expect(try await api.call(.post, "/v1/products", json: body).status == 401)
             let id = try await api.product(admin: try await api.adminToken())
-            #expect(try await api.call(.patch, "/v1/products/\(id)", json: #"{"name":"Y"}"#, token: customer).status == 403)
             #expect(
-                try await api.call(.post, "/v1/products/\(id)/inventory", json: #"{"delta":5,"reason":"r"}"#, token: customer)
-                    .status == 403)
+                try await api.call(.patch, "/v1/products/\(id)", json: #"{"name":"Y"}"#, token: customer).status == 403)
+            #expect(
+                try await api.call(
+                    .post, "/v1/products/\(id)/inventory", json: #"{"delta":5,"reason":"r"}"#, token: customer
+                )
+                .status == 403)
         }
     }
 
@@ -62,7 +65,9 @@ struct CatalogRoutesTests {
             let curd = try await api.product(name: "Curd 500g", price: 250, category: "Dairy", stock: 0, admin: admin)
             let bread = try await api.product(name: "Bread", price: 300, category: "bakery", stock: 3, admin: admin)
             let hidden = try await api.product(name: "Old Milk", price: 100, category: "dairy", stock: 3, admin: admin)
-            #expect(try await api.call(.patch, "/v1/products/\(hidden)", json: #"{"active":false}"#, token: admin).status == 200)
+            #expect(
+                try await api.call(.patch, "/v1/products/\(hidden)", json: #"{"active":false}"#, token: admin).status
+                    == 200)
 
             func ids(_ query: String, token: String? = nil) async throws -> [String] {
                 let reply = try await api.call(.get, "/v1/products?\(query)", token: token)
@@ -122,10 +127,20 @@ struct CatalogRoutesTests {
             #expect(reply.string("name") == "Butter")
             #expect(reply.string("category") == "spreads")
             #expect((reply["price"] as? [String: Any])?["amount"] as? Int == 450)
-            #expect(try await api.call(.patch, "/v1/products/\(id)", json: #"{"stock":5}"#, token: admin).errorFields == ["stock"])
-            #expect(try await api.call(.patch, "/v1/products/\(id)", json: #"{"name":""}"#, token: admin).errorFields == ["name"])
-            #expect(try await api.call(.patch, "/v1/products/prd_missing", json: #"{"name":"Z"}"#, token: admin).status == 404)
-            #expect(try await api.call(.patch, "/v1/products/not-an-id", json: #"{"name":"Z"}"#, token: admin).status == 404)
+            #expect(
+                try await api.call(.patch, "/v1/products/\(id)", json: #"{"stock":5}"#, token: admin).errorFields == [
+                    "stock"
+                ])
+            #expect(
+                try await api.call(.patch, "/v1/products/\(id)", json: #"{"name":""}"#, token: admin).errorFields == [
+                    "name"
+                ])
+            #expect(
+                try await api.call(.patch, "/v1/products/prd_missing", json: #"{"name":"Z"}"#, token: admin).status
+                    == 404)
+            #expect(
+                try await api.call(.patch, "/v1/products/not-an-id", json: #"{"name":"Z"}"#, token: admin).status == 404
+            )
         }
     }
 
@@ -135,7 +150,8 @@ struct CatalogRoutesTests {
             let admin = try await api.adminToken()
             let id = try await api.product(stock: 5, admin: admin)
             let restock = try await api.call(
-                .post, "/v1/products/\(id)/inventory", json: #"{"delta":10,"reason":"delivery from farm"}"#, token: admin)
+                .post, "/v1/products/\(id)/inventory", json: #"{"delta":10,"reason":"delivery from farm"}"#,
+                token: admin)
             #expect(restock.status == 200)
             #expect(restock["available"] as? Int == 15)
             #expect(restock["reserved"] as? Int == 0)
@@ -149,14 +165,20 @@ struct CatalogRoutesTests {
             #expect(exact["available"] as? Int == 0)
 
             #expect(
-                try await api.call(.post, "/v1/products/\(id)/inventory", json: #"{"delta":0,"reason":"x"}"#, token: admin)
-                    .errorFields == ["delta"])
+                try await api.call(
+                    .post, "/v1/products/\(id)/inventory", json: #"{"delta":0,"reason":"x"}"#, token: admin
+                )
+                .errorFields == ["delta"])
             #expect(
-                try await api.call(.post, "/v1/products/\(id)/inventory", json: #"{"delta":1,"reason":""}"#, token: admin)
-                    .errorFields == ["reason"])
+                try await api.call(
+                    .post, "/v1/products/\(id)/inventory", json: #"{"delta":1,"reason":""}"#, token: admin
+                )
+                .errorFields == ["reason"])
             #expect(
-                try await api.call(.post, "/v1/products/prd_nope/inventory", json: #"{"delta":1,"reason":"x"}"#, token: admin)
-                    .status == 404)
+                try await api.call(
+                    .post, "/v1/products/prd_nope/inventory", json: #"{"delta":1,"reason":"x"}"#, token: admin
+                )
+                .status == 404)
             let events = try await api.composition.store.pendingEvents(limit: 100)
             #expect(events.filter { $0.detailType == "InventoryAdjusted" && $0.aggregateID == id }.count == 2)
         }

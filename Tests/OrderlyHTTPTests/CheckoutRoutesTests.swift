@@ -15,16 +15,21 @@ struct CheckoutRoutesTests {
             let admin = try await api.adminToken()
             let milk = try await api.product(name: "Milk", price: 129, stock: 10, admin: admin)
             let (token, userID) = try await api.customer()
-            _ = try await api.call(.post, "/v1/cart/items", json: #"{"productId":"\#(milk)","quantity":3}"#, token: token)
+            _ = try await api.call(
+                .post, "/v1/cart/items", json: #"{"productId":"\#(milk)","quantity":3}"#, token: token)
 
             let reply = try await api.call(
-                .post, "/v1/checkout?wait=true", json: #"{"paymentMethod":{"type":"card","token":"tok_visa"}}"#, token: token)
+                .post, "/v1/checkout?wait=true", json: #"{"paymentMethod":{"type":"card","token":"tok_visa"}}"#,
+                token: token)
             #expect(reply.status == 200)
             #expect(reply.string("status") == "CONFIRMED")
             #expect(reply.string("paymentStatus") == "SUCCESS")
             #expect(reply.string("userId") == userID)
             #expect((reply["total"] as? [String: Any])?["amount"] as? Int == 387)
-            #expect((reply["timeline"] as? [[String: Any]])?.compactMap { $0["status"] as? String } == ["CREATED", "CONFIRMED"])
+            #expect(
+                (reply["timeline"] as? [[String: Any]])?.compactMap { $0["status"] as? String } == [
+                    "CREATED", "CONFIRMED",
+                ])
             let orderID = try #require(reply.string("orderId"))
 
             #expect(try await stock(api, milk) == (7, 0))
@@ -45,7 +50,9 @@ struct CheckoutRoutesTests {
             #expect((payment["method"] as? [String: Any])?["token"] == nil)
 
             let notifications = try await api.call(.get, "/v1/notifications", token: token)
-            #expect((notifications["items"] as? [[String: Any]])?.contains { $0["type"] as? String == "ORDER_CONFIRMED" } == true)
+            #expect(
+                (notifications["items"] as? [[String: Any]])?.contains { $0["type"] as? String == "ORDER_CONFIRMED" }
+                    == true)
 
             let executionID = try #require(reply.string("executionId"))
             let encoded = executionID.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? executionID
@@ -61,7 +68,8 @@ struct CheckoutRoutesTests {
             #expect(metrics.contains(#"workflow_state_transitions_total{workflow="checkout"}"#))
 
             try await api.dispatch()
-            let events = try await api.composition.store.loggedEvents(type: nil, page: .init(limit: 100)).items.map(\.detailType)
+            let events = try await api.composition.store.loggedEvents(type: nil, page: .init(limit: 100)).items.map(
+                \.detailType)
             for name in ["OrderCreated", "InventoryReserved", "PaymentSucceeded", "OrderConfirmed", "OrderCompleted"] {
                 #expect(events.contains(name), "\(name) was not published")
             }
@@ -74,9 +82,11 @@ struct CheckoutRoutesTests {
             let admin = try await api.adminToken()
             let milk = try await api.product(stock: 5, admin: admin)
             let (token, _) = try await api.customer()
-            _ = try await api.call(.post, "/v1/cart/items", json: #"{"productId":"\#(milk)","quantity":2}"#, token: token)
+            _ = try await api.call(
+                .post, "/v1/cart/items", json: #"{"productId":"\#(milk)","quantity":2}"#, token: token)
             let reply = try await api.call(
-                .post, "/v1/checkout?wait=true", json: #"{"paymentMethod":{"type":"card","token":"tok_chargeDeclined"}}"#,
+                .post, "/v1/checkout?wait=true",
+                json: #"{"paymentMethod":{"type":"card","token":"tok_chargeDeclined"}}"#,
                 token: token)
             #expect(reply.string("status") == "CANCELLED")
             #expect(reply.string("failureReason") == "payment_declined")
@@ -99,9 +109,15 @@ struct CheckoutRoutesTests {
             let admin = try await api.adminToken()
             let milk = try await api.product(stock: 5, admin: admin)
             let (token, _) = try await api.customer()
-            #expect(try await api.order(milk, method: #"{"type":"upi","vpa":"fail@upi"}"#, token: token).string("failureReason") == "payment_declined")
-            #expect(try await api.order(milk, method: #"{"type":"upi","vpa":"ann@okbank"}"#, token: token).string("status") == "CONFIRMED")
-            #expect(try await api.order(milk, method: #"{"type":"card","token":"tok_insufficientFunds"}"#, token: token).string("status") == "CANCELLED")
+            #expect(
+                try await api.order(milk, method: #"{"type":"upi","vpa":"fail@upi"}"#, token: token).string(
+                    "failureReason") == "payment_declined")
+            #expect(
+                try await api.order(milk, method: #"{"type":"upi","vpa":"ann@okbank"}"#, token: token).string("status")
+                    == "CONFIRMED")
+            #expect(
+                try await api.order(milk, method: #"{"type":"card","token":"tok_insufficientFunds"}"#, token: token)
+                    .string("status") == "CANCELLED")
             let cash = try await api.order(milk, method: #"{"type":"cash"}"#, token: token)
             #expect(cash.string("status") == "CONFIRMED")
             #expect(cash.string("paymentStatus") == "PENDING")
@@ -118,7 +134,8 @@ struct CheckoutRoutesTests {
             let (token, _) = try await api.customer()
             let reply = try await api.call(
                 .post, "/v1/orders?wait=true",
-                json: #"{"items":[{"productId":"\#(butter)","quantity":4},{"productId":"\#(milk)","quantity":3}],"paymentMethod":{"type":"card","token":"tok_visa"}}"#,
+                json:
+                    #"{"items":[{"productId":"\#(butter)","quantity":4},{"productId":"\#(milk)","quantity":3}],"paymentMethod":{"type":"card","token":"tok_visa"}}"#,
                 token: token)
             #expect(reply.string("status") == "CANCELLED")
             #expect(reply.string("failureReason") == "insufficient_stock")
@@ -135,13 +152,18 @@ struct CheckoutRoutesTests {
             let admin = try await api.adminToken()
             let milk = try await api.product(stock: 5, admin: admin)
             let (token, _) = try await api.customer()
-            let flaky = try await api.order(milk, method: #"{"type":"card","token":"tok_processingError"}"#, token: token)
+            let flaky = try await api.order(
+                milk, method: #"{"type":"card","token":"tok_processingError"}"#, token: token)
             #expect(flaky.string("status") == "CONFIRMED")
             let flakyID = try #require(flaky.string("executionId"))
             let execution = try await api.composition.workflows.snapshot(executionID: flakyID)
             let history = try #require(execution).history
             #expect(history.filter { $0.type == "TaskFailed" }.count == 1)
-            #expect(history.filter { $0.type == "TaskScheduled" && $0.details["resource"]?.stringValue?.hasSuffix("ProcessPayment") == true }.count == 2)
+            #expect(
+                history.filter {
+                    $0.type == "TaskScheduled"
+                        && $0.details["resource"]?.stringValue?.hasSuffix("ProcessPayment") == true
+                }.count == 2)
             let payments = try await api.call(.get, "/v1/payments", token: token)["items"] as? [[String: Any]] ?? []
             #expect(payments.count == 1)
 
@@ -163,7 +185,8 @@ struct CheckoutRoutesTests {
             let (token, _) = try await api.customer()
             let order = try await api.order(milk, quantity: 2, token: token)
             let id = try #require(order.string("orderId"))
-            let cancelled = try await api.call(.post, "/v1/orders/\(id)/cancel", json: #"{"reason":"changed my mind"}"#, token: token)
+            let cancelled = try await api.call(
+                .post, "/v1/orders/\(id)/cancel", json: #"{"reason":"changed my mind"}"#, token: token)
             #expect(cancelled.status == 200)
             #expect(cancelled.string("status") == "CANCELLED")
             #expect(cancelled.string("paymentStatus") == "REFUNDED")
@@ -190,17 +213,47 @@ struct CheckoutRoutesTests {
             let admin = try await api.adminToken()
             let milk = try await api.product(stock: 5, admin: admin)
             let (token, _) = try await api.customer()
-            let empty = try await api.call(.post, "/v1/checkout", json: #"{"paymentMethod":{"type":"cash"}}"#, token: token)
+            let empty = try await api.call(
+                .post, "/v1/checkout", json: #"{"paymentMethod":{"type":"cash"}}"#, token: token)
             #expect(empty.status == 409)
             #expect(empty.code == "cart_empty")
-            #expect(try await api.call(.post, "/v1/checkout", json: #"{"paymentMethod":{"type":"card","token":"4242"}}"#, token: token).errorFields == ["paymentMethod.token"])
-            #expect(try await api.call(.post, "/v1/checkout", json: #"{"paymentMethod":{"type":"bitcoin"}}"#, token: token).errorFields == ["paymentMethod.type"])
-            #expect(try await api.call(.post, "/v1/checkout", json: #"{"paymentMethod":{"type":"cash"},"coupon":"X"}"#, token: token).errorFields == ["coupon"])
-            #expect(try await api.call(.post, "/v1/orders", json: #"{"items":[],"paymentMethod":{"type":"cash"}}"#, token: token).errorFields == ["items"])
-            #expect(try await api.call(.post, "/v1/orders", json: #"{"items":[{"productId":"prd_nope","quantity":1}],"paymentMethod":{"type":"cash"}}"#, token: token).status == 404)
-            #expect(try await api.call(.post, "/v1/orders", json: #"{"items":[{"productId":"\#(milk)","quantity":1,"x":1}],"paymentMethod":{"type":"cash"}}"#, token: token).errorFields == ["items[0].x"])
-            #expect(try await api.call(.post, "/v1/orders", json: #"{"items":[{"productId":"\#(milk)","quantity":1}],"paymentMethod":{"type":"cash"},"deliverySlot":"tomorrow"}"#, token: token).errorFields == ["deliverySlot"])
-            #expect(try await api.call(.post, "/v1/checkout", json: #"{"paymentMethod":{"type":"cash"}}"#, token: admin).status == 403)
+            #expect(
+                try await api.call(
+                    .post, "/v1/checkout", json: #"{"paymentMethod":{"type":"card","token":"4242"}}"#, token: token
+                ).errorFields == ["paymentMethod.token"])
+            #expect(
+                try await api.call(.post, "/v1/checkout", json: #"{"paymentMethod":{"type":"bitcoin"}}"#, token: token)
+                    .errorFields == ["paymentMethod.type"])
+            #expect(
+                try await api.call(
+                    .post, "/v1/checkout", json: #"{"paymentMethod":{"type":"cash"},"coupon":"X"}"#, token: token
+                ).errorFields == ["coupon"])
+            #expect(
+                try await api.call(
+                    .post, "/v1/orders", json: #"{"items":[],"paymentMethod":{"type":"cash"}}"#, token: token
+                ).errorFields == ["items"])
+            #expect(
+                try await api.call(
+                    .post, "/v1/orders",
+                    json: #"{"items":[{"productId":"prd_nope","quantity":1}],"paymentMethod":{"type":"cash"}}"#,
+                    token: token
+                ).status == 404)
+            #expect(
+                try await api.call(
+                    .post, "/v1/orders",
+                    json: #"{"items":[{"productId":"\#(milk)","quantity":1,"x":1}],"paymentMethod":{"type":"cash"}}"#,
+                    token: token
+                ).errorFields == ["items[0].x"])
+            #expect(
+                try await api.call(
+                    .post, "/v1/orders",
+                    json:
+                        #"{"items":[{"productId":"\#(milk)","quantity":1}],"paymentMethod":{"type":"cash"},"deliverySlot":"tomorrow"}"#,
+                    token: token
+                ).errorFields == ["deliverySlot"])
+            #expect(
+                try await api.call(.post, "/v1/checkout", json: #"{"paymentMethod":{"type":"cash"}}"#, token: admin)
+                    .status == 403)
 
             let order = try await api.order(milk, token: token)
             let id = try #require(order.string("orderId"))
@@ -215,7 +268,8 @@ struct CheckoutRoutesTests {
         }
     }
 
-    @Test("Idempotency-Key: a repeat replays the first answer byte for byte; a different body is 422; keys are per user")
+    @Test(
+        "Idempotency-Key: a repeat replays the first answer byte for byte; a different body is 422; keys are per user")
     func idempotency() async throws {
         try await withAPI { api in
             let admin = try await api.adminToken()
@@ -239,10 +293,15 @@ struct CheckoutRoutesTests {
             #expect(try await api.ledger(milk).sold == 2)
 
             // A request that failed validation keeps nothing: the corrected request may use the same key.
-            let bad = try await api.call(.post, "/v1/orders", json: #"{"items":[]}"#, token: token, headers: ["Idempotency-Key": "k2"])
+            let bad = try await api.call(
+                .post, "/v1/orders", json: #"{"items":[]}"#, token: token, headers: ["Idempotency-Key": "k2"])
             #expect(bad.status == 400)
             #expect(try await api.order(milk, token: token, key: "k2").status == 200)
-            #expect(try await api.call(.post, "/v1/orders", json: "{}", token: token, headers: ["Idempotency-Key": String(repeating: "k", count: 256)]).errorFields == ["Idempotency-Key"])
+            #expect(
+                try await api.call(
+                    .post, "/v1/orders", json: "{}", token: token,
+                    headers: ["Idempotency-Key": String(repeating: "k", count: 256)]
+                ).errorFields == ["Idempotency-Key"])
         }
     }
 }

@@ -19,7 +19,8 @@ struct CompositionTests {
         var config = OrderlyConfiguration()
         config.dataDirectory = folder
         let first = try await Composition(config, overrides: AppOverrides(bcryptCost: 4))
-        let user = try await first.services.accounts.provision(.init(email: "a@b.co", password: "password-123", name: "A"))
+        let user = try await first.services.accounts.provision(
+            .init(email: "a@b.co", password: "password-123", name: "A"))
         let (token, _) = try await first.tokens.issue(for: user)
 
         let attributes = try FileManager.default.attributesOfItem(atPath: folder + "/jwt-secret")
@@ -41,7 +42,8 @@ struct CompositionTests {
             try await composition.ensureConfiguredAdmin(logger: Logger(label: "test"))
         }
         let composition = try await Composition(config)
-        let admin = try await composition.services.accounts.authenticate(email: "boss@example.com", password: "boss-password")
+        let admin = try await composition.services.accounts.authenticate(
+            email: "boss@example.com", password: "boss-password")
         #expect(admin.role == .admin)
         #expect(admin.passwordHash.hasPrefix("$2b$10$"))
         #expect(try composition.store.appliedMigrations() == SQLiteStore.migrationNames)
@@ -82,8 +84,12 @@ struct DemoSeedTests {
         func counts() async throws -> [String: Int] {
             let admin = try #require(try await composition.store.user(email: EmailAddress("admin@orderly.demo")!))
             let actor = Actor(userID: admin.id, role: .admin)
-            let orders = try await composition.services.orders.allOrders(userID: nil, status: nil, page: .init(limit: 100)).items
-            let products = try await composition.services.catalog.products(matching: .init(), page: .init(limit: 100), for: actor).items
+            let orders = try await composition.services.orders.allOrders(
+                userID: nil, status: nil, page: .init(limit: 100)
+            ).items
+            let products = try await composition.services.catalog.products(
+                matching: .init(), page: .init(limit: 100), for: actor
+            ).items
             var result = ["orders": orders.count, "products": products.count]
             for status in OrderStatus.allCases { result[status.rawValue] = orders.filter { $0.status == status }.count }
             result["stock"] = products.reduce(0) { $0 + $1.stock.available }

@@ -18,7 +18,9 @@ struct DurabilityTests {
             var tokens: [String] = []
             for index in 0..<12 { tokens.append(try await api.customer("buyer\(index)@example.com").token) }
             let statuses = try await withThrowingTaskGroup(of: String?.self) { group in
-                for token in tokens { group.addTask { try await api.order(milk, quantity: 1, token: token).string("status") } }
+                for token in tokens {
+                    group.addTask { try await api.order(milk, quantity: 1, token: token).string("status") }
+                }
                 var statuses: [String?] = []
                 for try await status in group {
                     statuses.append(status)
@@ -43,14 +45,17 @@ struct DurabilityTests {
         // Given a first process that accepts 12 orders and is stopped while their checkouts run,
         let first = try await Composition(config, overrides: testOverrides(clock: clock, engineFactor: 0.5))
         try await first.ensureConfiguredAdmin(logger: Logger(label: "test"))
-        let admin = try await first.services.accounts.authenticate(email: TestAPI.adminEmail, password: TestAPI.adminPassword)
+        let admin = try await first.services.accounts.authenticate(
+            email: TestAPI.adminEmail, password: TestAPI.adminPassword)
         let adminActor = Actor(userID: admin.id, role: .admin)
         let product = try await first.services.catalog.createProduct(
-            .init(name: "Milk", description: "", price: Money(amount: 129, currency: .usd), category: "dairy", stock: 8),
+            .init(
+                name: "Milk", description: "", price: Money(amount: 129, currency: .usd), category: "dairy", stock: 8),
             by: adminActor)
         var orderIDs: [Order.ID] = []
         for index in 0..<12 {
-            let user = try await first.services.accounts.register(.init(email: "r\(index)@example.com", password: "password-123", name: "R"))
+            let user = try await first.services.accounts.register(
+                .init(email: "r\(index)@example.com", password: "password-123", name: "R"))
             let token = index % 3 == 0 ? "tok_processingError" : "tok_visa"
             let order = try await first.services.orders.place(
                 .init(items: [Cart.Line(productID: product.id, quantity: 1)], paymentMethod: .card(token: token)),
@@ -59,7 +64,9 @@ struct DurabilityTests {
         }
         // Stop once some checkouts have finished, while others are still in flight (a deadline bounds the wait).
         let deadline = ContinuousClock.now + .seconds(10)
-        while try await first.store.unfinished().count == orderIDs.count, ContinuousClock.now < deadline { await Task.yield() }
+        while try await first.store.unfinished().count == orderIDs.count, ContinuousClock.now < deadline {
+            await Task.yield()
+        }
         await first.workflows.stopAll()
         let unfinished = try await first.store.unfinished().count
         #expect(unfinished > 0, "the stop should catch checkouts in flight")
@@ -115,12 +122,14 @@ struct EventConsumerTests {
             let (token, userID) = try await api.customer()
             try await api.dispatch()
             try await api.dispatch()
-            let welcome = (try await api.call(.get, "/v1/notifications", token: token)["items"] as? [[String: Any]] ?? [])
+            let welcome =
+                (try await api.call(.get, "/v1/notifications", token: token)["items"] as? [[String: Any]] ?? [])
                 .filter { $0["type"] as? String == "WELCOME_EMAIL" }
             #expect(welcome.count == 1)
             // Delivering the same event again (at least once) does not notify twice.
-            let event = try #require(try await api.composition.store.loggedEvents(type: "UserRegistered", page: .init(limit: 10)).items
-                .first { $0.aggregateID == userID })
+            let event = try #require(
+                try await api.composition.store.loggedEvents(type: "UserRegistered", page: .init(limit: 10)).items
+                    .first { $0.aggregateID == userID })
             try await NotificationConsumer(notifier: api.composition.services.notifications).handle(event)
             #expect((try await api.call(.get, "/v1/notifications", token: token)["items"] as? [Any])?.count == 1)
 
@@ -163,7 +172,9 @@ struct EventConsumerTests {
             let now = api.clock.now()
             let orderID = Order.ID(rawValue: "ord_sweeptest")
             _ = try await store.reserve(
-                Reservation(id: "rsv_sweeptest", orderID: orderID, lines: [.init(productID: .init(rawValue: milk), quantity: 3)],
+                Reservation(
+                    id: "rsv_sweeptest", orderID: orderID,
+                    lines: [.init(productID: .init(rawValue: milk), quantity: 3)],
                     expiresAt: now.addingTimeInterval(900), at: now), events: [])
             #expect(try await api.ledger(milk).reserved == 3)
             #expect(try await api.composition.sweeper.sweep() == 0)
@@ -172,7 +183,9 @@ struct EventConsumerTests {
             let ledger = try await api.ledger(milk)
             #expect(ledger.available == 5 && ledger.reserved == 0 && ledger.holds)
             #expect(try await store.reservation(id: "rsv_sweeptest")?.status == .expired)
-            await #expect(throws: OrderlyError.self) { _ = try await store.commitReservation(id: "rsv_sweeptest", at: now, events: []) }
+            await #expect(throws: OrderlyError.self) {
+                _ = try await store.commitReservation(id: "rsv_sweeptest", at: now, events: [])
+            }
         }
     }
 }

@@ -36,7 +36,9 @@ struct OperationsTests {
     @Test("a body over 1 MiB is 413 payload_too_large")
     func payloadTooLarge() async throws {
         try await withAPI { api in
-            let huge = #"{"email":"a@b.co","password":"password-123","name":""# + String(repeating: "x", count: 1 << 20) + #""}"#
+            let huge =
+                #"{"email":"a@b.co","password":"password-123","name":""# + String(repeating: "x", count: 1 << 20)
+                + #""}"#
             let reply = try await api.call(.post, "/v1/users", json: huge)
             #expect(reply.status == 413)
             #expect(reply.code == "payload_too_large")
@@ -65,17 +67,20 @@ struct OperationsTests {
             #expect(reply.string("openapi") == "3.1.0")
             let paths = try #require(reply["paths"] as? [String: [String: Any]])
             let schemas = try #require((reply["components"] as? [String: Any])?["schemas"] as? [String: Any])
-            for expected in ["/v1/users", "/v1/auth/login", "/v1/users/me", "/v1/admin/users", "/v1/products",
+            for expected in [
+                "/v1/users", "/v1/auth/login", "/v1/users/me", "/v1/admin/users", "/v1/products",
                 "/v1/products/{productId}", "/v1/products/{productId}/inventory", "/v1/cart", "/v1/cart/items",
-                "/v1/cart/items/{productId}", "/health", "/ready", "/metrics", "/openapi.json"]
-            {
+                "/v1/cart/items/{productId}", "/health", "/ready", "/metrics", "/openapi.json",
+            ] {
                 #expect(paths[expected] != nil, "missing \(expected)")
             }
             for (path, operations) in paths {
                 let concrete = path.replacingOccurrences(of: "{productId}", with: "prd_x")
                 for method in operations.keys {
                     let served = try await api.call(.init(rawValue: method.uppercased())!, concrete)
-                    #expect(served.status != 404 || served.code == "not_found" && served.string("detail") != "No such resource.",
+                    #expect(
+                        served.status != 404
+                            || served.code == "not_found" && served.string("detail") != "No such resource.",
                         "\(method) \(path) is documented but not served")
                     #expect(served.status != 405, "\(method) \(path) is documented but not served")
                 }

@@ -14,33 +14,53 @@ struct PaymentRoutesTests {
             let id = try #require(order.string("orderId"))
 
             let first = try await api.call(
-                .post, "/v1/admin/orders/\(id)/refunds", json: #"{"amount":{"amount":500,"currency":"USD"},"reason":"one jar broke"}"#,
+                .post, "/v1/admin/orders/\(id)/refunds",
+                json: #"{"amount":{"amount":500,"currency":"USD"},"reason":"one jar broke"}"#,
                 token: admin, headers: ["Idempotency-Key": "r1"])
             #expect(first.status == 201)
             #expect((first["amount"] as? [String: Any])?["amount"] as? Int == 500)
-            #expect(try await api.call(.get, "/v1/orders/\(id)", token: token).string("paymentStatus") == "PARTIALLY_REFUNDED")
+            #expect(
+                try await api.call(.get, "/v1/orders/\(id)", token: token).string("paymentStatus")
+                    == "PARTIALLY_REFUNDED")
 
             let replay = try await api.call(
-                .post, "/v1/admin/orders/\(id)/refunds", json: #"{"amount":{"amount":500,"currency":"USD"},"reason":"one jar broke"}"#,
+                .post, "/v1/admin/orders/\(id)/refunds",
+                json: #"{"amount":{"amount":500,"currency":"USD"},"reason":"one jar broke"}"#,
                 token: admin, headers: ["Idempotency-Key": "r1"])
             #expect(replay.header("Idempotent-Replayed") == "true")
             #expect(replay.body == first.body)
 
             let tooMuch = try await api.call(
-                .post, "/v1/admin/orders/\(id)/refunds", json: #"{"amount":{"amount":1501,"currency":"USD"},"reason":"x"}"#, token: admin)
+                .post, "/v1/admin/orders/\(id)/refunds",
+                json: #"{"amount":{"amount":1501,"currency":"USD"},"reason":"x"}"#, token: admin)
             #expect(tooMuch.status == 409)
             #expect(tooMuch.errorFields == ["amount"])
 
-            let rest = try await api.call(.post, "/v1/admin/orders/\(id)/refunds", json: #"{"reason":"all of it"}"#, token: admin)
+            let rest = try await api.call(
+                .post, "/v1/admin/orders/\(id)/refunds", json: #"{"reason":"all of it"}"#, token: admin)
             #expect((rest["amount"] as? [String: Any])?["amount"] as? Int == 1500)
             #expect(try await api.call(.get, "/v1/orders/\(id)", token: token).string("paymentStatus") == "REFUNDED")
-            #expect(try await api.call(.post, "/v1/admin/orders/\(id)/refunds", json: #"{"reason":"again"}"#, token: admin).status == 409)
+            #expect(
+                try await api.call(.post, "/v1/admin/orders/\(id)/refunds", json: #"{"reason":"again"}"#, token: admin)
+                    .status == 409)
 
             let payment = (try await api.call(.get, "/v1/payments", token: token)["items"] as? [[String: Any]])?.first
-            #expect((payment?["refunds"] as? [[String: Any]])?.compactMap { ($0["amount"] as? [String: Any])?["amount"] as? Int } == [500, 1500])
-            #expect(try await api.call(.post, "/v1/admin/orders/\(id)/refunds", json: #"{"reason":"x"}"#, token: token).status == 403)
-            #expect(try await api.call(.post, "/v1/admin/orders/\(id)/refunds", json: #"{"amount":{"amount":-1,"currency":"USD"},"reason":"x"}"#, token: admin).errorFields == ["amount.amount"])
-            #expect(try await api.call(.post, "/v1/admin/orders/ord_missing/refunds", json: #"{"reason":"x"}"#, token: admin).status == 404)
+            #expect(
+                (payment?["refunds"] as? [[String: Any]])?.compactMap {
+                    ($0["amount"] as? [String: Any])?["amount"] as? Int
+                } == [500, 1500])
+            #expect(
+                try await api.call(.post, "/v1/admin/orders/\(id)/refunds", json: #"{"reason":"x"}"#, token: token)
+                    .status == 403)
+            #expect(
+                try await api.call(
+                    .post, "/v1/admin/orders/\(id)/refunds",
+                    json: #"{"amount":{"amount":-1,"currency":"USD"},"reason":"x"}"#, token: admin
+                ).errorFields == ["amount.amount"])
+            #expect(
+                try await api.call(
+                    .post, "/v1/admin/orders/ord_missing/refunds", json: #"{"reason":"x"}"#, token: admin
+                ).status == 404)
         }
     }
 
@@ -60,27 +80,44 @@ struct PaymentRoutesTests {
             let id = try #require(try await api.order(milk, token: token).string("orderId"))
             let secret = api.composition.webhookSecret
             let now = Int(api.clock.now().timeIntervalSince1970)
-            let body = #"{"id":"evt_gw_1","type":"charge.refunded","data":{"orderId":"\#(id)","amount":100,"refundId":"re_gw_1"}}"#
+            let body =
+                #"{"id":"evt_gw_1","type":"charge.refunded","data":{"orderId":"\#(id)","amount":100,"refundId":"re_gw_1"}}"#
 
-            let accepted = try await api.call(.post, "/v1/payments/webhook", json: body, headers: ["Orderly-Signature": sign(body, secret: secret, at: now)])
+            let accepted = try await api.call(
+                .post, "/v1/payments/webhook", json: body,
+                headers: ["Orderly-Signature": sign(body, secret: secret, at: now)])
             #expect(accepted.status == 200)
             #expect(accepted["duplicate"] as? Bool == false)
-            let replayed = try await api.call(.post, "/v1/payments/webhook", json: body, headers: ["Orderly-Signature": sign(body, secret: secret, at: now)])
+            let replayed = try await api.call(
+                .post, "/v1/payments/webhook", json: body,
+                headers: ["Orderly-Signature": sign(body, secret: secret, at: now)])
             #expect(replayed["duplicate"] as? Bool == true)
             let payment = (try await api.call(.get, "/v1/payments", token: token)["items"] as? [[String: Any]])?.first
             #expect((payment?["refunds"] as? [Any])?.count == 1)
             #expect(payment?["status"] as? String == "PARTIALLY_REFUNDED")
 
-            let forged = try await api.call(.post, "/v1/payments/webhook", json: body, headers: ["Orderly-Signature": sign(body, secret: "wrong", at: now)])
+            let forged = try await api.call(
+                .post, "/v1/payments/webhook", json: body,
+                headers: ["Orderly-Signature": sign(body, secret: "wrong", at: now)])
             #expect(forged.status == 400)
             #expect(forged.errorFields == ["Orderly-Signature"])
             #expect(try await api.call(.post, "/v1/payments/webhook", json: body).status == 400)
-            let stale = try await api.call(.post, "/v1/payments/webhook", json: body, headers: ["Orderly-Signature": sign(body, secret: secret, at: now - 3600)])
+            let stale = try await api.call(
+                .post, "/v1/payments/webhook", json: body,
+                headers: ["Orderly-Signature": sign(body, secret: secret, at: now - 3600)])
             #expect(stale.status == 400)
             let tampered = body.replacingOccurrences(of: "100", with: "300")
-            #expect(try await api.call(.post, "/v1/payments/webhook", json: tampered, headers: ["Orderly-Signature": sign(body, secret: secret, at: now)]).status == 400)
+            #expect(
+                try await api.call(
+                    .post, "/v1/payments/webhook", json: tampered,
+                    headers: ["Orderly-Signature": sign(body, secret: secret, at: now)]
+                ).status == 400)
             let garbage = "{nope"
-            #expect(try await api.call(.post, "/v1/payments/webhook", json: garbage, headers: ["Orderly-Signature": sign(garbage, secret: secret, at: now)]).code == "malformed_json")
+            #expect(
+                try await api.call(
+                    .post, "/v1/payments/webhook", json: garbage,
+                    headers: ["Orderly-Signature": sign(garbage, secret: secret, at: now)]
+                ).code == "malformed_json")
         }
     }
 }

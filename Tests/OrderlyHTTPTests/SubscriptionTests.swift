@@ -21,7 +21,8 @@ struct SubscriptionTests {
         let endField = end.map { #","endDate":"\#($0)""# } ?? ""
         return try await api.call(
             .post, "/v1/subscriptions",
-            json: #"{"productId":"\#(product)","quantity":2,"frequency":"\#(frequency)","startDate":"\#(start)"\#(endField),"deliveryTime":"\#(time)","paymentMethod":\#(method)}"#,
+            json:
+                #"{"productId":"\#(product)","quantity":2,"frequency":"\#(frequency)","startDate":"\#(start)"\#(endField),"deliveryTime":"\#(time)","paymentMethod":\#(method)}"#,
             token: token)
     }
 
@@ -61,9 +62,16 @@ struct SubscriptionTests {
 
             let placed = try await orders(api, id, token: token)
             #expect(placed.count == 2)
-            #expect(placed.allSatisfy { $0["status"] as? String == "CONFIRMED" && $0["subscriptionId"] as? String == id && $0["userId"] as? String == userID })
-            #expect(placed.compactMap { $0["deliverySlot"] as? String } == ["2026-11-18T12:00:00Z", "2026-11-19T12:00:00Z"])
-            #expect(try await api.call(.get, "/v1/subscriptions/\(id)", token: token).string("nextRunAt") == "2026-11-20T12:00:00Z")
+            #expect(
+                placed.allSatisfy {
+                    $0["status"] as? String == "CONFIRMED" && $0["subscriptionId"] as? String == id
+                        && $0["userId"] as? String == userID
+                })
+            #expect(
+                placed.compactMap { $0["deliverySlot"] as? String } == ["2026-11-18T12:00:00Z", "2026-11-19T12:00:00Z"])
+            #expect(
+                try await api.call(.get, "/v1/subscriptions/\(id)", token: token).string("nextRunAt")
+                    == "2026-11-20T12:00:00Z")
             #expect(try await api.ledger(milk).sold == 4)
         }
     }
@@ -73,13 +81,19 @@ struct SubscriptionTests {
         try await withAPI(configure: Self.longTokens) { api in
             let milk = try await api.product(stock: 100, admin: try await api.adminToken())
             let (token, _) = try await api.customer()
-            let id = try #require(try await subscribe(api, token: token, product: milk, frequency: "WEEKLY", start: "2026-11-19", time: "07:00").string("subscriptionId"))
-            #expect(try await api.call(.get, "/v1/subscriptions/\(id)", token: token).string("nextRunAt") == "2026-11-19T07:00:00Z")
+            let id = try #require(
+                try await subscribe(
+                    api, token: token, product: milk, frequency: "WEEKLY", start: "2026-11-19", time: "07:00"
+                ).string("subscriptionId"))
+            #expect(
+                try await api.call(.get, "/v1/subscriptions/\(id)", token: token).string("nextRunAt")
+                    == "2026-11-19T07:00:00Z")
             api.clock.advance(seconds: 21 * 86_400)  // to 2026-12-09: three weekly runs missed
             #expect(try await tick(api) == 3)
-            #expect(try await orders(api, id, token: token).compactMap { $0["deliverySlot"] as? String } == [
-                "2026-11-19T07:00:00Z", "2026-11-26T07:00:00Z", "2026-12-03T07:00:00Z",
-            ])
+            #expect(
+                try await orders(api, id, token: token).compactMap { $0["deliverySlot"] as? String } == [
+                    "2026-11-19T07:00:00Z", "2026-11-26T07:00:00Z", "2026-12-03T07:00:00Z",
+                ])
         }
     }
 
@@ -88,11 +102,13 @@ struct SubscriptionTests {
         try await withAPI(configure: Self.longTokens) { api in
             let milk = try await api.product(stock: 100, admin: try await api.adminToken())
             let (token, _) = try await api.customer()
-            let id = try #require(try await subscribe(api, token: token, product: milk, end: "2026-11-21").string("subscriptionId"))
+            let id = try #require(
+                try await subscribe(api, token: token, product: milk, end: "2026-11-21").string("subscriptionId"))
             let paused = try await api.call(.post, "/v1/subscriptions/\(id)/pause", token: token)
             #expect(paused.string("status") == "PAUSED")
             #expect(paused["nextRunAt"] is NSNull)
-            #expect(try await api.call(.post, "/v1/subscriptions/\(id)/pause", token: token).code == "invalid_transition")
+            #expect(
+                try await api.call(.post, "/v1/subscriptions/\(id)/pause", token: token).code == "invalid_transition")
             api.clock.advance(seconds: 86_400 + 3200)  // 2026-11-19 12:00
             #expect(try await tick(api) == 0)
             let resumed = try await api.call(.post, "/v1/subscriptions/\(id)/resume", token: token)
@@ -107,18 +123,24 @@ struct SubscriptionTests {
             #expect((ended["orders"] as? [Any])?.count == 3)
             #expect(try await api.call(.post, "/v1/subscriptions/\(id)/resume", token: token).status == 409)
             try await api.dispatch()
-            let types = (try await api.call(.get, "/v1/notifications", token: token)["items"] as? [[String: Any]] ?? []).compactMap { $0["type"] as? String }
-            #expect(types.contains("SUBSCRIPTION_PAUSED") && types.contains("SUBSCRIPTION_CANCELLED") && types.contains("SUBSCRIPTION_ACTIVE"))
+            let types = (try await api.call(.get, "/v1/notifications", token: token)["items"] as? [[String: Any]] ?? [])
+                .compactMap { $0["type"] as? String }
+            #expect(
+                types.contains("SUBSCRIPTION_PAUSED") && types.contains("SUBSCRIPTION_CANCELLED")
+                    && types.contains("SUBSCRIPTION_ACTIVE"))
         }
     }
 
-    @Test("two schedulers racing on one database place each run once; a run claimed before a crash is placed once after")
+    @Test(
+        "two schedulers racing on one database place each run once; a run claimed before a crash is placed once after")
     func exactlyOnce() async throws {
         try await withAPI(configure: Self.longTokens) { api in
             let milk = try await api.product(stock: 100, admin: try await api.adminToken())
             let (token, _) = try await api.customer()
             var ids: [String] = []
-            for _ in 0..<4 { ids.append(try #require(try await subscribe(api, token: token, product: milk).string("subscriptionId"))) }
+            for _ in 0..<4 {
+                ids.append(try #require(try await subscribe(api, token: token, product: milk).string("subscriptionId")))
+            }
             let other = try await Composition(
                 api.composition.configuration, overrides: testOverrides(clock: api.clock))
             api.clock.advance(seconds: 3200)
@@ -134,8 +156,10 @@ struct SubscriptionTests {
             let sub = try #require(try await api.composition.store.subscription(id: .init(rawValue: ids[0])))
             let runAt = try #require(sub.nextRunAt)
             let orderID = Order.ID(rawValue: "ord_claimedbeforecrash")
-            #expect(try await api.composition.store.claimRun(
-                subscriptionID: sub.id, runAt: runAt, orderID: orderID, next: sub.run(after: runAt), at: api.clock.now(), events: []))
+            #expect(
+                try await api.composition.store.claimRun(
+                    subscriptionID: sub.id, runAt: runAt, orderID: orderID, next: sub.run(after: runAt),
+                    at: api.clock.now(), events: []))
             #expect(try await tick(api) == 4)  // the unplaced run, and the day's run of the other three
             #expect(try await tick(api) == 0)
             let placed = try await orders(api, ids[0], token: token)
@@ -152,19 +176,27 @@ struct SubscriptionTests {
             let milk = try await api.product(stock: 100, admin: admin)
             let curd = try await api.product(name: "Curd", stock: 100, admin: admin)
             let (token, _) = try await api.customer()
-            let declined = try #require(try await subscribe(api, token: token, product: milk, method: #"{"type":"card","token":"tok_chargeDeclined"}"#).string("subscriptionId"))
+            let declined = try #require(
+                try await subscribe(
+                    api, token: token, product: milk, method: #"{"type":"card","token":"tok_chargeDeclined"}"#
+                ).string("subscriptionId"))
             let gone = try #require(try await subscribe(api, token: token, product: curd).string("subscriptionId"))
             _ = try await api.call(.patch, "/v1/products/\(curd)", json: #"{"active":false}"#, token: admin)
             api.clock.advance(seconds: 3200)
             _ = try await tick(api)
             let declinedOrders = try await orders(api, declined, token: token)
             #expect(declinedOrders.first?["failureReason"] as? String == "payment_declined")
-            #expect(try await api.call(.get, "/v1/subscriptions/\(declined)", token: token).string("status") == "ACTIVE")
+            #expect(
+                try await api.call(.get, "/v1/subscriptions/\(declined)", token: token).string("status") == "ACTIVE")
             let runs = try await api.composition.store.runs(subscriptionID: .init(rawValue: gone))
             #expect(runs.map(\.status.rawValue) == ["FAILED"])
-            #expect(try await api.call(.get, "/v1/subscriptions/\(gone)", token: token).string("nextRunAt") == "2026-11-19T12:00:00Z")
+            #expect(
+                try await api.call(.get, "/v1/subscriptions/\(gone)", token: token).string("nextRunAt")
+                    == "2026-11-19T12:00:00Z")
             try await api.dispatch()
-            let subjects = (try await api.call(.get, "/v1/notifications", token: token)["items"] as? [[String: Any]] ?? []).compactMap { $0["subject"] as? String }
+            let subjects =
+                (try await api.call(.get, "/v1/notifications", token: token)["items"] as? [[String: Any]] ?? [])
+                .compactMap { $0["subject"] as? String }
             #expect(subjects.contains("Your scheduled order was not placed"))
         }
     }
@@ -174,17 +206,24 @@ struct SubscriptionTests {
         try await withAPI(configure: Self.longTokens) { api in
             let milk = try await api.product(stock: 10, admin: try await api.adminToken())
             let (token, _) = try await api.customer()
-            #expect(try await subscribe(api, token: token, product: milk, frequency: "HOURLY").errorFields == ["frequency"])
-            #expect(try await subscribe(api, token: token, product: milk, start: "2026-02-30").errorFields == ["startDate"])
-            #expect(try await subscribe(api, token: token, product: milk, time: "25:00").errorFields == ["deliveryTime"])
-            #expect(try await subscribe(api, token: token, product: milk, end: "2026-11-01").errorFields.contains("endDate"))
+            #expect(
+                try await subscribe(api, token: token, product: milk, frequency: "HOURLY").errorFields == ["frequency"])
+            #expect(
+                try await subscribe(api, token: token, product: milk, start: "2026-02-30").errorFields == ["startDate"])
+            #expect(
+                try await subscribe(api, token: token, product: milk, time: "25:00").errorFields == ["deliveryTime"])
+            #expect(
+                try await subscribe(api, token: token, product: milk, end: "2026-11-01").errorFields.contains("endDate")
+            )
             #expect(try await subscribe(api, token: token, product: "prd_nothing").status == 404)
             let id = try #require(try await subscribe(api, token: token, product: milk).string("subscriptionId"))
             let (other, _) = try await api.customer()
             #expect(try await api.call(.get, "/v1/subscriptions/\(id)", token: other).status == 404)
             #expect(try await api.call(.post, "/v1/subscriptions/\(id)/cancel", token: other).status == 404)
             #expect((try await api.call(.get, "/v1/subscriptions", token: token)["items"] as? [Any])?.count == 1)
-            #expect(try await api.call(.post, "/v1/subscriptions/\(id)/cancel", token: token).string("status") == "CANCELLED")
+            #expect(
+                try await api.call(.post, "/v1/subscriptions/\(id)/cancel", token: token).string("status")
+                    == "CANCELLED")
         }
     }
 }
@@ -204,18 +243,25 @@ struct ReportTests {
                 confirmed.append(try #require(order.string("orderId")))
             }
             _ = try await api.order(milk, method: #"{"type":"card","token":"tok_chargeDeclined"}"#, token: token)
-            _ = try await api.call(.post, "/v1/admin/orders/\(confirmed[1])/refunds", json: #"{"amount":{"amount":99,"currency":"USD"},"reason":"dented"}"#, token: admin)
+            _ = try await api.call(
+                .post, "/v1/admin/orders/\(confirmed[1])/refunds",
+                json: #"{"amount":{"amount":99,"currency":"USD"},"reason":"dented"}"#, token: admin)
             _ = try await api.call(.post, "/v1/orders/\(confirmed[2])/cancel", token: token)
             try await api.dispatch()
             try await api.dispatch()
 
-            let report = try await api.call(.get, "/v1/admin/reports/sales?from=2026-11-17&to=2026-11-18&granularity=day", token: admin)
+            let report = try await api.call(
+                .get, "/v1/admin/reports/sales?from=2026-11-17&to=2026-11-18&granularity=day", token: admin)
             #expect(report.status == 200)
             // Recompute from the orders and payments themselves.
-            let orders = try await api.call(.get, "/v1/admin/orders?limit=100", token: admin)["items"] as? [[String: Any]] ?? []
-            let everConfirmed = orders.filter { ($0["timeline"] as? [[String: Any]])?.contains { $0["status"] as? String == "CONFIRMED" } == true }
+            let orders =
+                try await api.call(.get, "/v1/admin/orders?limit=100", token: admin)["items"] as? [[String: Any]] ?? []
+            let everConfirmed = orders.filter {
+                ($0["timeline"] as? [[String: Any]])?.contains { $0["status"] as? String == "CONFIRMED" } == true
+            }
             let revenue = everConfirmed.compactMap { ($0["total"] as? [String: Any])?["amount"] as? Int }.reduce(0, +)
-            let payments = try await api.call(.get, "/v1/payments?limit=100", token: token)["items"] as? [[String: Any]] ?? []
+            let payments =
+                try await api.call(.get, "/v1/payments?limit=100", token: token)["items"] as? [[String: Any]] ?? []
             let refunded = payments.flatMap { $0["refunds"] as? [[String: Any]] ?? [] }
                 .compactMap { ($0["amount"] as? [String: Any])?["amount"] as? Int }.reduce(0, +)
             #expect(report["orders"] as? Int == everConfirmed.count && everConfirmed.count == 4)
@@ -231,9 +277,16 @@ struct ReportTests {
             #expect(top.first?["quantity"] as? Int == 3)
             #expect(top.last?["quantity"] as? Int == 4)
 
-            #expect(try await api.call(.get, "/v1/admin/reports/sales?from=2026-11-18&to=2026-11-01", token: admin).errorFields == ["from"])
-            #expect(try await api.call(.get, "/v1/admin/reports/sales?from=yesterday", token: admin).errorFields == ["from"])
-            #expect(try await api.call(.get, "/v1/admin/reports/sales?granularity=hour", token: admin).errorFields == ["granularity"])
+            #expect(
+                try await api.call(.get, "/v1/admin/reports/sales?from=2026-11-18&to=2026-11-01", token: admin)
+                    .errorFields == ["from"])
+            #expect(
+                try await api.call(.get, "/v1/admin/reports/sales?from=yesterday", token: admin).errorFields == ["from"]
+            )
+            #expect(
+                try await api.call(.get, "/v1/admin/reports/sales?granularity=hour", token: admin).errorFields == [
+                    "granularity"
+                ])
             #expect(try await api.call(.get, "/v1/admin/reports/sales", token: token).status == 403)
         }
     }
@@ -248,14 +301,19 @@ struct ReportTests {
             #expect((events["items"] as? [Any])?.count == 1)
             #expect(events["nextCursor"] as? String != nil)
             let registered = try await api.call(.get, "/v1/admin/events?type=UserRegistered", token: admin)
-            #expect((registered["items"] as? [[String: Any]])?.allSatisfy { $0["detail-type"] as? String == "UserRegistered" } == true)
-            let letters = try await api.call(.get, "/v1/admin/dead-letters", token: admin)["items"] as? [[String: Any]] ?? []
+            #expect(
+                (registered["items"] as? [[String: Any]])?.allSatisfy {
+                    $0["detail-type"] as? String == "UserRegistered"
+                } == true)
+            let letters =
+                try await api.call(.get, "/v1/admin/dead-letters", token: admin)["items"] as? [[String: Any]] ?? []
             #expect(letters.count == 2)
             let id = try #require(letters.first?["deadLetterId"] as? String)
             let replayed = try await api.call(.post, "/v1/admin/dead-letters/\(id)/replay", token: admin)
             #expect(replayed.status == 200)
             #expect(try await api.call(.post, "/v1/admin/dead-letters/\(id)/replay", token: admin).status == 404)
-            #expect(try await api.call(.get, "/v1/admin/dead-letters", token: try await api.customer().token).status == 403)
+            #expect(
+                try await api.call(.get, "/v1/admin/dead-letters", token: try await api.customer().token).status == 403)
         }
     }
 }

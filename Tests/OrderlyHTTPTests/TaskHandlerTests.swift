@@ -24,10 +24,13 @@ struct TaskHandlerTests {
                 arguments["orderId"] = .string(orderID)
                 let invocation = TaskInvocation(
                     token: "t", resource: WorkflowDefinitions.localResource(function), input: .object(arguments),
-                    stateName: function, executionID: "exe", retryCount: 0, idempotencyKey: "exe/\(function)", timeoutSeconds: nil)
+                    stateName: function, executionID: "exe", retryCount: 0, idempotencyKey: "exe/\(function)",
+                    timeoutSeconds: nil)
                 return try await #require(registry.handler(for: invocation.resource)).invoke(invocation)
             }
-            for function in ["ReserveInventory", "ProcessPayment", "CommitInventory", "ConfirmOrder", "GenerateReceipt"] {
+            for function in [
+                "ReserveInventory", "ProcessPayment", "CommitInventory", "ConfirmOrder", "GenerateReceipt",
+            ] {
                 _ = try await run(function)
                 _ = try await run(function)
             }
@@ -71,7 +74,9 @@ struct TaskHandlerTests {
             }
         }
         do {
-            _ = try await service.run(key: "k", scope: "usr_1", fingerprint: "f") { StoredResponse(status: 201, contentType: "", body: Data()) }
+            _ = try await service.run(key: "k", scope: "usr_1", fingerprint: "f") {
+                StoredResponse(status: 201, contentType: "", body: Data())
+            }
         } catch let error as OrderlyError {
             #expect(error.code == .idempotencyInProgress)
         }
@@ -98,16 +103,20 @@ struct TaskHandlerTests {
             #expect(Set(items.compactMap { $0["name"] as? String }) == ["checkout", "cancel-order"])
             let checkout = items.first { $0["name"] as? String == "checkout" }?["definition"] as? [String: Any]
             #expect(checkout?["StartAt"] as? String == "ValidateOrder")
-            #expect(try await api.call(.get, "/v1/admin/workflows", token: try await api.customer().token).status == 403)
+            #expect(
+                try await api.call(.get, "/v1/admin/workflows", token: try await api.customer().token).status == 403)
         }
     }
 
     @Test("the embedded definitions are the files in Workflows/")
     func embeddedMatchFiles() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         for (name, text) in WorkflowDefinitions.all {
-            let file = try String(contentsOf: root.appendingPathComponent("Workflows/\(name).asl.json"), encoding: .utf8)
-            #expect(try JSON(parsing: file) == JSON(parsing: text), "run `make workflows`: \(name) differs from its file")
+            let file = try String(
+                contentsOf: root.appendingPathComponent("Workflows/\(name).asl.json"), encoding: .utf8)
+            #expect(
+                try JSON(parsing: file) == JSON(parsing: text), "run `make workflows`: \(name) differs from its file")
         }
     }
 }

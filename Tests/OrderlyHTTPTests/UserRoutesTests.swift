@@ -17,7 +17,8 @@ struct UserRoutesTests {
             #expect(reply["password"] == nil && reply["passwordHash"] == nil)
 
             let events = try await api.composition.store.pendingEvents(limit: 100)
-            let registered = try #require(events.first { $0.detailType == "UserRegistered" && $0.aggregateID == reply.string("userId") })
+            let registered = try #require(
+                events.first { $0.detailType == "UserRegistered" && $0.aggregateID == reply.string("userId") })
             #expect(registered.source == "orderly.users")
             #expect(registered.detail.contains("Ann@Example.com"))
         }
@@ -135,7 +136,8 @@ struct UserRoutesTests {
             #expect(try await api.call(.get, "/v1/users/me", token: "garbage").status == 401)
             var parts = token.split(separator: ".").map(String.init)
             parts[2] = String(parts[2].reversed())
-            #expect(try await api.call(.get, "/v1/users/me", token: parts.joined(separator: ".")).code == "unauthenticated")
+            #expect(
+                try await api.call(.get, "/v1/users/me", token: parts.joined(separator: ".")).code == "unauthenticated")
             let basic = try await api.call(.get, "/v1/users/me", headers: ["Authorization": "Basic YTpi"])
             #expect(basic.status == 401)
             #expect(basic.header("WWW-Authenticate") == "Bearer")
@@ -167,7 +169,9 @@ struct UserRoutesTests {
             #expect((patched["address"] as? [String: Any])?["city"] as? String == "London")
             #expect(patched.string("updatedAt") != patched.string("createdAt"))
 
-            #expect(try await api.call(.post, "/v1/auth/login", json: #"{"email":"\#(email)","password":"password-123"}"#).status == 401)
+            #expect(
+                try await api.call(.post, "/v1/auth/login", json: #"{"email":"\#(email)","password":"password-123"}"#)
+                    .status == 401)
             _ = try await api.login(email, "new-password-9")
 
             let roleChange = try await api.call(.patch, "/v1/users/me", json: #"{"role":"admin"}"#, token: token)
@@ -190,7 +194,8 @@ struct UserRoutesTests {
             let (customer, _) = try await api.customer()
             let denied = try await api.call(
                 .post, "/v1/admin/users",
-                json: #"{"email":"x@example.com","password":"password-123","name":"X","role":"admin"}"#, token: customer)
+                json: #"{"email":"x@example.com","password":"password-123","name":"X","role":"admin"}"#, token: customer
+            )
             #expect(denied.status == 403)
             #expect(denied.code == "forbidden")
             #expect(try await api.call(.post, "/v1/admin/users", json: body).status == 401)

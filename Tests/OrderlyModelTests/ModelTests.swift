@@ -5,10 +5,12 @@ import Testing
 
 @Suite("Ids, emails, addresses, carts")
 struct ModelTests {
-    @Test("ids need their prefix and a plain body", arguments: [
-        ("usr_01ABC", true), ("prd_01ABC", false), ("usr_", false), ("usr_a-b", false), ("usr_../../etc", false),
-        ("USR_01ABC", false), ("usr_" + String(repeating: "a", count: 65), false),
-    ])
+    @Test(
+        "ids need their prefix and a plain body",
+        arguments: [
+            ("usr_01ABC", true), ("prd_01ABC", false), ("usr_", false), ("usr_a-b", false), ("usr_../../etc", false),
+            ("USR_01ABC", false), ("usr_" + String(repeating: "a", count: 65), false),
+        ])
     func ids(text: String, valid: Bool) {
         #expect((User.ID(validating: text) != nil) == valid)
     }
@@ -30,7 +32,9 @@ struct ModelTests {
         #expect(email.value == "Ann@Example.COM")
         #expect(email == EmailAddress("ann@example.com"))
         #expect(email.key == "ann@example.com")
-        for bad in ["", "ann", "ann@", "@example.com", "ann@example", "a b@example.com", "ann@@example.com", "ann@exa_mple.com"] {
+        for bad in [
+            "", "ann", "ann@", "@example.com", "ann@example", "a b@example.com", "ann@@example.com", "ann@exa_mple.com",
+        ] {
             #expect(EmailAddress(bad) == nil, "\(bad) should be refused")
         }
     }
@@ -39,11 +43,20 @@ struct ModelTests {
     func addresses() {
         let good = Address(line1: "1 Road", city: "Pune", postalCode: "411001", country: "IN")
         #expect(good.validate(field: "address").isEmpty)
-        let bad = Address(line1: "", line2: "x\u{0007}", city: String(repeating: "c", count: 101), postalCode: "1", country: "in")
-        #expect(bad.validate(field: "address").map(\.field) == ["address.line1", "address.line2", "address.city", "address.country"])
+        let bad = Address(
+            line1: "", line2: "x\u{0007}", city: String(repeating: "c", count: 101), postalCode: "1", country: "in")
+        #expect(
+            bad.validate(field: "address").map(\.field) == [
+                "address.line1", "address.line2", "address.city", "address.country",
+            ])
     }
 
-    @Test("phone numbers", arguments: [("+15551234567", true), ("020 7946 0958", true), ("12", false), ("call me", false), ("+1-555-123-4567-890-12", false)])
+    @Test(
+        "phone numbers",
+        arguments: [
+            ("+15551234567", true), ("020 7946 0958", true), ("12", false), ("call me", false),
+            ("+1-555-123-4567-890-12", false),
+        ])
     func phones(text: String, valid: Bool) {
         #expect(UserRules.phone(text).isEmpty == valid)
     }
@@ -69,7 +82,8 @@ struct ModelTests {
     func events() throws {
         let adjusted = InventoryAdjusted(
             productId: .init(rawValue: "prd_1"), delta: -2, reason: "count", adjustedBy: .init(rawValue: "usr_1"))
-        let event = try EventEnvelope(id: .init(rawValue: "evt_1"), time: Date(timeIntervalSince1970: 0), event: adjusted)
+        let event = try EventEnvelope(
+            id: .init(rawValue: "evt_1"), time: Date(timeIntervalSince1970: 0), event: adjusted)
         #expect(event.detail == #"{"adjustedBy":"usr_1","delta":-2,"productId":"prd_1","reason":"count"}"#)
         #expect(event.source == "orderly.inventory" && event.aggregateID == "prd_1")
         let encoded = String(decoding: try JSONEncoder().encode(event), as: UTF8.self)

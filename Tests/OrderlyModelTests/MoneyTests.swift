@@ -17,15 +17,19 @@ struct MoneyTests {
     @Test("refuses mixing currencies and overflowing")
     func refusals() throws {
         let inr = try #require(Currency(rawValue: "INR"))
-        #expect(throws: OrderlyError.self) { try Money(amount: 1, currency: usd).adding(Money(amount: 1, currency: inr)) }
+        #expect(throws: OrderlyError.self) {
+            try Money(amount: 1, currency: usd).adding(Money(amount: 1, currency: inr))
+        }
         #expect(throws: OrderlyError.self) { try Money(amount: Money.maximumAmount, currency: usd).multiplied(by: 2) }
         #expect(throws: OrderlyError.self) { try Money(amount: Int.max, currency: usd).multiplied(by: 2) }
     }
 
-    @Test("formats with the currency's minor digits", arguments: [
-        (129, "USD", "USD 1.29"), (5, "USD", "USD 0.05"), (-5, "USD", "-USD 0.05"), (500, "JPY", "JPY 500"),
-        (1234, "KWD", "KWD 1.234"), (100_000, "INR", "INR 1000.00"),
-    ])
+    @Test(
+        "formats with the currency's minor digits",
+        arguments: [
+            (129, "USD", "USD 1.29"), (5, "USD", "USD 0.05"), (-5, "USD", "-USD 0.05"), (500, "JPY", "JPY 500"),
+            (1234, "KWD", "KWD 1.234"), (100_000, "INR", "INR 1000.00"),
+        ])
     func formatting(amount: Int, code: String, expected: String) throws {
         #expect(Money(amount: amount, currency: try #require(Currency(rawValue: code))).formatted == expected)
     }
@@ -42,7 +46,9 @@ struct MoneyTests {
     func decoding() throws {
         let decoder = JSONDecoder()
         #expect(try decoder.decode(Money.self, from: Data(#"{"amount":12,"currency":"USD"}"#.utf8)).amount == 12)
-        #expect(throws: DecodingError.self) { try decoder.decode(Money.self, from: Data(#"{"amount":1.5,"currency":"USD"}"#.utf8)) }
+        #expect(throws: DecodingError.self) {
+            try decoder.decode(Money.self, from: Data(#"{"amount":1.5,"currency":"USD"}"#.utf8))
+        }
         #expect(throws: DecodingError.self) {
             try decoder.decode(Money.self, from: Data(#"{"amount":1,"currency":"USD","x":1}"#.utf8))
         }
@@ -51,8 +57,14 @@ struct MoneyTests {
     @Test("a price is validated against the store currency and bounds")
     func priceValidation() {
         #expect(Money(amount: 0, currency: usd).validatePrice(field: "price", storeCurrency: usd).isEmpty)
-        #expect(Money(amount: -1, currency: usd).validatePrice(field: "price", storeCurrency: usd).map(\.field) == ["price.amount"])
+        #expect(
+            Money(amount: -1, currency: usd).validatePrice(field: "price", storeCurrency: usd).map(\.field) == [
+                "price.amount"
+            ])
         let inr = Currency(rawValue: "INR")!
-        #expect(Money(amount: 1, currency: inr).validatePrice(field: "price", storeCurrency: usd).map(\.field) == ["price.currency"])
+        #expect(
+            Money(amount: 1, currency: inr).validatePrice(field: "price", storeCurrency: usd).map(\.field) == [
+                "price.currency"
+            ])
     }
 }

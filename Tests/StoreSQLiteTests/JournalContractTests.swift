@@ -11,7 +11,8 @@ struct JournalContractTests {
     enum Kind: String, CaseIterable, Sendable { case memory, sqlite }
 
     /// A fresh journal of the kind, and a way to open it again (as a restarted process would).
-    static func make(_ kind: Kind) throws -> (journal: any ExecutionJournal, reopen: () throws -> any ExecutionJournal) {
+    static func make(_ kind: Kind) throws -> (journal: any ExecutionJournal, reopen: () throws -> any ExecutionJournal)
+    {
         switch kind {
         case .memory:
             let journal = InMemoryJournal()
@@ -55,21 +56,26 @@ struct JournalContractTests {
     func beginAndResume(kind: Kind) async throws {
         let (journal, reopen) = try Self.make(kind)
         let prepared = try PreparedDefinition(text: Self.definition, name: "checkout")
-        let info = try await WorkflowEngine(tasks: Counting(), journal: journal, clock: SystemEngineClock()).begin(prepared, name: "o1", input: ["id": 1])
+        let info = try await WorkflowEngine(tasks: Counting(), journal: journal, clock: SystemEngineClock()).begin(
+            prepared, name: "o1", input: ["id": 1])
         #expect(try await journal.unfinished() == [info.id])
 
         let tasks = Counting()
-        let result = try await WorkflowEngine(tasks: tasks, journal: try reopen(), clock: SystemEngineClock()).resume(executionID: info.id)
+        let result = try await WorkflowEngine(tasks: tasks, journal: try reopen(), clock: SystemEngineClock()).resume(
+            executionID: info.id)
         #expect(result.outcome.status == .succeeded)
         #expect(result.outcome.output == ["id": 1, "reservation": "done Reserve", "payment": "done Charge"])
         #expect(tasks.calls == ["Reserve", "Charge"])
         #expect(try await reopen().unfinished().isEmpty)
         await #expect(throws: JournalError.self) {
-            _ = try await WorkflowEngine(tasks: tasks, journal: journal, clock: SystemEngineClock()).begin(prepared, name: "o1", input: [:])
+            _ = try await WorkflowEngine(tasks: tasks, journal: journal, clock: SystemEngineClock()).begin(
+                prepared, name: "o1", input: [:])
         }
     }
 
-    @Test("an execution stopped while a task runs resumes without re-running the tasks already done", arguments: Kind.allCases)
+    @Test(
+        "an execution stopped while a task runs resumes without re-running the tasks already done",
+        arguments: Kind.allCases)
     func stopAndResume(kind: Kind) async throws {
         let (journal, reopen) = try Self.make(kind)
         let prepared = try PreparedDefinition(text: Self.definition, name: "checkout")
@@ -84,14 +90,17 @@ struct JournalContractTests {
 
         // when another process resumes it,
         let second = Counting()
-        let result = try await WorkflowEngine(tasks: second, journal: try reopen(), clock: SystemEngineClock()).resume(executionID: info.id)
+        let result = try await WorkflowEngine(tasks: second, journal: try reopen(), clock: SystemEngineClock()).resume(
+            executionID: info.id)
 
         // then Reserve is not run again, Charge (whose result was never recorded) is, and the history is whole.
         #expect(first.calls == ["Reserve", "Charge"])
         #expect(second.calls == ["Charge"])
         #expect(result.outcome.status == .succeeded)
         #expect(result.history.filter { $0.type == "TaskSucceeded" }.count == 2)
-        let snapshot = try #require(try await WorkflowEngine(tasks: second, journal: try reopen(), clock: SystemEngineClock()).describe(executionID: info.id))
+        let snapshot = try #require(
+            try await WorkflowEngine(tasks: second, journal: try reopen(), clock: SystemEngineClock()).describe(
+                executionID: info.id))
         #expect(snapshot.status == .succeeded)
         #expect(snapshot.history.map(\.type) == result.history.map(\.type))
     }

@@ -16,6 +16,7 @@ struct HistoryTests {
         "map-item-batcher",
     ]
 
+    /// Where recordings are written (`ORDERLY_RECORD_HISTORIES=1`): the source folder; tests read the bundled copy.
     static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Histories")
 
     @Test("the history matches the recorded one", arguments: cases)
@@ -23,9 +24,12 @@ struct HistoryTests {
         let spec = try JSON.resource("Golden/\(name).json")
         var script: [String: [JSON]] = [:]
         for (state, responses) in spec["mocks"]?.objectValue ?? [:] { script[state] = responses.arrayValue ?? [] }
-        let result = try await WorkflowEngine(tasks: ScriptedTasks(script), journal: InMemoryJournal(), clock: VirtualClock())
-            .run(definition: spec["definition"]!.serialized(), stateMachineName: "golden-machine", name: "golden",
-                input: spec["input"] ?? [:])
+        let result = try await WorkflowEngine(
+            tasks: ScriptedTasks(script), journal: InMemoryJournal(), clock: VirtualClock()
+        )
+        .run(
+            definition: spec["definition"]!.serialized(), stateMachineName: "golden-machine", name: "golden",
+            input: spec["input"] ?? [:])
         let recorded = JSON.array(result.history.map(\.json))
         let file = Self.folder.appendingPathComponent("\(name).json")
         if ProcessInfo.processInfo.environment["ORDERLY_RECORD_HISTORIES"] == "1" {
@@ -33,10 +37,12 @@ struct HistoryTests {
             try ("[\n" + lines + "\n]\n").write(to: file, atomically: true, encoding: .utf8)
             return
         }
-        let expected = try JSON(parsing: try String(contentsOf: file, encoding: .utf8))
+        let expected = try JSON.resource("Histories/\(name).json")
         let expectedEvents = expected.arrayValue ?? []
         let actualEvents = recorded.arrayValue ?? []
-        #expect(actualEvents.count == expectedEvents.count, "\(name): \(actualEvents.count) events, recorded \(expectedEvents.count)")
+        #expect(
+            actualEvents.count == expectedEvents.count,
+            "\(name): \(actualEvents.count) events, recorded \(expectedEvents.count)")
         for (index, (actual, wanted)) in zip(actualEvents, expectedEvents).enumerated() where actual != wanted {
             Issue.record("\(name): event \(index + 1) is \(actual), recorded \(wanted)")
             break

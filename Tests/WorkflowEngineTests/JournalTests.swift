@@ -66,7 +66,8 @@ struct JournalTests {
     @Test("resumeAll finds every unfinished execution")
     func resumeAll() async throws {
         let journal = InMemoryJournal()
-        let engine = WorkflowEngine(tasks: ScriptedTasks(Self.script, byAttempt: true), journal: journal, clock: VirtualClock())
+        let engine = WorkflowEngine(
+            tasks: ScriptedTasks(Self.script, byAttempt: true), journal: journal, clock: VirtualClock())
         var ids: [String] = []
         for index in 0..<3 {
             let result = try await engine.run(

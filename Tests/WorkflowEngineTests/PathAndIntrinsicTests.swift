@@ -4,13 +4,14 @@ import Testing
 
 @Suite("JSONPath and intrinsic functions")
 struct PathAndIntrinsicTests {
-    let store: JSON = try! JSON(parsing: """
-        {"store": {"book": [
-          {"category": "reference", "author": "Nigel Rees", "title": "Sayings of the Century", "price": 8.95},
-          {"category": "fiction", "author": "Evelyn Waugh", "title": "Sword of Honour", "price": 12.99},
-          {"category": "fiction", "author": "Herman Melville", "title": "Moby Dick", "isbn": "0-553-21311-3", "price": 8.99}],
-          "bicycle": {"color": "red", "price": 19.95}}, "odd key": 1}
-        """)
+    let store: JSON = try! JSON(
+        parsing: """
+            {"store": {"book": [
+              {"category": "reference", "author": "Nigel Rees", "title": "Sayings of the Century", "price": 8.95},
+              {"category": "fiction", "author": "Evelyn Waugh", "title": "Sword of Honour", "price": 12.99},
+              {"category": "fiction", "author": "Herman Melville", "title": "Moby Dick", "isbn": "0-553-21311-3", "price": 8.99}],
+              "bicycle": {"color": "red", "price": 19.95}}, "odd key": 1}
+            """)
 
     private func select(_ path: String) throws -> JSON? { try JSONPath(parsing: path).select(in: store) }
 
@@ -85,11 +86,13 @@ struct PathAndIntrinsicTests {
         #expect(throws: PathSyntaxError.self) { try IntrinsicCall(parsing: "States.Nope()") }
         #expect(throws: PathSyntaxError.self) { try IntrinsicCall(parsing: "States.ArrayLength(1, 2)") }
         #expect(throws: PathSyntaxError.self) { try IntrinsicCall(parsing: "States.Format('x'") }
-        for bad in ["States.ArrayGetItem(States.Array(1), 5)", "States.ArrayPartition(States.Array(1), 0)",
-            "States.StringToJson('{bad')", "States.JsonMerge(States.StringToJson('{}'), States.StringToJson('{}'), true)",
+        for bad in [
+            "States.ArrayGetItem(States.Array(1), 5)", "States.ArrayPartition(States.Array(1), 0)",
+            "States.StringToJson('{bad')",
+            "States.JsonMerge(States.StringToJson('{}'), States.StringToJson('{}'), true)",
             "States.Format('{} {}', 'one')", "States.ArrayRange(0, 5000, 1)", "States.Hash('x', 'CRC32')",
-            "States.MathAdd('a', 1)", "States.Base64Decode('***')"]
-        {
+            "States.MathAdd('a', 1)", "States.Base64Decode('***')",
+        ] {
             #expect(throws: StatesError.self, "\(bad)") { try call(bad) }
         }
     }

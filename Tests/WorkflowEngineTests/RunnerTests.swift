@@ -33,17 +33,19 @@ struct RunnerTests {
         let engine = WorkflowEngine(tasks: TaskRegistry(), journal: InMemoryJournal(), clock: VirtualClock())
         let definition = #"{"StartAt": "A", "States": {"A": {"Type": "Succeed"}}}"#
         _ = try await engine.run(definition: definition, stateMachineName: "m", name: "same", input: [:])
-        await #expect(throws: JournalError.executionAlreadyExists("arn:aws:states:local:000000000000:execution:m:same")) {
+        await #expect(throws: JournalError.executionAlreadyExists("arn:aws:states:local:000000000000:execution:m:same"))
+        {
             _ = try await engine.run(definition: definition, stateMachineName: "m", name: "same", input: [:])
         }
     }
 
     @Test("the mock configuration answers per state and invocation, in Step Functions Local's format")
     func mockConfiguration() async throws {
-        let config = try JSON(parsing: """
-            {"StateMachines": {"m": {"TestCases": {"Happy": {"Charge": "Flaky"}}}},
-             "MockedResponses": {"Flaky": {"0-1": {"Throw": {"Error": "Busy", "Cause": "later"}}, "2": {"Return": {"ok": true}}}}}
-            """)
+        let config = try JSON(
+            parsing: """
+                {"StateMachines": {"m": {"TestCases": {"Happy": {"Charge": "Flaky"}}}},
+                 "MockedResponses": {"Flaky": {"0-1": {"Throw": {"Error": "Busy", "Cause": "later"}}, "2": {"Return": {"ok": true}}}}}
+                """)
         let definition = #"""
             {"StartAt": "Charge", "States": {"Charge": {"Type": "Task", "Resource": "arn:x",
               "Retry": [{"ErrorEquals": ["Busy"], "MaxAttempts": 2, "IntervalSeconds": 1}], "End": true}}}

@@ -71,7 +71,8 @@ final class ScriptedTasks: TaskResolver, TaskHandler, @unchecked Sendable {
         }
         let response = responses[min(byAttempt ? invocation.retryCount : number, responses.count - 1)]
         if let value = response["Return"] { return value }
-        throw StatesError(response["Throw"]?["Error"]?.stringValue ?? "Error", response["Throw"]?["Cause"]?.stringValue ?? "")
+        throw StatesError(
+            response["Throw"]?["Error"]?.stringValue ?? "Error", response["Throw"]?["Cause"]?.stringValue ?? "")
     }
 
     func count(_ state: String) -> Int { lock.withLock { invocations[state] ?? 0 } }

@@ -52,7 +52,9 @@ struct ValidationTests {
             "/States/H/InputPath": "SCHEMA_VALIDATION_FAILED",
         ]
         for (location, code) in expected {
-            #expect(byLocation[location]?.contains { $0.code == code } == true, "expected \(code) at \(location); got \(found)")
+            #expect(
+                byLocation[location]?.contains { $0.code == code } == true,
+                "expected \(code) at \(location); got \(found)")
         }
         // Unreachable states are reported too.
         #expect(byLocation["/States/B"]?.contains { $0.code == "UNREACHABLE_STATE" } == true)
@@ -63,9 +65,16 @@ struct ValidationTests {
     func topLevel() {
         #expect(locations(#"{"States": {"A": {"Type": "Succeed"}}}"#).contains("/StartAt"))
         #expect(locations(#"{"StartAt": "A", "States": {}}"#).contains("/States"))
-        #expect(diagnostics(#"{"StartAt": "X", "States": {"A": {"Type": "Succeed"}}}"#).contains { $0.code == "MISSING_TRANSITION_TARGET" && $0.location == "/StartAt" })
-        #expect(locations(#"{"StartAt": "A", "TimeoutSeconds": 0, "Extra": 1, "States": {"A": {"Type": "Succeed"}}}"#) == ["/TimeoutSeconds", "/Extra"])
-        let jsonata = diagnostics(#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Succeed"}}}"#)
+        #expect(
+            diagnostics(#"{"StartAt": "X", "States": {"A": {"Type": "Succeed"}}}"#).contains {
+                $0.code == "MISSING_TRANSITION_TARGET" && $0.location == "/StartAt"
+            })
+        #expect(
+            locations(#"{"StartAt": "A", "TimeoutSeconds": 0, "Extra": 1, "States": {"A": {"Type": "Succeed"}}}"#) == [
+                "/TimeoutSeconds", "/Extra",
+            ])
+        let jsonata = diagnostics(
+            #"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Succeed"}}}"#)
         #expect(jsonata.map(\.code) == ["UNSUPPORTED_FEATURE"])
         #expect(jsonata.first?.message.contains("JSONata") == true)
         #expect(diagnostics("{not json").map(\.code) == ["INVALID_JSON_DESCRIPTION"])
@@ -73,7 +82,8 @@ struct ValidationTests {
 
     @Test("a machine with no way to end is refused")
     func noTerminal() {
-        let found = diagnostics(#"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Next": "A"}}}"#)
+        let found = diagnostics(
+            #"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Next": "A"}}}"#)
         #expect(found.map(\.code) == ["NO_TERMINAL_STATE"])
     }
 
@@ -92,7 +102,10 @@ struct ValidationTests {
 
     @Test("valid definitions pass, including every state type and the older Map fields")
     func valid() throws {
-        for name in ["choice-operators.json", "parameters-and-intrinsics.json", "map-item-batcher.json", "variables.json", "map-empty.json"] {
+        for name in [
+            "choice-operators.json", "parameters-and-intrinsics.json", "map-item-batcher.json", "variables.json",
+            "map-empty.json",
+        ] {
             let spec = try JSON.resource("Golden/\(name)")
             #expect(diagnostics(spec["definition"]!.serialized()).isEmpty, "\(name)")
         }

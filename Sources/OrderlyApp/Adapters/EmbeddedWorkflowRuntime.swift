@@ -150,7 +150,8 @@ public actor EmbeddedWorkflowRuntime: WorkflowRuntime {
             } catch is CancellationError {
                 logger.info("workflow execution paused for shutdown", metadata: ["execution_id": "\(id)"])
             } catch {
-                logger.error("workflow execution could not run", metadata: ["execution_id": "\(id)", "error": "\(error)"])
+                logger.error(
+                    "workflow execution could not run", metadata: ["execution_id": "\(id)", "error": "\(error)"])
             }
             await self?.finished(id)
         }

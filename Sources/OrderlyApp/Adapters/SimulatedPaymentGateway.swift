@@ -28,7 +28,8 @@ public final class SimulatedPaymentGateway: PaymentGateway, @unchecked Sendable 
         case .card("tok_insufficientFunds"):
             throw GatewayError(.declined, code: "insufficient_funds", message: "Your card has insufficient funds.")
         case .card("tok_processingError") where attempt == 1:
-            throw GatewayError(.unavailable, code: "processing_error", message: "An error occurred while processing the card.")
+            throw GatewayError(
+                .unavailable, code: "processing_error", message: "An error occurred while processing the card.")
         case .card("tok_timeout"):
             try await Task.sleep(for: .seconds(3600))
             throw GatewayError(.timeout, code: "timeout", message: "The gateway did not answer.")

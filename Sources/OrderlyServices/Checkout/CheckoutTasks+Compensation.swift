@@ -22,7 +22,8 @@ extension CheckoutTasks {
         let paymentID = env.ids.next(Payment.self)
         if case .cash = order.paymentMethod {
             let payment = Payment(
-                id: paymentID, orderID: order.id, userID: order.userID, amount: order.total, method: .cash, status: .pending,
+                id: paymentID, orderID: order.id, userID: order.userID, amount: order.total, method: .cash,
+                status: .pending,
                 transactionID: nil, at: now)
             return Self.paymentResult(try await step { try await payments.insertPayment(payment, events: []) })
         }
@@ -30,7 +31,8 @@ extension CheckoutTasks {
             let charge = try await gateway.charge(
                 amount: order.total, method: order.paymentMethod, idempotencyKey: invocation.idempotencyKey)
             let payment = Payment(
-                id: paymentID, orderID: order.id, userID: order.userID, amount: order.total, method: order.paymentMethod,
+                id: paymentID, orderID: order.id, userID: order.userID, amount: order.total,
+                method: order.paymentMethod,
                 status: .success, transactionID: charge.transactionID, at: env.clock.now())
             let event = try env.envelope(
                 PaymentSucceeded(order: order, paymentId: paymentID, transactionId: charge.transactionID))
@@ -75,7 +77,8 @@ extension CheckoutTasks {
         switch outcome {
         case .nothing: return ["refunded": 0]
         case .voided: return ["refunded": 0, "voided": true]
-        case .refunded(let amount, let status): return ["refunded": .int(amount.amount), "status": .string(status.rawValue)]
+        case .refunded(let amount, let status):
+            return ["refunded": .int(amount.amount), "status": .string(status.rawValue)]
         }
     }
 

@@ -95,7 +95,9 @@ public struct CheckoutTasks: Sendable {
         guard order.status == .created else {
             throw StatesError("InvalidOrder", "The order is \(order.status.rawValue), not CREATED.")
         }
-        return ["orderId": .string(order.id.rawValue), "total": .int(order.total.amount), "lines": .int(order.lines.count)]
+        return [
+            "orderId": .string(order.id.rawValue), "total": .int(order.total.amount), "lines": .int(order.lines.count),
+        ]
     }
 
     func reserveInventory(_ invocation: TaskInvocation) async throws -> JSON {
@@ -150,14 +152,17 @@ public struct CheckoutTasks: Sendable {
 
     func generateReceipt(_ invocation: TaskInvocation) async throws -> JSON {
         let order = try await loadOrder(invocation)
-        let key = try await step { try await receipts.store(order: order, payment: try await payments.payment(orderID: order.id)) }
+        let key = try await step {
+            try await receipts.store(order: order, payment: try await payments.payment(orderID: order.id))
+        }
         return ["receiptKey": .string(key)]
     }
 
     /// `arn:aws:states:::sns:publish`: the order-confirmed message to the customer.
     func publishNotification(_ invocation: TaskInvocation) async throws -> JSON {
         let attributes = invocation.input["MessageAttributes"]
-        guard let orderText = attributes?["orderId"]?["StringValue"]?.stringValue, let id = Order.ID(validating: orderText),
+        guard let orderText = attributes?["orderId"]?["StringValue"]?.stringValue,
+            let id = Order.ID(validating: orderText),
             let order = try await orders.order(id: id)
         else { throw StatesError("InvalidOrder", "The notification names no order.") }
         let type = attributes?["type"]?["StringValue"]?.stringValue ?? "ORDER_CONFIRMED"
@@ -177,9 +182,11 @@ public struct CheckoutTasks: Sendable {
         var results: [JSON] = []
         for (index, entry) in entries.enumerated() {
             let detail = entry["Detail"] ?? [:]
-            let id = EventEnvelope.ID(rawValue: "evt_" + StableHash.hex("\(invocation.idempotencyKey)#\(index)", length: 26))
+            let id = EventEnvelope.ID(
+                rawValue: "evt_" + StableHash.hex("\(invocation.idempotencyKey)#\(index)", length: 26))
             let event = EventEnvelope(
-                id: id, source: entry["Source"]?.stringValue ?? "orderly", detailType: entry["DetailType"]?.stringValue ?? "Event",
+                id: id, source: entry["Source"]?.stringValue ?? "orderly",
+                detailType: entry["DetailType"]?.stringValue ?? "Event",
                 time: env.clock.now(), aggregateID: detail["orderId"]?.stringValue ?? "", detail: detail.serialized())
             try await step { try await outbox.publish(event) }
             results.append(["EventId": .string(id.rawValue)])

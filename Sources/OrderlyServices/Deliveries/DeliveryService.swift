@@ -20,26 +20,35 @@ public struct DeliveryService: Sendable {
     /// - Throws: `invalid_transition` for an order in another status; `conflict` when one is under way;
     ///   `validation_failed` for a courier id that is not a courier.
     public func assign(orderID: Order.ID, courierID: User.ID?, by actor: Actor) async throws -> Delivery {
-        guard let order = try await orders.order(id: orderID) else { throw OrderlyError.notFound("order", field: "orderId") }
+        guard let order = try await orders.order(id: orderID) else {
+            throw OrderlyError.notFound("order", field: "orderId")
+        }
         guard order.status == .packed || order.status == .outForDelivery else {
             throw OrderlyError(
-                .invalidTransition, "Only a PACKED order can be given a delivery; this one is \(order.status.rawValue).",
-                fieldIssues: [FieldIssue(field: "orderId", message: "the order is \(order.status.rawValue), not PACKED")])
+                .invalidTransition,
+                "Only a PACKED order can be given a delivery; this one is \(order.status.rawValue).",
+                fieldIssues: [
+                    FieldIssue(field: "orderId", message: "the order is \(order.status.rawValue), not PACKED")
+                ])
         }
         if let courierID {
             guard let courier = try await users.user(id: courierID), courier.role == .courier else {
                 throw OrderlyError.validation(field: "courierId", "is not a courier")
             }
         }
-        let delivery = Delivery(id: env.ids.next(Delivery.self), order: order, courierID: courierID, at: env.clock.now())
-        try await deliveries.insertDelivery(delivery, events: [try env.envelope(DeliveryUpdated(delivery: delivery, note: nil))])
+        let delivery = Delivery(
+            id: env.ids.next(Delivery.self), order: order, courierID: courierID, at: env.clock.now())
+        try await deliveries.insertDelivery(
+            delivery, events: [try env.envelope(DeliveryUpdated(delivery: delivery, note: nil))])
         return delivery
     }
 
     /// Moves a delivery; the order follows (`PICKED_UP` → `OUT_FOR_DELIVERY`, `DELIVERED` → `DELIVERED`), and a
     /// cash payment is captured on delivery.
     /// - Throws: `invalid_transition`; `not_found` for a delivery the caller may not see.
-    public func move(_ id: Delivery.ID, to status: DeliveryStatus, note: String?, by actor: Actor) async throws -> Delivery {
+    public func move(_ id: Delivery.ID, to status: DeliveryStatus, note: String?, by actor: Actor) async throws
+        -> Delivery
+    {
         _ = try await visible(id, to: actor)
         if let note { try OrderlyError.throwIfAny(Validate.text(note, field: "note", length: 0...500)) }
         let now = env.clock.now()
@@ -84,7 +93,8 @@ public struct DeliveryService: Sendable {
     }
 
     private func canSee(_ delivery: Delivery, _ actor: Actor) -> Bool {
-        actor.isAdmin || delivery.userID == actor.userID || (actor.role == .courier && delivery.courierID == actor.userID)
+        actor.isAdmin || delivery.userID == actor.userID
+            || (actor.role == .courier && delivery.courierID == actor.userID)
     }
 
     /// Cancels the delivery under way of an order that was cancelled, so no courier picks it up.
@@ -103,4 +113,3 @@ public struct DeliveryService: Sendable {
         }
     }
 }
-

@@ -92,7 +92,8 @@ public struct EventDispatcher: Sendable {
             try await consumer.handle(letter.event)
         } catch {
             try await ledger.deadLetter(
-                consumer: consumer.name, event: letter.event, error: "\(error)", attempts: letter.attempts + 1, at: clock.now())
+                consumer: consumer.name, event: letter.event, error: "\(error)", attempts: letter.attempts + 1,
+                at: clock.now())
         }
         return letter
     }

@@ -66,7 +66,9 @@ public struct EventPattern: Sendable {
             if case .array(let excluded) = argument { return !excluded.contains(value) }
             return value != argument
         case "numeric":
-            guard let number = value?.doubleValue, case .array(let terms) = argument, terms.count % 2 == 0 else { return false }
+            guard let number = value?.doubleValue, case .array(let terms) = argument, terms.count % 2 == 0 else {
+                return false
+            }
             var index = 0
             while index < terms.count {
                 guard let op = terms[index].stringValue, let bound = terms[index + 1].doubleValue else { return false }

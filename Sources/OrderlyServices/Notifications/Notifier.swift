@@ -9,7 +9,8 @@ public struct Notifier: Sendable {
     let mailer: any Mailer
     let env: ServiceEnvironment
 
-    public init(notifications: any NotificationStore, users: any UserStore, mailer: any Mailer, env: ServiceEnvironment) {
+    public init(notifications: any NotificationStore, users: any UserStore, mailer: any Mailer, env: ServiceEnvironment)
+    {
         self.notifications = notifications
         self.users = users
         self.mailer = mailer
@@ -17,7 +18,8 @@ public struct Notifier: Sendable {
     }
 
     /// Records the notification and emails it, unless one with `dedupeKey` was recorded before (then nothing).
-    public func notify(userID: User.ID, type: String, subject: String, message: String, dedupeKey: String) async throws {
+    public func notify(userID: User.ID, type: String, subject: String, message: String, dedupeKey: String) async throws
+    {
         guard let user = try await users.user(id: userID) else { return }
         let notification = UserNotification(
             id: env.ids.next(UserNotification.self), userID: userID, type: type, channel: "EMAIL", subject: subject,

@@ -38,7 +38,8 @@ public struct ReceiptService: Sendable {
         switch order.paymentMethod {
         case .cash: paid = "Cash on delivery"
         case .card: paid = "Card" + (payment?.transactionID.map { " (transaction \(escape($0)))" } ?? "")
-        case .upi(let vpa): paid = "UPI \(escape(vpa))" + (payment?.transactionID.map { " (transaction \(escape($0)))" } ?? "")
+        case .upi(let vpa):
+            paid = "UPI \(escape(vpa))" + (payment?.transactionID.map { " (transaction \(escape($0)))" } ?? "")
         }
         let date = order.createdAt.formatted(.iso8601)
         return """

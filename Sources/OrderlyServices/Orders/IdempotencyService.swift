@@ -21,7 +21,8 @@ public struct IdempotencyService: Sendable {
     public func run(
         key: String, scope: String, fingerprint: String, _ body: () async throws -> StoredResponse
     ) async throws -> (response: StoredResponse, replayed: Bool) {
-        guard (1...255).contains(key.count), key.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F }) else {
+        guard (1...255).contains(key.count), key.unicodeScalars.allSatisfy({ $0.value >= 0x20 && $0.value < 0x7F })
+        else {
             throw OrderlyError.validation(field: "Idempotency-Key", "must be 1–255 printable ASCII characters")
         }
         switch try await store.begin(scope: scope, key: key, fingerprint: fingerprint, at: clock.now()) {

@@ -5,7 +5,8 @@ import OrderlyPorts
 extension OrderService {
     /// An admin's move of an order: `PACKED` and `RETURNED` directly, `CANCELLED` through cancellation (refund and
     /// restock). `OUT_FOR_DELIVERY` and `DELIVERED` follow the order's delivery and cannot be set by hand.
-    public func adminMove(_ id: Order.ID, to status: OrderStatus, note: String?, by actor: Actor) async throws -> Order {
+    public func adminMove(_ id: Order.ID, to status: OrderStatus, note: String?, by actor: Actor) async throws -> Order
+    {
         switch status {
         case .cancelled:
             return try await cancel(id, reason: note, by: actor)

@@ -84,7 +84,9 @@ public struct OrderService: Sendable {
                 if fromCart {
                     throw OrderlyError(
                         .conflict, "\(line.productID) is no longer sold; remove it from the cart.",
-                        fieldIssues: [FieldIssue(field: "cart", message: "holds \(line.productID), which is no longer sold")])
+                        fieldIssues: [
+                            FieldIssue(field: "cart", message: "holds \(line.productID), which is no longer sold")
+                        ])
                 }
                 throw OrderlyError.notFound("product", field: "items[\(index)].productId")
             }
@@ -93,9 +95,11 @@ public struct OrderService: Sendable {
         let user = try await users.user(id: actor.userID)
         let now = env.clock.now()
         var order = Order(
-            id: orderID ?? env.ids.next(Order.self), userID: actor.userID, lines: priced, total: try priced.total(in: env.currency),
+            id: orderID ?? env.ids.next(Order.self), userID: actor.userID, lines: priced,
+            total: try priced.total(in: env.currency),
             paymentMethod: request.paymentMethod, deliverySlot: request.deliverySlot,
-            address: request.address ?? user?.address, subscriptionID: request.subscriptionID, fromCart: fromCart, at: now)
+            address: request.address ?? user?.address, subscriptionID: request.subscriptionID, fromCart: fromCart,
+            at: now)
         let event = try env.envelope(OrderCreated(order: order))
         do {
             try await orders.insertOrder(order, events: [event])
@@ -110,7 +114,8 @@ public struct OrderService: Sendable {
 
     /// Starts (or finds) the checkout execution of a `CREATED` order and records its id on the order.
     func startCheckout(_ order: Order) async throws -> Order {
-        let executionID = try await workflows.start(.checkout, name: order.id.rawValue, input: ["orderId": order.id.rawValue])
+        let executionID = try await workflows.start(
+            .checkout, name: order.id.rawValue, input: ["orderId": order.id.rawValue])
         guard order.executionID != executionID else { return order }
         return try await orders.updateOrder(id: order.id) { order in
             order.executionID = executionID
@@ -135,7 +140,9 @@ public struct OrderService: Sendable {
 
     /// Waits (up to ``waitLimit``) for the order's checkout to finish, then answers the order as it is.
     public func waitForCheckout(_ order: Order) async throws -> Order {
-        if let executionID = order.executionID { _ = await workflows.waitForEnd(executionID: executionID, timeout: waitLimit) }
+        if let executionID = order.executionID {
+            _ = await workflows.waitForEnd(executionID: executionID, timeout: waitLimit)
+        }
         return try await orders.order(id: order.id) ?? order
     }
 
@@ -157,12 +164,16 @@ public struct OrderService: Sendable {
     /// - Throws: `invalid_transition` after that; `not_found` for another's order.
     public func cancel(_ id: Order.ID, reason: String?, by actor: Actor) async throws -> Order {
         let order = try await self.order(id, for: actor)
-        let reason = reason?.trimmed.isEmpty == false ? reason!.trimmed : (actor.isAdmin ? "cancelled by admin" : "cancelled by customer")
+        let reason =
+            reason?.trimmed.isEmpty == false
+            ? reason!.trimmed : (actor.isAdmin ? "cancelled by admin" : "cancelled by customer")
         try OrderlyError.throwIfAny(Validate.text(reason, field: "reason", length: 1...200))
         guard order.status.isCancellable else {
             throw OrderlyError(
                 .invalidTransition, "An order that is \(order.status.rawValue) can no longer be cancelled.",
-                fieldIssues: [FieldIssue(field: "status", message: "cannot move from \(order.status.rawValue) to CANCELLED")])
+                fieldIssues: [
+                    FieldIssue(field: "status", message: "cannot move from \(order.status.rawValue) to CANCELLED")
+                ])
         }
         if order.status == .created {
             let now = env.clock.now()

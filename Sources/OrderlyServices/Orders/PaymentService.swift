@@ -33,9 +33,12 @@ public struct PaymentService: Sendable {
         var issues = Validate.text(reason, field: "reason", length: 1...200)
         if let amount {
             if amount.currency != env.currency {
-                issues.append(FieldIssue(field: "amount.currency", message: "must be the store currency \(env.currency)"))
+                issues.append(
+                    FieldIssue(field: "amount.currency", message: "must be the store currency \(env.currency)"))
             }
-            if amount.amount <= 0 { issues.append(FieldIssue(field: "amount.amount", message: "must be greater than 0")) }
+            if amount.amount <= 0 {
+                issues.append(FieldIssue(field: "amount.amount", message: "must be greater than 0"))
+            }
         }
         try OrderlyError.throwIfAny(issues)
         guard let order = try await orders.order(id: orderID) else { throw OrderlyError.notFound("order") }
@@ -48,7 +51,9 @@ public struct PaymentService: Sendable {
         guard asked.amount <= payment.refundable.amount else {
             throw OrderlyError(
                 .conflict, "Only \(payment.refundable.formatted) can still be refunded.",
-                fieldIssues: [FieldIssue(field: "amount", message: "exceeds the refundable \(payment.refundable.formatted)")])
+                fieldIssues: [
+                    FieldIssue(field: "amount", message: "exceeds the refundable \(payment.refundable.formatted)")
+                ])
         }
         let key = "refund:\(orderID.rawValue):\(payment.refunds.count + 1)"
         let gatewayRefund: String
@@ -58,7 +63,10 @@ public struct PaymentService: Sendable {
             throw OrderlyError(.internal, "The payment gateway refused the refund: \(error.message)", underlying: error)
         }
         _ = try await recordRefund(order: order, amount: asked, reason: reason, gatewayRefundID: gatewayRefund)
-        guard let refund = try await payments.payment(orderID: orderID)?.refunds.first(where: { $0.gatewayRefundID == gatewayRefund })
+        guard
+            let refund = try await payments.payment(orderID: orderID)?.refunds.first(where: {
+                $0.gatewayRefundID == gatewayRefund
+            })
         else { throw OrderlyError(.internal, "The refund was not recorded.") }
         return refund
     }
@@ -67,7 +75,8 @@ public struct PaymentService: Sendable {
     /// `charge.succeeded` / `charge.failed` settle a pending payment. Unknown types are accepted and ignored.
     /// - Returns: whether the event was new.
     public func handleWebhook(_ event: JSON) async throws -> Bool {
-        guard let id = event["id"]?.stringValue, (1...200).contains(id.count), let type = event["type"]?.stringValue else {
+        guard let id = event["id"]?.stringValue, (1...200).contains(id.count), let type = event["type"]?.stringValue
+        else {
             throw OrderlyError.validation(field: "id", "a gateway event needs an id and a type")
         }
         let eventID = EventEnvelope.ID(rawValue: "webhook:\(id)")
@@ -78,7 +87,8 @@ public struct PaymentService: Sendable {
         {
             switch type {
             case "charge.refunded":
-                guard let amount = data["amount"]?.intValue, amount > 0, let refundID = data["refundId"]?.stringValue else {
+                guard let amount = data["amount"]?.intValue, amount > 0, let refundID = data["refundId"]?.stringValue
+                else {
                     throw OrderlyError.validation(field: "data", "charge.refunded needs amount and refundId")
                 }
                 _ = try await recordRefund(
@@ -114,7 +124,8 @@ public struct PaymentService: Sendable {
     /// charging); voids a cash payment not yet collected.
     /// - Parameter idempotencyKey: the gateway's key: asked again with it, the gateway refunds once.
     /// - Throws: ``GatewayError`` when the gateway cannot be reached.
-    public func refundRemaining(of order: Order, reason: String, idempotencyKey: String) async throws -> RemainingRefund {
+    public func refundRemaining(of order: Order, reason: String, idempotencyKey: String) async throws -> RemainingRefund
+    {
         guard let payment = try await payments.payment(orderID: order.id) else { return .nothing }
         switch payment.status {
         case .pending:
@@ -141,7 +152,8 @@ public struct PaymentService: Sendable {
     func recordRefund(order: Order, amount: Money, reason: String, gatewayRefundID: String) async throws -> Payment {
         let now = env.clock.now()
         let refund = Refund(
-            id: env.ids.next(Refund.self), amount: amount, reason: reason, gatewayRefundID: gatewayRefundID, createdAt: now)
+            id: env.ids.next(Refund.self), amount: amount, reason: reason, gatewayRefundID: gatewayRefundID,
+            createdAt: now)
         let env = self.env
         return try await payments.updatePayment(orderID: order.id, at: now) { payment in
             if payment.refunds.contains(where: { $0.gatewayRefundID == gatewayRefundID }) { return [] }

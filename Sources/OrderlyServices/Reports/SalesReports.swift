@@ -72,7 +72,9 @@ public struct ReportService: Sendable {
         let end = Schedule.day(to)
         if start == nil { issues.append(FieldIssue(field: "from", message: "must be a date like 2026-11-21")) }
         if end == nil { issues.append(FieldIssue(field: "to", message: "must be a date like 2026-11-21")) }
-        if let granularity, granularity != "day" { issues.append(FieldIssue(field: "granularity", message: "must be day")) }
+        if let granularity, granularity != "day" {
+            issues.append(FieldIssue(field: "granularity", message: "must be day"))
+        }
         if let start, let end {
             if start > end { issues.append(FieldIssue(field: "from", message: "must not be after to")) }
             if end.timeIntervalSince(start) > 366 * 86_400 {

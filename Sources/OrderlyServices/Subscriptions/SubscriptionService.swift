@@ -10,7 +10,9 @@ public struct SubscriptionService: Sendable {
     let orders: any OrderStore
     let env: ServiceEnvironment
 
-    public init(subscriptions: any SubscriptionStore, catalog: any CatalogStore, orders: any OrderStore, env: ServiceEnvironment) {
+    public init(
+        subscriptions: any SubscriptionStore, catalog: any CatalogStore, orders: any OrderStore, env: ServiceEnvironment
+    ) {
         self.subscriptions = subscriptions
         self.catalog = catalog
         self.orders = orders
@@ -29,7 +31,8 @@ public struct SubscriptionService: Sendable {
         public var address: Address?
 
         public init(
-            productID: Product.ID, quantity: Int, frequency: Subscription.Frequency, startDate: String, endDate: String?,
+            productID: Product.ID, quantity: Int, frequency: Subscription.Frequency, startDate: String,
+            endDate: String?,
             deliveryTime: String, paymentMethod: PaymentMethod, address: Address?
         ) {
             self.productID = productID
@@ -47,7 +50,8 @@ public struct SubscriptionService: Sendable {
     /// - Throws: `validation_failed`; `not_found` for an unknown or inactive product.
     public func create(_ new: NewSubscription, for actor: Actor) async throws -> Subscription {
         guard actor.role == .customer else { throw OrderlyError.forbidden("Only customers subscribe.") }
-        var issues = Validate.integer(new.quantity, field: "quantity", in: Cart.quantityRange) + new.paymentMethod.validate()
+        var issues =
+            Validate.integer(new.quantity, field: "quantity", in: Cart.quantityRange) + new.paymentMethod.validate()
         let start = Schedule.day(new.startDate)
         if start == nil { issues.append(FieldIssue(field: "startDate", message: "must be a date like 2026-11-23")) }
         if Schedule.minutes(new.deliveryTime) == nil {
@@ -55,7 +59,9 @@ public struct SubscriptionService: Sendable {
         }
         if let endDate = new.endDate {
             if let end = Schedule.day(endDate) {
-                if let start, end < start { issues.append(FieldIssue(field: "endDate", message: "must not be before startDate")) }
+                if let start, end < start {
+                    issues.append(FieldIssue(field: "endDate", message: "must not be before startDate"))
+                }
                 if end < Schedule.day(Schedule.dayString(env.clock.now()))! {
                     issues.append(FieldIssue(field: "endDate", message: "must not be in the past"))
                 }
@@ -76,7 +82,8 @@ public struct SubscriptionService: Sendable {
         guard subscription.nextRunAt != nil else {
             throw OrderlyError.validation(field: "endDate", "leaves no run after now")
         }
-        try await subscriptions.insertSubscription(subscription, events: [try env.envelope(SubscriptionCreated(subscription))])
+        try await subscriptions.insertSubscription(
+            subscription, events: [try env.envelope(SubscriptionCreated(subscription))])
         return subscription
     }
 
@@ -97,7 +104,9 @@ public struct SubscriptionService: Sendable {
 
     /// Pauses, resumes or cancels.
     /// - Throws: `invalid_transition` for a move the status machine does not allow.
-    public func move(_ id: Subscription.ID, to status: Subscription.Status, by actor: Actor) async throws -> Subscription {
+    public func move(_ id: Subscription.ID, to status: Subscription.Status, by actor: Actor) async throws
+        -> Subscription
+    {
         _ = try await owned(id, by: actor)
         let now = env.clock.now()
         let env = self.env
@@ -112,7 +121,8 @@ public struct SubscriptionService: Sendable {
     }
 
     private func owned(_ id: Subscription.ID, by actor: Actor) async throws -> Subscription {
-        guard let subscription = try await subscriptions.subscription(id: id), subscription.userID == actor.userID || actor.isAdmin
+        guard let subscription = try await subscriptions.subscription(id: id),
+            subscription.userID == actor.userID || actor.isAdmin
         else { throw OrderlyError.notFound("subscription") }
         return subscription
     }
@@ -162,13 +172,16 @@ public struct SubscriptionScheduler: Sendable {
                     ended.status = .cancelled
                     events.append(try env.envelope(SubscriptionCancelled(ended, reason: "ended")))
                 }
-                guard try await subscriptions.claimRun(
-                    subscriptionID: subscription.id, runAt: runAt, orderID: orderID, next: next, at: env.clock.now(),
-                    events: events)
+                guard
+                    try await subscriptions.claimRun(
+                        subscriptionID: subscription.id, runAt: runAt, orderID: orderID, next: next,
+                        at: env.clock.now(),
+                        events: events)
                 else { continue }
                 claimed += 1
                 try await place(
-                    SubscriptionRun(subscriptionID: subscription.id, runAt: runAt, orderID: orderID, status: .claimed, note: nil),
+                    SubscriptionRun(
+                        subscriptionID: subscription.id, runAt: runAt, orderID: orderID, status: .claimed, note: nil),
                     of: subscription)
             }
             handled += claimed
@@ -185,12 +198,14 @@ public struct SubscriptionScheduler: Sendable {
                     paymentMethod: subscription.paymentMethod, deliverySlot: run.runAt.formatted(.iso8601),
                     address: subscription.address, subscriptionID: subscription.id.rawValue),
                 for: Actor(userID: subscription.userID, role: .customer), orderID: run.orderID)
-            try await subscriptions.markRun(subscriptionID: subscription.id, runAt: run.runAt, status: .placed, note: nil)
+            try await subscriptions.markRun(
+                subscriptionID: subscription.id, runAt: run.runAt, status: .placed, note: nil)
         } catch let error as OrderlyError where error.code != .internal {
             logger.warning(
                 "a subscription run could not be placed",
                 metadata: ["subscription_id": "\(subscription.id)", "error": "\(error)"])
-            try await subscriptions.markRun(subscriptionID: subscription.id, runAt: run.runAt, status: .failed, note: error.message)
+            try await subscriptions.markRun(
+                subscriptionID: subscription.id, runAt: run.runAt, status: .failed, note: error.message)
             try await outbox.publish(
                 try env.envelope(SubscriptionRunFailed(subscription, runAt: run.runAt, reason: error.message)))
         }

@@ -4,243 +4,243 @@ extension WorkflowDefinitions {
     /// The definitions as shipped, by workflow name.
     static let embedded: [String: String] = [
         "cancel-order": ##"""
-            {
-              "Comment": "Cancel a confirmed order: refund what was paid, put the stock back, then cancel it.",
-              "StartAt": "RefundPayment",
-              "States": {
-                "RefundPayment": {
-                  "Type": "Task",
-                  "Resource": "${RefundPaymentFunctionArn}",
-                  "Parameters": {"orderId.$": "$.orderId", "reason.$": "$.reason"},
-                  "ResultPath": "$.refund",
-                  "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0, "MaxDelaySeconds": 30}],
-                  "Next": "RestockInventory"
-                },
-                "RestockInventory": {
-                  "Type": "Task",
-                  "Resource": "${ReleaseInventoryFunctionArn}",
-                  "Parameters": {"orderId.$": "$.orderId"},
-                  "ResultPath": null,
-                  "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0}],
-                  "Next": "CancelOrder"
-                },
-                "CancelOrder": {
-                  "Type": "Task",
-                  "Resource": "${CancelOrderFunctionArn}",
-                  "Parameters": {"orderId.$": "$.orderId", "reason.$": "$.reason", "failure": false},
-                  "ResultPath": null,
-                  "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0}],
-                  "End": true
-                }
-              }
+        {
+          "Comment": "Cancel a confirmed order: refund what was paid, put the stock back, then cancel it.",
+          "StartAt": "RefundPayment",
+          "States": {
+            "RefundPayment": {
+              "Type": "Task",
+              "Resource": "${RefundPaymentFunctionArn}",
+              "Parameters": {"orderId.$": "$.orderId", "reason.$": "$.reason"},
+              "ResultPath": "$.refund",
+              "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0, "MaxDelaySeconds": 30}],
+              "Next": "RestockInventory"
+            },
+            "RestockInventory": {
+              "Type": "Task",
+              "Resource": "${ReleaseInventoryFunctionArn}",
+              "Parameters": {"orderId.$": "$.orderId"},
+              "ResultPath": null,
+              "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0}],
+              "Next": "CancelOrder"
+            },
+            "CancelOrder": {
+              "Type": "Task",
+              "Resource": "${CancelOrderFunctionArn}",
+              "Parameters": {"orderId.$": "$.orderId", "reason.$": "$.reason", "failure": false},
+              "ResultPath": null,
+              "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0}],
+              "End": true
             }
-            """##,
+          }
+        }
+        """##,
         "checkout": ##"""
-            {
-              "Comment": "Orderly checkout: validate, reserve stock, take payment, commit stock, confirm, notify. A failure compensates in reverse: refund, release stock, cancel with a reason.",
-              "StartAt": "ValidateOrder",
-              "States": {
-                "ValidateOrder": {
-                  "Type": "Task",
-                  "Resource": "${ValidateOrderFunctionArn}",
-                  "Parameters": {"orderId.$": "$.orderId"},
-                  "ResultPath": "$.validation",
-                  "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "CancelInvalidOrder"}],
-                  "Next": "ReserveInventory"
-                },
-                "ReserveInventory": {
-                  "Type": "Task",
-                  "Resource": "${ReserveInventoryFunctionArn}",
-                  "Parameters": {"orderId.$": "$.orderId"},
-                  "ResultPath": "$.reservation",
-                  "Retry": [{"ErrorEquals": ["StoreUnavailable"], "IntervalSeconds": 1, "MaxAttempts": 3, "BackoffRate": 2.0}],
-                  "Catch": [
-                    {"ErrorEquals": ["InsufficientStock"], "ResultPath": "$.error", "Next": "CancelOutOfStock"},
-                    {"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "CancelInvalidOrder"}
-                  ],
-                  "Next": "StockReserved?"
-                },
-                "StockReserved?": {
-                  "Type": "Choice",
-                  "Choices": [{"Variable": "$.reservation.reserved", "BooleanEquals": true, "Next": "ProcessPayment"}],
-                  "Default": "CancelOutOfStock"
-                },
-                "ProcessPayment": {
-                  "Type": "Task",
-                  "Resource": "${ProcessPaymentFunctionArn}",
-                  "Parameters": {"orderId.$": "$.orderId"},
-                  "ResultPath": "$.payment",
-                  "TimeoutSeconds": 20,
-                  "Retry": [
-                    {"ErrorEquals": ["PaymentGatewayUnavailable", "States.Timeout"], "IntervalSeconds": 1, "MaxAttempts": 3,
-                     "BackoffRate": 2.0, "MaxDelaySeconds": 8, "JitterStrategy": "FULL"}
-                  ],
-                  "Catch": [
-                    {"ErrorEquals": ["PaymentDeclined"], "ResultPath": "$.error", "Next": "ReleaseInventoryAfterDecline"},
-                    {"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "ReleaseInventoryAfterPaymentError"}
-                  ],
-                  "Next": "Paid?"
-                },
-                "Paid?": {
-                  "Type": "Choice",
-                  "Choices": [
-                    {"Or": [
-                      {"Variable": "$.payment.status", "StringEquals": "SUCCESS"},
-                      {"Variable": "$.payment.status", "StringEquals": "PENDING"}
-                    ], "Next": "CommitInventory"}
-                  ],
-                  "Default": "ReleaseInventoryAfterDecline"
-                },
-                "CommitInventory": {
-                  "Type": "Task",
-                  "Resource": "${CommitInventoryFunctionArn}",
-                  "Parameters": {"orderId.$": "$.orderId"},
-                  "ResultPath": "$.commit",
-                  "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "RefundPayment"}],
-                  "Next": "ConfirmOrder"
-                },
-                "ConfirmOrder": {
-                  "Type": "Task",
-                  "Resource": "${ConfirmOrderFunctionArn}",
-                  "Parameters": {"orderId.$": "$.orderId"},
-                  "ResultPath": "$.confirmation",
-                  "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "RefundPayment"}],
-                  "Next": "NotifyAndReceipt"
-                },
-                "NotifyAndReceipt": {
-                  "Type": "Parallel",
-                  "ResultPath": null,
-                  "Branches": [
-                    {
-                      "StartAt": "SendNotification",
-                      "States": {
-                        "SendNotification": {
-                          "Type": "Task",
-                          "Resource": "arn:aws:states:::sns:publish",
-                          "Parameters": {
-                            "TopicArn": "${NotificationTopicArn}",
-                            "Subject": "Your order is confirmed",
-                            "Message.$": "States.Format('Your order {} is confirmed.', $.orderId)",
-                            "MessageAttributes": {
-                              "type": {"DataType": "String", "StringValue": "ORDER_CONFIRMED"},
-                              "orderId": {"DataType": "String", "StringValue.$": "$.orderId"}
-                            }
-                          },
-                          "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 3, "BackoffRate": 2.0}],
-                          "End": true
+        {
+          "Comment": "Orderly checkout: validate, reserve stock, take payment, commit stock, confirm, notify. A failure compensates in reverse: refund, release stock, cancel with a reason.",
+          "StartAt": "ValidateOrder",
+          "States": {
+            "ValidateOrder": {
+              "Type": "Task",
+              "Resource": "${ValidateOrderFunctionArn}",
+              "Parameters": {"orderId.$": "$.orderId"},
+              "ResultPath": "$.validation",
+              "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "CancelInvalidOrder"}],
+              "Next": "ReserveInventory"
+            },
+            "ReserveInventory": {
+              "Type": "Task",
+              "Resource": "${ReserveInventoryFunctionArn}",
+              "Parameters": {"orderId.$": "$.orderId"},
+              "ResultPath": "$.reservation",
+              "Retry": [{"ErrorEquals": ["StoreUnavailable"], "IntervalSeconds": 1, "MaxAttempts": 3, "BackoffRate": 2.0}],
+              "Catch": [
+                {"ErrorEquals": ["InsufficientStock"], "ResultPath": "$.error", "Next": "CancelOutOfStock"},
+                {"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "CancelInvalidOrder"}
+              ],
+              "Next": "StockReserved?"
+            },
+            "StockReserved?": {
+              "Type": "Choice",
+              "Choices": [{"Variable": "$.reservation.reserved", "BooleanEquals": true, "Next": "ProcessPayment"}],
+              "Default": "CancelOutOfStock"
+            },
+            "ProcessPayment": {
+              "Type": "Task",
+              "Resource": "${ProcessPaymentFunctionArn}",
+              "Parameters": {"orderId.$": "$.orderId"},
+              "ResultPath": "$.payment",
+              "TimeoutSeconds": 20,
+              "Retry": [
+                {"ErrorEquals": ["PaymentGatewayUnavailable", "States.Timeout"], "IntervalSeconds": 1, "MaxAttempts": 3,
+                 "BackoffRate": 2.0, "MaxDelaySeconds": 8, "JitterStrategy": "FULL"}
+              ],
+              "Catch": [
+                {"ErrorEquals": ["PaymentDeclined"], "ResultPath": "$.error", "Next": "ReleaseInventoryAfterDecline"},
+                {"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "ReleaseInventoryAfterPaymentError"}
+              ],
+              "Next": "Paid?"
+            },
+            "Paid?": {
+              "Type": "Choice",
+              "Choices": [
+                {"Or": [
+                  {"Variable": "$.payment.status", "StringEquals": "SUCCESS"},
+                  {"Variable": "$.payment.status", "StringEquals": "PENDING"}
+                ], "Next": "CommitInventory"}
+              ],
+              "Default": "ReleaseInventoryAfterDecline"
+            },
+            "CommitInventory": {
+              "Type": "Task",
+              "Resource": "${CommitInventoryFunctionArn}",
+              "Parameters": {"orderId.$": "$.orderId"},
+              "ResultPath": "$.commit",
+              "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "RefundPayment"}],
+              "Next": "ConfirmOrder"
+            },
+            "ConfirmOrder": {
+              "Type": "Task",
+              "Resource": "${ConfirmOrderFunctionArn}",
+              "Parameters": {"orderId.$": "$.orderId"},
+              "ResultPath": "$.confirmation",
+              "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "RefundPayment"}],
+              "Next": "NotifyAndReceipt"
+            },
+            "NotifyAndReceipt": {
+              "Type": "Parallel",
+              "ResultPath": null,
+              "Branches": [
+                {
+                  "StartAt": "SendNotification",
+                  "States": {
+                    "SendNotification": {
+                      "Type": "Task",
+                      "Resource": "arn:aws:states:::sns:publish",
+                      "Parameters": {
+                        "TopicArn": "${NotificationTopicArn}",
+                        "Subject": "Your order is confirmed",
+                        "Message.$": "States.Format('Your order {} is confirmed.', $.orderId)",
+                        "MessageAttributes": {
+                          "type": {"DataType": "String", "StringValue": "ORDER_CONFIRMED"},
+                          "orderId": {"DataType": "String", "StringValue.$": "$.orderId"}
                         }
-                      }
-                    },
-                    {
-                      "StartAt": "GenerateReceipt",
-                      "States": {
-                        "GenerateReceipt": {
-                          "Type": "Task",
-                          "Resource": "${GenerateReceiptFunctionArn}",
-                          "Parameters": {"orderId.$": "$.orderId"},
-                          "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 3, "BackoffRate": 2.0}],
-                          "End": true
-                        }
-                      }
+                      },
+                      "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 3, "BackoffRate": 2.0}],
+                      "End": true
                     }
-                  ],
-                  "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.afterConfirmationError", "Next": "PublishOrderCompleted"}],
-                  "Next": "PublishOrderCompleted"
+                  }
                 },
-                "PublishOrderCompleted": {
-                  "Type": "Task",
-                  "Resource": "arn:aws:states:::events:putEvents",
-                  "Parameters": {
-                    "Entries": [{
-                      "EventBusName": "${EventBusName}",
-                      "Source": "orderly.orders",
-                      "DetailType": "OrderCompleted",
-                      "Detail": {"orderId.$": "$.orderId"}
-                    }]
-                  },
-                  "ResultPath": null,
-                  "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 3, "BackoffRate": 2.0}],
-                  "Next": "CheckoutSucceeded"
-                },
-                "CheckoutSucceeded": {"Type": "Succeed"},
+                {
+                  "StartAt": "GenerateReceipt",
+                  "States": {
+                    "GenerateReceipt": {
+                      "Type": "Task",
+                      "Resource": "${GenerateReceiptFunctionArn}",
+                      "Parameters": {"orderId.$": "$.orderId"},
+                      "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 3, "BackoffRate": 2.0}],
+                      "End": true
+                    }
+                  }
+                }
+              ],
+              "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.afterConfirmationError", "Next": "PublishOrderCompleted"}],
+              "Next": "PublishOrderCompleted"
+            },
+            "PublishOrderCompleted": {
+              "Type": "Task",
+              "Resource": "arn:aws:states:::events:putEvents",
+              "Parameters": {
+                "Entries": [{
+                  "EventBusName": "${EventBusName}",
+                  "Source": "orderly.orders",
+                  "DetailType": "OrderCompleted",
+                  "Detail": {"orderId.$": "$.orderId"}
+                }]
+              },
+              "ResultPath": null,
+              "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 3, "BackoffRate": 2.0}],
+              "Next": "CheckoutSucceeded"
+            },
+            "CheckoutSucceeded": {"Type": "Succeed"},
 
-                "RefundPayment": {
-                  "Type": "Task",
-                  "Resource": "${RefundPaymentFunctionArn}",
-                  "Parameters": {"orderId.$": "$.orderId", "reason": "checkout failed after payment"},
-                  "ResultPath": "$.refund",
-                  "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0, "MaxDelaySeconds": 30}],
-                  "Next": "ReleaseInventoryAfterFailure"
-                },
-                "ReleaseInventoryAfterFailure": {
-                  "Type": "Task",
-                  "Resource": "${ReleaseInventoryFunctionArn}",
-                  "Parameters": {"orderId.$": "$.orderId"},
-                  "ResultPath": null,
-                  "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0}],
-                  "Next": "CancelAfterFailure"
-                },
-                "CancelAfterFailure": {
-                  "Type": "Task",
-                  "Resource": "${CancelOrderFunctionArn}",
-                  "Parameters": {"orderId.$": "$.orderId", "reason": "checkout_failed", "failure": true},
-                  "ResultPath": null,
-                  "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0}],
-                  "Next": "CheckoutFailed"
-                },
-                "ReleaseInventoryAfterDecline": {
-                  "Type": "Task",
-                  "Resource": "${ReleaseInventoryFunctionArn}",
-                  "Parameters": {"orderId.$": "$.orderId"},
-                  "ResultPath": null,
-                  "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0}],
-                  "Next": "CancelDeclined"
-                },
-                "CancelDeclined": {
-                  "Type": "Task",
-                  "Resource": "${CancelOrderFunctionArn}",
-                  "Parameters": {"orderId.$": "$.orderId", "reason": "payment_declined", "failure": true},
-                  "ResultPath": null,
-                  "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0}],
-                  "Next": "PaymentWasDeclined"
-                },
-                "ReleaseInventoryAfterPaymentError": {
-                  "Type": "Task",
-                  "Resource": "${ReleaseInventoryFunctionArn}",
-                  "Parameters": {"orderId.$": "$.orderId"},
-                  "ResultPath": null,
-                  "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0}],
-                  "Next": "CancelPaymentError"
-                },
-                "CancelPaymentError": {
-                  "Type": "Task",
-                  "Resource": "${CancelOrderFunctionArn}",
-                  "Parameters": {"orderId.$": "$.orderId", "reason": "payment_unavailable", "failure": true},
-                  "ResultPath": null,
-                  "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0}],
-                  "Next": "CheckoutFailed"
-                },
-                "CancelOutOfStock": {
-                  "Type": "Task",
-                  "Resource": "${CancelOrderFunctionArn}",
-                  "Parameters": {"orderId.$": "$.orderId", "reason": "insufficient_stock", "failure": true},
-                  "ResultPath": null,
-                  "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0}],
-                  "Next": "OutOfStock"
-                },
-                "CancelInvalidOrder": {
-                  "Type": "Task",
-                  "Resource": "${CancelOrderFunctionArn}",
-                  "Parameters": {"orderId.$": "$.orderId", "reason": "invalid_order", "failure": true},
-                  "ResultPath": null,
-                  "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0}],
-                  "Next": "CheckoutFailed"
-                },
-                "PaymentWasDeclined": {"Type": "Fail", "Error": "PaymentDeclined", "Cause": "The payment was declined."},
-                "OutOfStock": {"Type": "Fail", "Error": "InsufficientStock", "Cause": "Not enough stock for every line."},
-                "CheckoutFailed": {"Type": "Fail", "ErrorPath": "$.error.Error", "CausePath": "$.error.Cause"}
-              }
-            }
-            """##,
+            "RefundPayment": {
+              "Type": "Task",
+              "Resource": "${RefundPaymentFunctionArn}",
+              "Parameters": {"orderId.$": "$.orderId", "reason": "checkout failed after payment"},
+              "ResultPath": "$.refund",
+              "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0, "MaxDelaySeconds": 30}],
+              "Next": "ReleaseInventoryAfterFailure"
+            },
+            "ReleaseInventoryAfterFailure": {
+              "Type": "Task",
+              "Resource": "${ReleaseInventoryFunctionArn}",
+              "Parameters": {"orderId.$": "$.orderId"},
+              "ResultPath": null,
+              "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0}],
+              "Next": "CancelAfterFailure"
+            },
+            "CancelAfterFailure": {
+              "Type": "Task",
+              "Resource": "${CancelOrderFunctionArn}",
+              "Parameters": {"orderId.$": "$.orderId", "reason": "checkout_failed", "failure": true},
+              "ResultPath": null,
+              "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0}],
+              "Next": "CheckoutFailed"
+            },
+            "ReleaseInventoryAfterDecline": {
+              "Type": "Task",
+              "Resource": "${ReleaseInventoryFunctionArn}",
+              "Parameters": {"orderId.$": "$.orderId"},
+              "ResultPath": null,
+              "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0}],
+              "Next": "CancelDeclined"
+            },
+            "CancelDeclined": {
+              "Type": "Task",
+              "Resource": "${CancelOrderFunctionArn}",
+              "Parameters": {"orderId.$": "$.orderId", "reason": "payment_declined", "failure": true},
+              "ResultPath": null,
+              "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0}],
+              "Next": "PaymentWasDeclined"
+            },
+            "ReleaseInventoryAfterPaymentError": {
+              "Type": "Task",
+              "Resource": "${ReleaseInventoryFunctionArn}",
+              "Parameters": {"orderId.$": "$.orderId"},
+              "ResultPath": null,
+              "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0}],
+              "Next": "CancelPaymentError"
+            },
+            "CancelPaymentError": {
+              "Type": "Task",
+              "Resource": "${CancelOrderFunctionArn}",
+              "Parameters": {"orderId.$": "$.orderId", "reason": "payment_unavailable", "failure": true},
+              "ResultPath": null,
+              "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0}],
+              "Next": "CheckoutFailed"
+            },
+            "CancelOutOfStock": {
+              "Type": "Task",
+              "Resource": "${CancelOrderFunctionArn}",
+              "Parameters": {"orderId.$": "$.orderId", "reason": "insufficient_stock", "failure": true},
+              "ResultPath": null,
+              "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0}],
+              "Next": "OutOfStock"
+            },
+            "CancelInvalidOrder": {
+              "Type": "Task",
+              "Resource": "${CancelOrderFunctionArn}",
+              "Parameters": {"orderId.$": "$.orderId", "reason": "invalid_order", "failure": true},
+              "ResultPath": null,
+              "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0}],
+              "Next": "CheckoutFailed"
+            },
+            "PaymentWasDeclined": {"Type": "Fail", "Error": "PaymentDeclined", "Cause": "The payment was declined."},
+            "OutOfStock": {"Type": "Fail", "Error": "InsufficientStock", "Cause": "Not enough stock for every line."},
+            "CheckoutFailed": {"Type": "Fail", "ErrorPath": "$.error.Error", "CausePath": "$.error.Cause"}
+          }
+        }
+        """##,
     ]
 }

@@ -145,7 +145,9 @@ func testConfiguration(folder: URL) -> OrderlyConfiguration {
 }
 
 /// What tests replace: a fixed clock, cheap bcrypt, fast engine time, no pauses between consumer retries.
-func testOverrides(clock: TestClock, engineFactor: Double = 0.01, extraConsumers: [any EventConsumer] = []) -> AppOverrides {
+func testOverrides(clock: TestClock, engineFactor: Double = 0.01, extraConsumers: [any EventConsumer] = [])
+    -> AppOverrides
+{
     AppOverrides(
         clock: clock, bcryptCost: 4, engineClock: FastEngineClock(factor: engineFactor), dispatcherPause: { _ in },
         extraConsumers: extraConsumers)
@@ -162,7 +164,8 @@ func withAPI(
     configure(&config)
     let clock = TestClock()
     // Bcrypt cost 4 keeps the suite fast; production's cost of 10 is checked by its own test.
-    let composition = try await Composition(config, overrides: testOverrides(clock: clock, extraConsumers: extraConsumers))
+    let composition = try await Composition(
+        config, overrides: testOverrides(clock: clock, extraConsumers: extraConsumers))
     try await composition.ensureConfiguredAdmin(logger: Logger(label: "test"))
     let app = Application(router: try composition.router())
     do {
