@@ -145,6 +145,30 @@ struct EventConsumerTests {
         }
     }
 
+    @Test("an event whose detail does not decode is dead-lettered by the consumers that read it, never counted as zero")
+    func undecodableDetail() async throws {
+        try await withAPI { api in
+            // Given an OrderConfirmed whose total is not money, published as a workflow would publish it
+            let bad = EventEnvelope(
+                id: .init(rawValue: "evt_badtotal"), source: "orderly.orders", detailType: "OrderConfirmed",
+                time: api.clock.now(), aggregateID: "ord_1",
+                detail: #"{"orderId":"ord_1","userId":"usr_1","totals":{"amount":700,"currency":"USD"},"lines":[]}"#)
+            try await api.composition.store.publish(bad)
+
+            // When it is delivered
+            try await api.dispatch()
+
+            // Then the sales figures refuse it (dead letter) and no order or revenue is counted
+            let letters = try await api.composition.store.deadLetters(page: .init(limit: 10)).items
+            #expect(letters.map(\.consumer) == ["sales-figures"])
+            #expect(letters.first?.error.contains("does not decode") == true)
+            let admin = try await api.adminToken()
+            let report = try await api.call(.get, "/v1/admin/reports/sales", token: admin)
+            #expect(report["orders"] as? Int == 0)
+            #expect((report["revenue"] as? [String: Any])?["amount"] as? Int == 0)
+        }
+    }
+
     @Test("event patterns: exact values, prefix, anything-but, exists, numeric, nested detail")
     func patterns() throws {
         let event = EventEnvelope(
