@@ -95,8 +95,8 @@ public struct Composition: Sendable {
             onEnd: { result in Self.recordWorkflowMetrics(result, into: metrics) })
         self.workflows = workflows
         let orders = OrderService(
-            orders: store, carts: store, catalog: store, users: store, workflows: workflows, receipts: receipts,
-            env: env)
+            orders: store, carts: store, catalog: store, users: store, workflows: workflows, payments: store,
+            inventory: store, receipts: receipts, env: env)
         let subscriptions = SubscriptionService(subscriptions: store, catalog: store, orders: store, env: env)
         scheduler = SubscriptionScheduler(subscriptions: store, orders: orders, outbox: store, env: env, logger: logger)
         let consumers: [any EventConsumer] =

@@ -17,6 +17,23 @@ extension Order {
         updatedAt = time
     }
 
+    /// Moves the order to `status` only if it is still `expected`: the compare-and-set every status change is, so
+    /// that a decision taken on one status is never applied to another (a cancel meant for a `CREATED` order must
+    /// not cancel the `CONFIRMED` order it became meanwhile, with its payment captured).
+    /// - Throws: `conflict` when the status is no longer `expected`; `invalid_transition` for a move not listed.
+    public mutating func move(from expected: OrderStatus, to status: OrderStatus, at time: Date, note: String? = nil)
+        throws
+    {
+        guard self.status == expected else {
+            throw OrderlyError(
+                .conflict, "The order became \(self.status.rawValue) meanwhile; it was \(expected.rawValue).",
+                fieldIssues: [
+                    FieldIssue(field: "status", message: "is \(self.status.rawValue), not \(expected.rawValue)")
+                ])
+        }
+        try move(to: status, at: time, note: note)
+    }
+
     /// Cancels a checkout that failed, recording why. Cancelling an order already cancelled changes nothing.
     public mutating func cancelCheckout(reason: String, at time: Date) throws {
         if status == .cancelled { return }

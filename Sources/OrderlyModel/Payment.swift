@@ -1,6 +1,10 @@
 import Foundation
 
 /// A payment for an order: what was authorised and captured through the gateway, and what was refunded.
+///
+/// Refunds are ledger-first: a refund is reserved here (``reserveRefund(_:)``, conditional on what remains) before
+/// the gateway is asked, then settled (``settleRefund(_:gatewayRefundID:at:)``) or released
+/// (``failRefund(_:at:)``); so no interleaving of refunds can ask the gateway for more than was captured.
 public struct Payment: Hashable, Sendable, Codable, IdentifiedByPrefix {
     public typealias ID = Identifier<Payment>
     public static let idPrefix = "pay_"
@@ -13,6 +17,9 @@ public struct Payment: Hashable, Sendable, Codable, IdentifiedByPrefix {
     public var status: PaymentStatus
     /// The gateway's id for the charge, once captured.
     public var transactionID: String?
+    /// The idempotency key the charge is asked with; recorded before the gateway is called, so the outcome of a
+    /// charge whose answer was lost can be asked for again.
+    public var gatewayKey: String?
     public var failureCode: String?
     public var refunds: [Refund]
     public var createdAt: Date
@@ -20,7 +27,7 @@ public struct Payment: Hashable, Sendable, Codable, IdentifiedByPrefix {
 
     public init(
         id: ID, orderID: Order.ID, userID: User.ID, amount: Money, method: PaymentMethod, status: PaymentStatus,
-        transactionID: String?, failureCode: String? = nil, at time: Date
+        transactionID: String?, gatewayKey: String? = nil, failureCode: String? = nil, at time: Date
     ) {
         self.id = id
         self.orderID = orderID
@@ -29,6 +36,7 @@ public struct Payment: Hashable, Sendable, Codable, IdentifiedByPrefix {
         self.method = method
         self.status = status
         self.transactionID = transactionID
+        self.gatewayKey = gatewayKey
         self.failureCode = failureCode
         self.refunds = []
         self.createdAt = time
@@ -40,17 +48,26 @@ public struct Payment: Hashable, Sendable, Codable, IdentifiedByPrefix {
         [.success, .refunded, .partiallyRefunded].contains(status) ? amount : .zero(amount.currency)
     }
 
-    /// What has been refunded so far.
-    public var refunded: Money {
-        Money(amount: refunds.reduce(0) { $0 + $1.amount.amount }, currency: amount.currency)
+    /// What has been refunded so far (settled refunds).
+    public var refunded: Money { total(of: .succeeded) }
+
+    /// What refunds in flight hold: reserved, not yet settled by the gateway.
+    public var refundsHeld: Money { total(of: .pending) }
+
+    /// What can still be refunded: the capture less what was refunded and what refunds in flight hold.
+    public var refundable: Money {
+        Money(amount: captured.amount - refunded.amount - refundsHeld.amount, currency: amount.currency)
     }
 
-    /// What can still be refunded.
-    public var refundable: Money { Money(amount: captured.amount - refunded.amount, currency: amount.currency) }
+    private func total(of status: Refund.Status) -> Money {
+        Money(
+            amount: refunds.filter { $0.status == status }.reduce(0) { $0 + $1.amount.amount },
+            currency: amount.currency)
+    }
 
-    /// Records a refund, never more than what is left of the capture. Pure.
-    /// - Throws: `validation_failed` for a non-positive amount, `conflict` past what was captured.
-    public mutating func addRefund(_ refund: Refund) throws {
+    /// Reserves a refund (status `PENDING`) before the gateway is asked; never more than what is refundable. Pure.
+    /// - Throws: `validation_failed` for a non-positive amount or another currency, `conflict` past the refundable.
+    public mutating func reserveRefund(_ refund: Refund) throws {
         guard refund.amount.amount > 0 else {
             throw OrderlyError.validation(field: "amount.amount", "must be greater than 0")
         }
@@ -62,9 +79,43 @@ public struct Payment: Hashable, Sendable, Codable, IdentifiedByPrefix {
                 .conflict, "Only \(refundable.formatted) of this payment can still be refunded.",
                 fieldIssues: [FieldIssue(field: "amount", message: "exceeds the refundable \(refundable.formatted)")])
         }
-        refunds.append(refund)
-        status = refundable.amount == 0 ? .refunded : .partiallyRefunded
+        var pending = refund
+        pending.status = .pending
+        pending.gatewayRefundID = nil
+        refunds.append(pending)
         updatedAt = refund.createdAt
+    }
+
+    /// Settles a reserved refund the gateway made. Settling one already settled changes nothing.
+    /// - Returns: whether it was settled now (so its `RefundIssued` is recorded once).
+    /// - Throws: `not_found` for a refund this payment does not hold; `conflict` for one that failed.
+    @discardableResult
+    public mutating func settleRefund(_ id: Refund.ID, gatewayRefundID: String, at time: Date) throws -> Bool {
+        guard let index = refunds.firstIndex(where: { $0.id == id }) else { throw OrderlyError.notFound("refund") }
+        switch refunds[index].status {
+        case .succeeded: return false
+        case .failed: throw OrderlyError(.conflict, "Refund \(id) failed and cannot be settled.")
+        case .pending: break
+        }
+        refunds[index].status = .succeeded
+        refunds[index].gatewayRefundID = gatewayRefundID
+        status = refunded.amount >= captured.amount ? .refunded : .partiallyRefunded
+        updatedAt = time
+        return true
+    }
+
+    /// Releases a reserved refund the gateway refused: its amount is refundable again.
+    public mutating func failRefund(_ id: Refund.ID, at time: Date) {
+        guard let index = refunds.firstIndex(where: { $0.id == id }), refunds[index].status == .pending else { return }
+        refunds[index].status = .failed
+        updatedAt = time
+    }
+
+    /// Records a refund made at the gateway without Orderly asking (reported by its webhook). Pure.
+    /// - Throws: as ``reserveRefund(_:)``.
+    public mutating func addRefund(_ refund: Refund) throws {
+        try reserveRefund(refund)
+        try settleRefund(refund.id, gatewayRefundID: refund.gatewayRefundID ?? refund.id.rawValue, at: refund.createdAt)
     }
 }
 
@@ -73,19 +124,42 @@ public struct Refund: Hashable, Sendable, Codable, IdentifiedByPrefix {
     public typealias ID = Identifier<Refund>
     public static let idPrefix = "ref_"
 
+    /// Where a refund is: reserved in the ledger and asked of the gateway, done, or refused by the gateway.
+    public enum Status: String, Hashable, Sendable, Codable {
+        case pending = "PENDING", succeeded = "SUCCEEDED", failed = "FAILED"
+    }
+
     public var id: ID
     public var amount: Money
     public var reason: String
-    /// The gateway's id for the refund.
-    public var gatewayRefundID: String
+    public var status: Status
+    /// The gateway's id for the refund, once it made it.
+    public var gatewayRefundID: String?
     public var createdAt: Date
 
-    public init(id: ID, amount: Money, reason: String, gatewayRefundID: String, createdAt: Date) {
+    public init(
+        id: ID, amount: Money, reason: String, status: Status = .pending, gatewayRefundID: String? = nil,
+        createdAt: Date
+    ) {
         self.id = id
         self.amount = amount
         self.reason = reason
+        self.status = status
         self.gatewayRefundID = gatewayRefundID
         self.createdAt = createdAt
+    }
+
+    enum CodingKeys: String, CodingKey { case id, amount, reason, status, gatewayRefundID, createdAt }
+
+    /// Refunds stored before refunds had a status were all settled.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        id = try container.decode(ID.self, forKey: .id)
+        amount = try container.decode(Money.self, forKey: .amount)
+        reason = try container.decode(String.self, forKey: .reason)
+        status = try container.decodeIfPresent(Status.self, forKey: .status) ?? .succeeded
+        gatewayRefundID = try container.decodeIfPresent(String.self, forKey: .gatewayRefundID)
+        createdAt = try container.decode(Date.self, forKey: .createdAt)
     }
 }
 

@@ -46,11 +46,14 @@ public protocol InventoryStore: Sendable {
     func reserve(_ reservation: Reservation, events: [EventEnvelope]) async throws -> Reservation
 
     /// Moves a held reservation's units from reserved to sold. Committing twice is committing once.
-    /// - Throws: `conflict` when the reservation was released or expired; `not_found`.
+    /// - Throws: `conflict` when the reservation was released, or expired (a hold past its `expiresAt` at `time`
+    ///   is never committed, even before the sweeper saw it); `not_found`.
     func commitReservation(id: String, at time: Date, events: [EventEnvelope]) async throws -> Reservation
 
-    /// Gives the units back: a held reservation's from reserved (to `RELEASED`, or `EXPIRED` when `expired`), a
-    /// committed one's from sold (to `RETURNED`). Releasing twice is releasing once; `nil` when there is none.
+    /// Gives the units back: a held reservation's from reserved (to `RELEASED`), a committed one's from sold (to
+    /// `RETURNED`). With `expired` (the sweeper) only a hold still held and past its `expiresAt` at `time` is
+    /// released (to `EXPIRED`); anything else is answered unchanged, the condition checked in the same write.
+    /// Releasing twice is releasing once; `nil` when there is none.
     func releaseReservation(id: String, expired: Bool, at time: Date, events: [EventEnvelope]) async throws
         -> Reservation?
 

@@ -12,6 +12,9 @@ public protocol PaymentStore: Sendable {
     /// A user's payments, newest first.
     func payments(userID: User.ID, page: PageRequest) async throws -> Page<Payment>
 
+    /// Payments holding a refund reserved before `time` and not yet settled, oldest first.
+    func paymentsWithPendingRefunds(before time: Date, limit: Int) async throws -> [Payment]
+
     /// Reads the payment, applies `change` (which returns the events), stores both, and mirrors the payment status
     /// onto the order, atomically.
     func updatePayment(
@@ -57,7 +60,13 @@ public protocol PaymentGateway: Sendable {
     /// - Throws: ``GatewayError``.
     func charge(amount: Money, method: PaymentMethod, idempotencyKey: String) async throws -> GatewayCharge
 
+    /// The charge asked with `idempotencyKey`, if the gateway captured one (like retrieving a payment intent): how
+    /// a checkout whose charge answer was lost learns whether money moved. `nil` when nothing was captured.
+    /// - Throws: ``GatewayError`` when the gateway cannot tell now.
+    func lookupCharge(idempotencyKey: String) async throws -> GatewayCharge?
+
     /// Refunds part of a captured charge. The same `idempotencyKey` refunds once.
     /// - Returns: the gateway's refund id.
+    /// - Throws: ``GatewayError``; `declined` when the refunds would exceed the capture.
     func refund(transactionID: String, amount: Money, idempotencyKey: String) async throws -> String
 }

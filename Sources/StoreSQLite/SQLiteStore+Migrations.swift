@@ -229,6 +229,13 @@ extension SQLiteStore {
                     CREATE INDEX sale_facts_by_day ON sale_facts (day, kind);
                     """)
         }
+        migrator.registerMigration("2026-11-29-08-hardening") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE payments ADD COLUMN pending_refunds INTEGER NOT NULL DEFAULT 0;
+                    CREATE INDEX payments_pending_refunds ON payments (pending_refunds) WHERE pending_refunds > 0;
+                    """)
+        }
         return migrator
     }()
 }

@@ -91,10 +91,13 @@ extension SQLiteStore: PaymentStore {
         try await pool.write { db in
             if let existing = try Self.payment(orderID: payment.orderID, in: db) { return existing }
             try db.execute(
-                sql: "INSERT INTO payments (id, order_id, user_id, status, document) VALUES (?, ?, ?, ?, ?)",
+                sql: """
+                    INSERT INTO payments (id, order_id, user_id, status, document, pending_refunds)
+                    VALUES (?, ?, ?, ?, ?, ?)
+                    """,
                 arguments: [
                     payment.id.rawValue, payment.orderID.rawValue, payment.userID.rawValue, payment.status.rawValue,
-                    try JSONColumn.encode(payment),
+                    try JSONColumn.encode(payment), payment.refunds.filter { $0.status == .pending }.count,
                 ])
             _ = try Self.update(id: payment.orderID, in: db) { order in
                 try order.setPaymentStatus(payment.status, at: payment.updatedAt)
@@ -115,6 +118,17 @@ extension SQLiteStore: PaymentStore {
             decode: Self.document(Payment.self), key: \.id.rawValue)
     }
 
+    public func paymentsWithPendingRefunds(before time: Date, limit: Int) async throws -> [Payment] {
+        try await pool.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT document FROM payments WHERE pending_refunds > 0 ORDER BY rowid LIMIT ?",
+                arguments: [limit * 4]
+            ).map { try JSONColumn.decode(Payment.self, from: $0) }
+                .filter { $0.refunds.contains { $0.status == .pending && $0.createdAt < time } }
+                .prefix(limit).map { $0 }
+        }
+    }
+
     public func updatePayment(
         orderID: Order.ID, at time: Date, change: @escaping @Sendable (inout Payment) throws -> [EventEnvelope]
     ) async throws -> Payment {
@@ -124,8 +138,11 @@ extension SQLiteStore: PaymentStore {
             }
             let events = try change(&payment)
             try db.execute(
-                sql: "UPDATE payments SET status = ?, document = ? WHERE id = ?",
-                arguments: [payment.status.rawValue, try JSONColumn.encode(payment), payment.id.rawValue])
+                sql: "UPDATE payments SET status = ?, document = ?, pending_refunds = ? WHERE id = ?",
+                arguments: [
+                    payment.status.rawValue, try JSONColumn.encode(payment),
+                    payment.refunds.filter { $0.status == .pending }.count, payment.id.rawValue,
+                ])
             let status = payment.status
             _ = try Self.update(id: orderID, in: db) { order in
                 try order.setPaymentStatus(status, at: time)

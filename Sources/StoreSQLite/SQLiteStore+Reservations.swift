@@ -39,7 +39,11 @@ extension SQLiteStore: InventoryStore {
             case .committed: return reservation
             case .released, .expired, .returned:
                 throw OrderlyError(.conflict, "The reservation \(id) was \(reservation.status.rawValue.lowercased()).")
-            case .held: break
+            case .held:
+                // An expired hold is the sweeper's to release, never sold: commit and release exclude each other.
+                guard reservation.expiresAt > time else {
+                    throw OrderlyError(.conflict, "The reservation \(id) expired before it was committed.")
+                }
             }
             for line in reservation.lines {
                 try db.execute(
@@ -62,6 +66,8 @@ extension SQLiteStore: InventoryStore {
     {
         try await pool.write { db in
             guard var reservation = try Self.reservation(id: id, in: db) else { return nil }
+            // The sweeper's release is conditional, in this write: only a hold that is still held and has expired.
+            if expired, reservation.status != .held || reservation.expiresAt > time { return reservation }
             let from: String
             switch reservation.status {
             case .released, .expired, .returned: return reservation

@@ -3,24 +3,45 @@ import Foundation
 import OrderlyModel
 import OrderlyPorts
 
-/// The built-in payment gateway: Stripe-like test tokens, no network.
+/// The built-in payment gateway: Stripe-like test tokens, no network, and a ledger of every charge and refund.
 ///
 /// `tok_visa` (and any other `tok_…`) succeeds; `tok_chargeDeclined` and `tok_insufficientFunds` are declined;
 /// `tok_processingError` fails the first attempt for a key and succeeds after (a transient error); `tok_timeout`
-/// never answers (until cancelled). UPI `fail@upi` is declined, every other address succeeds.
+/// never answers (until cancelled) and captures nothing. UPI `fail@upi` is declined, every other address succeeds.
 ///
 /// Transaction and refund ids are derived from the idempotency key, so the same key always answers the same charge:
-/// a retried or resumed checkout cannot charge twice.
+/// a retried or resumed checkout cannot charge twice. Refunds past a charge's capture are declined, as a real gateway
+/// declines them. The ledger keeps the newest ``ledgerLimit`` entries of each kind.
 public final class SimulatedPaymentGateway: PaymentGateway, @unchecked Sendable {
-    private let lock = NSLock()
-    private var attempts: [String: Int] = [:]
+    /// A capture as the gateway recorded it.
+    public struct Capture: Hashable, Sendable {
+        public var transactionID: String
+        public var amount: Money
+    }
 
-    public init() {}
+    /// A refund as the gateway made it.
+    public struct RefundMade: Hashable, Sendable {
+        public var refundID: String
+        public var transactionID: String
+        public var amount: Money
+    }
+
+    /// How many charges, refunds and attempts the simulator remembers before it forgets the oldest.
+    public let ledgerLimit: Int
+    private let lock = NSLock()
+    private var captures = BoundedLedger<Capture>()
+    private var refunds = BoundedLedger<RefundMade>()
+    private var attempts = BoundedLedger<Int>()
+
+    public init(ledgerLimit: Int = 100_000) {
+        self.ledgerLimit = ledgerLimit
+    }
 
     public func charge(amount: Money, method: PaymentMethod, idempotencyKey: String) async throws -> GatewayCharge {
         let attempt = lock.withLock { () -> Int in
-            attempts[idempotencyKey, default: 0] += 1
-            return attempts[idempotencyKey]!
+            let next = (attempts[idempotencyKey] ?? 0) + 1
+            attempts.set(idempotencyKey, next, limit: ledgerLimit)
+            return next
         }
         switch method {
         case .card("tok_chargeDeclined"):
@@ -38,15 +59,70 @@ public final class SimulatedPaymentGateway: PaymentGateway, @unchecked Sendable 
         case .cash:
             throw GatewayError(.declined, code: "not_chargeable", message: "Cash is collected on delivery.")
         default:
-            return GatewayCharge(transactionID: "txn_" + Self.digest(idempotencyKey))
+            let capture = Capture(transactionID: "txn_" + Self.digest(idempotencyKey), amount: amount)
+            lock.withLock {
+                if captures[idempotencyKey] == nil { captures.set(idempotencyKey, capture, limit: ledgerLimit) }
+            }
+            return GatewayCharge(transactionID: capture.transactionID)
         }
     }
 
-    public func refund(transactionID: String, amount: Money, idempotencyKey: String) async throws -> String {
-        "re_" + Self.digest(idempotencyKey)
+    public func lookupCharge(idempotencyKey: String) async throws -> GatewayCharge? {
+        lock.withLock { captures[idempotencyKey].map { GatewayCharge(transactionID: $0.transactionID) } }
     }
+
+    public func refund(transactionID: String, amount: Money, idempotencyKey: String) async throws -> String {
+        try lock.withLock {
+            if let made = refunds[idempotencyKey] { return made.refundID }
+            guard let capture = captures.values.first(where: { $0.transactionID == transactionID }) else {
+                throw GatewayError(.declined, code: "no_such_charge", message: "No charge \(transactionID).")
+            }
+            let refunded = refunds.values.filter { $0.transactionID == transactionID }.reduce(0) {
+                $0 + $1.amount.amount
+            }
+            guard amount.amount > 0, refunded + amount.amount <= capture.amount.amount else {
+                throw GatewayError(
+                    .declined, code: "amount_too_large",
+                    message: "The refunds would exceed the charge \(transactionID).")
+            }
+            let made = RefundMade(
+                refundID: "re_" + Self.digest(idempotencyKey), transactionID: transactionID, amount: amount)
+            refunds.set(idempotencyKey, made, limit: ledgerLimit)
+            return made.refundID
+        }
+    }
+
+    /// Every capture the gateway remembers, for tests that assert "charged once" at the gateway itself.
+    public var capturesMade: [Capture] { lock.withLock { captures.values } }
+
+    /// Every refund the gateway remembers.
+    public var refundsMade: [RefundMade] { lock.withLock { refunds.values } }
 
     static func digest(_ text: String) -> String {
         SHA256.hash(data: Data(text.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// A map that forgets its oldest entries past a limit.
+struct BoundedLedger<Value> {
+    private var entries: [String: Value] = [:]
+    private var order: [String] = []
+    private var start = 0
+
+    subscript(key: String) -> Value? { entries[key] }
+
+    /// The values, oldest first.
+    var values: [Value] { order[start...].compactMap { entries[$0] } }
+
+    mutating func set(_ key: String, _ value: Value, limit: Int) {
+        if entries.updateValue(value, forKey: key) == nil { order.append(key) }
+        while order.count - start > limit {
+            entries[order[start]] = nil
+            start += 1
+        }
+        if start > limit {
+            order.removeFirst(start)
+            start = 0
+        }
     }
 }

@@ -5,47 +5,61 @@ import StatesLanguage
 import WorkflowEngine
 
 extension CheckoutTasks {
-    /// Charges the order's payment method once (cash stays `PENDING` until delivery). A declined charge records a
-    /// failed payment and fails with `PaymentDeclined`; a gateway outage or timeout fails with a retriable error.
+    /// Charges the order's payment method once (cash stays `PENDING` until delivery). The payment is recorded as
+    /// `PENDING`, with the gateway key, before the gateway is asked, so a charge whose answer is lost (a crash, a
+    /// store that fails after the capture) is found again: a retry asks the gateway with the same key (it answers
+    /// the same charge), and compensation looks the charge up and refunds it. A declined charge records a failed
+    /// payment and fails with `PaymentDeclined`; a gateway outage or timeout fails with a retriable error.
     func processPayment(_ invocation: TaskInvocation) async throws -> JSON {
         let order = try await loadOrder(invocation)
-        if let existing = try await step({ try await payments.payment(orderID: order.id) }) {
-            guard existing.status != .failed else {
-                throw StatesError("PaymentDeclined", existing.failureCode ?? "declined")
-            }
-            return Self.paymentResult(existing)
+        var payment = try await step { try await payments.payment(orderID: order.id) }
+        switch payment?.status {
+        case .failed?: throw StatesError("PaymentDeclined", payment?.failureCode ?? "declined")
+        case .success?, .refunded?, .partiallyRefunded?: return Self.paymentResult(payment!)
+        case .pending?, nil: break
         }
+        if let pending = payment, pending.gatewayKey == nil { return Self.paymentResult(pending) }  // cash
         guard order.status == .created else {
             throw StatesError("InvalidOrder", "The order is \(order.status.rawValue); it is not charged.")
         }
-        let now = env.clock.now()
-        let paymentID = env.ids.next(Payment.self)
-        if case .cash = order.paymentMethod {
-            let payment = Payment(
-                id: paymentID, orderID: order.id, userID: order.userID, amount: order.total, method: .cash,
-                status: .pending,
-                transactionID: nil, at: now)
-            return Self.paymentResult(try await step { try await payments.insertPayment(payment, events: []) })
+        if payment == nil {
+            let isCash = order.paymentMethod == .cash
+            let intent = Payment(
+                id: env.ids.next(Payment.self), orderID: order.id, userID: order.userID, amount: order.total,
+                method: order.paymentMethod, status: .pending, transactionID: nil,
+                gatewayKey: isCash ? nil : invocation.idempotencyKey, at: env.clock.now())
+            payment = try await step { try await payments.insertPayment(intent, events: []) }
+            if isCash { return Self.paymentResult(payment!) }
         }
+        let key = payment!.gatewayKey ?? invocation.idempotencyKey
+        let env = self.env
         do {
-            let charge = try await gateway.charge(
-                amount: order.total, method: order.paymentMethod, idempotencyKey: invocation.idempotencyKey)
-            let payment = Payment(
-                id: paymentID, orderID: order.id, userID: order.userID, amount: order.total,
-                method: order.paymentMethod,
-                status: .success, transactionID: charge.transactionID, at: env.clock.now())
-            let event = try env.envelope(
-                PaymentSucceeded(order: order, paymentId: paymentID, transactionId: charge.transactionID))
-            return Self.paymentResult(try await step { try await payments.insertPayment(payment, events: [event]) })
+            let charge = try await gateway.charge(amount: order.total, method: order.paymentMethod, idempotencyKey: key)
+            let settled = try await step {
+                try await payments.updatePayment(orderID: order.id, at: env.clock.now()) { payment in
+                    guard payment.status == .pending else { return [] }
+                    payment.status = .success
+                    payment.transactionID = charge.transactionID
+                    return [
+                        try env.envelope(
+                            PaymentSucceeded(order: order, paymentId: payment.id, transactionId: charge.transactionID))
+                    ]
+                }
+            }
+            return Self.paymentResult(settled)
         } catch let error as GatewayError {
             switch error.kind {
             case .declined:
-                let payment = Payment(
-                    id: paymentID, orderID: order.id, userID: order.userID, amount: order.total,
-                    method: order.paymentMethod, status: .failed, transactionID: nil, failureCode: error.code,
-                    at: env.clock.now())
-                let event = try env.envelope(PaymentFailed(order: order, paymentId: paymentID, reason: error.code))
-                _ = try await step { try await payments.insertPayment(payment, events: [event]) }
+                _ = try await step {
+                    try await payments.updatePayment(orderID: order.id, at: env.clock.now()) { payment in
+                        guard payment.status == .pending else { return [] }
+                        payment.status = .failed
+                        payment.failureCode = error.code
+                        return [
+                            try env.envelope(PaymentFailed(order: order, paymentId: payment.id, reason: error.code))
+                        ]
+                    }
+                }
                 throw StatesError("PaymentDeclined", error.code)
             case .unavailable:
                 throw StatesError("PaymentGatewayUnavailable", error.message)

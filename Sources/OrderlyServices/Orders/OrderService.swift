@@ -9,6 +9,8 @@ public struct OrderService: Sendable {
     let catalog: any CatalogStore
     let users: any UserStore
     let workflows: any WorkflowRuntime
+    let payments: any PaymentStore
+    let inventory: any InventoryStore
     let receipts: ReceiptService
     let env: ServiceEnvironment
     /// How long `?wait=true` waits for a checkout or a cancellation to finish.
@@ -16,8 +18,11 @@ public struct OrderService: Sendable {
 
     public init(
         orders: any OrderStore, carts: any CartStore, catalog: any CatalogStore, users: any UserStore,
-        workflows: any WorkflowRuntime, receipts: ReceiptService, env: ServiceEnvironment
+        workflows: any WorkflowRuntime, payments: any PaymentStore, inventory: any InventoryStore,
+        receipts: ReceiptService, env: ServiceEnvironment
     ) {
+        self.payments = payments
+        self.inventory = inventory
         self.orders = orders
         self.carts = carts
         self.catalog = catalog
@@ -159,34 +164,80 @@ public struct OrderService: Sendable {
         try await orders.orders(matching: OrderQuery(userID: actor.userID, status: status), page: page)
     }
 
-    /// Cancels an order: before confirmation directly (the checkout then compensates); once confirmed through the
-    /// cancel-order workflow (refund, restock, cancel). Allowed until `OUT_FOR_DELIVERY`.
-    /// - Throws: `invalid_transition` after that; `not_found` for another's order.
+    /// Cancels an order. Every cancellation is a compare-and-set on the status it was decided on:
+    /// - `CREATED`: cancelled at once; the running checkout sees it and compensates (refund, release).
+    /// - `CONFIRMED` or `PACKED`: cancelled at once (so it can no longer be picked up), then the cancel-order
+    ///   workflow refunds and restocks; this answers once it has finished (``waitLimit`` at most).
+    /// - `CANCELLED` with money or stock not yet given back (a cancellation whose workflow failed): the workflow is
+    ///   run again. Otherwise, and after `OUT_FOR_DELIVERY`, `invalid_transition`.
+    /// - Throws: `invalid_transition`; `not_found` for another's order.
     public func cancel(_ id: Order.ID, reason: String?, by actor: Actor) async throws -> Order {
-        let order = try await self.order(id, for: actor)
+        var order = try await self.order(id, for: actor)
         let reason =
             reason?.trimmed.isEmpty == false
             ? reason!.trimmed : (actor.isAdmin ? "cancelled by admin" : "cancelled by customer")
         try OrderlyError.throwIfAny(Validate.text(reason, field: "reason", length: 1...200))
-        guard order.status.isCancellable else {
-            throw OrderlyError(
-                .invalidTransition, "An order that is \(order.status.rawValue) can no longer be cancelled.",
-                fieldIssues: [
-                    FieldIssue(field: "status", message: "cannot move from \(order.status.rawValue) to CANCELLED")
-                ])
-        }
-        if order.status == .created {
-            let now = env.clock.now()
-            let env = self.env
-            return try await orders.updateOrder(id: id) { order in
-                try order.move(to: .cancelled, at: now, note: reason)
-                return [try env.envelope(OrderCancelled(order: order, reason: reason))]
+        // The status may move between reading it and writing (a checkout confirming, a courier picking up): decide
+        // again on what it became.
+        for _ in 0..<4 {
+            let observed = order.status
+            switch observed {
+            case .created, .confirmed, .packed:
+                let now = env.clock.now()
+                let env = self.env
+                do {
+                    order = try await orders.updateOrder(id: id) { order in
+                        try order.move(from: observed, to: .cancelled, at: now, note: reason)
+                        return [try env.envelope(OrderCancelled(order: order, reason: reason))]
+                    }
+                } catch let error as OrderlyError where error.code == .conflict {
+                    order = try await self.order(id, for: actor)
+                    continue
+                }
+                if observed == .created { return order }
+                return try await compensate(order, reason: reason, retry: false)
+            case .cancelled where try await owesCompensation(order):
+                return try await compensate(order, reason: reason, retry: true)
+            default:
+                throw OrderlyError(
+                    .invalidTransition, "An order that is \(order.status.rawValue) can no longer be cancelled.",
+                    fieldIssues: [
+                        FieldIssue(field: "status", message: "cannot move from \(order.status.rawValue) to CANCELLED")
+                    ])
             }
         }
+        throw OrderlyError(.conflict, "The order keeps changing; try again.")
+    }
+
+    /// Runs the cancel-order workflow (refund, restock) for a cancelled order and waits for it (``waitLimit``).
+    /// A retry gets an execution of its own, since the name of one that ended cannot be used again.
+    private func compensate(_ order: Order, reason: String, retry: Bool) async throws -> Order {
+        let name =
+            retry
+            ? "cancel-\(order.id.rawValue)-\(Int(env.clock.now().timeIntervalSince1970 * 1000))"
+            : "cancel-\(order.id.rawValue)"
         let executionID = try await workflows.start(
-            .cancelOrder, name: "cancel-\(id.rawValue)", input: ["orderId": id.rawValue, "reason": reason])
+            .cancelOrder, name: name, input: ["orderId": order.id.rawValue, "reason": reason])
         _ = await workflows.waitForEnd(executionID: executionID, timeout: waitLimit)
-        return try await orders.order(id: id) ?? order
+        return try await orders.order(id: order.id) ?? order
+    }
+
+    /// Whether a cancelled order still holds money or stock it should give back: a capture not refunded, a charge
+    /// whose outcome is unknown, or sold stock not returned. (Not while its checkout is still running: that one
+    /// compensates by itself.)
+    private func owesCompensation(_ order: Order) async throws -> Bool {
+        if let executionID = order.executionID,
+            try await workflows.describe(executionID: executionID)?.status == .running
+        {
+            return false
+        }
+        if let payment = try await payments.payment(orderID: order.id) {
+            if payment.refundable.amount > 0 || (payment.status == .pending && payment.gatewayKey != nil) {
+                return true
+            }
+        }
+        let reservation = try await inventory.reservation(id: Reservation.id(for: order.id))
+        return reservation?.status == .committed || reservation?.status == .held
     }
 
     /// The stored HTML receipt of a confirmed order.

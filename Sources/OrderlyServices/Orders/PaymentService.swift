@@ -42,33 +42,25 @@ public struct PaymentService: Sendable {
         }
         try OrderlyError.throwIfAny(issues)
         guard let order = try await orders.order(id: orderID) else { throw OrderlyError.notFound("order") }
-        guard let payment = try await payments.payment(orderID: orderID), let transactionID = payment.transactionID,
+        guard let payment = try await payments.payment(orderID: orderID), payment.transactionID != nil,
             payment.refundable.amount > 0
         else {
             throw OrderlyError(.conflict, "This order has no captured payment left to refund.")
         }
-        let asked = amount ?? payment.refundable
-        guard asked.amount <= payment.refundable.amount else {
-            throw OrderlyError(
-                .conflict, "Only \(payment.refundable.formatted) can still be refunded.",
-                fieldIssues: [
-                    FieldIssue(field: "amount", message: "exceeds the refundable \(payment.refundable.formatted)")
-                ])
+        // Reserve first, conditional on what remains at that moment (two admins, or an admin and a cancellation,
+        // can never reserve more than was captured); then ask the gateway under the refund's own id.
+        let refund = Refund(
+            id: env.ids.next(Refund.self), amount: amount ?? payment.refundable, reason: reason,
+            createdAt: env.clock.now())
+        let reserved = try await payments.updatePayment(orderID: orderID, at: refund.createdAt) { payment in
+            try payment.reserveRefund(refund)
+            return []
         }
-        let key = "refund:\(orderID.rawValue):\(payment.refunds.count + 1)"
-        let gatewayRefund: String
-        do {
-            gatewayRefund = try await gateway.refund(transactionID: transactionID, amount: asked, idempotencyKey: key)
-        } catch let error as GatewayError {
-            throw OrderlyError(.internal, "The payment gateway refused the refund: \(error.message)", underlying: error)
+        let settled = try await complete(refund.id, of: reserved, order: order)
+        guard let done = settled.refunds.first(where: { $0.id == refund.id }) else {
+            throw OrderlyError(.internal, "The refund was not recorded.")
         }
-        _ = try await recordRefund(order: order, amount: asked, reason: reason, gatewayRefundID: gatewayRefund)
-        guard
-            let refund = try await payments.payment(orderID: orderID)?.refunds.first(where: {
-                $0.gatewayRefundID == gatewayRefund
-            })
-        else { throw OrderlyError(.internal, "The refund was not recorded.") }
-        return refund
+        return done
     }
 
     /// Applies a verified gateway event once: `charge.refunded` records a refund made at the gateway,
@@ -114,46 +106,130 @@ public struct PaymentService: Sendable {
     public enum RemainingRefund: Sendable, Hashable {
         /// There was no payment, or nothing left to refund.
         case nothing
-        /// A cash payment not yet collected was voided.
+        /// A payment never captured (cash not yet collected, a card charge that did not go through) was voided.
         case voided
         /// This much went back; the payment is now in `status`.
         case refunded(Money, PaymentStatus)
     }
 
     /// Refunds whatever is still refundable of an order's payment (a cancelled order, a checkout that failed after
-    /// charging); voids a cash payment not yet collected.
-    /// - Parameter idempotencyKey: the gateway's key: asked again with it, the gateway refunds once.
-    /// - Throws: ``GatewayError`` when the gateway cannot be reached.
+    /// charging). A payment still `PENDING` is settled first: cash not collected is voided; a card charge whose
+    /// answer was lost is looked up at the gateway and refunded if it was captured.
+    /// - Parameter idempotencyKey: the same for every retry of one compensation step: the refund's id is derived
+    ///   from it, so a retry finds the refund it reserved and the gateway refunds once.
+    /// - Throws: ``GatewayError`` when the gateway cannot be reached (the refund stays reserved for the retry).
     public func refundRemaining(of order: Order, reason: String, idempotencyKey: String) async throws -> RemainingRefund
     {
-        guard let payment = try await payments.payment(orderID: order.id) else { return .nothing }
-        switch payment.status {
-        case .pending:
-            _ = try await payments.updatePayment(orderID: order.id, at: env.clock.now()) { payment in
+        guard var payment = try await payments.payment(orderID: order.id) else { return .nothing }
+        if payment.status == .pending {
+            guard let voided = try await settlePending(payment, order: order) else { return .voided }
+            payment = voided
+        }
+        let refundID = Refund.ID(rawValue: "ref_" + StableHash.hex("refund#" + idempotencyKey, length: 26))
+        if !payment.refunds.contains(where: { $0.id == refundID }) {
+            guard payment.refundable.amount > 0 else { return .nothing }
+            let now = env.clock.now()
+            payment = try await payments.updatePayment(orderID: order.id, at: now) { payment in
+                guard !payment.refunds.contains(where: { $0.id == refundID }), payment.refundable.amount > 0 else {
+                    return []
+                }
+                try payment.reserveRefund(
+                    Refund(id: refundID, amount: payment.refundable, reason: reason, createdAt: now))
+                return []
+            }
+        }
+        guard let refund = payment.refunds.first(where: { $0.id == refundID }), refund.status != .failed else {
+            return .nothing
+        }
+        let settled = try await complete(refundID, of: payment, order: order)
+        return .refunded(refund.amount, settled.status)
+    }
+
+    /// Settles a payment still `PENDING` before it is refunded: voids cash not collected; asks the gateway what became
+    /// of a card charge. - Returns: the payment, captured; `nil` when it was voided.
+    private func settlePending(_ payment: Payment, order: Order) async throws -> Payment? {
+        let now = env.clock.now()
+        let env = self.env
+        guard let key = payment.gatewayKey, let charge = try await gateway.lookupCharge(idempotencyKey: key) else {
+            _ = try await payments.updatePayment(orderID: order.id, at: now) { payment in
+                guard payment.status == .pending else { return [] }
                 payment.status = .failed
                 payment.failureCode = "voided"
                 return []
             }
-            return .voided
-        case .failed, .refunded:
-            return .nothing
-        case .success, .partiallyRefunded:
-            guard let transactionID = payment.transactionID, payment.refundable.amount > 0 else { return .nothing }
-            let amount = payment.refundable
-            let gatewayRefund = try await gateway.refund(
-                transactionID: transactionID, amount: amount, idempotencyKey: idempotencyKey)
-            let refunded = try await recordRefund(
-                order: order, amount: amount, reason: reason, gatewayRefundID: gatewayRefund)
-            return .refunded(amount, refunded.status)
+            return nil
+        }
+        return try await payments.updatePayment(orderID: order.id, at: now) { payment in
+            guard payment.status == .pending else { return [] }
+            payment.status = .success
+            payment.transactionID = charge.transactionID
+            return [
+                try env.envelope(
+                    PaymentSucceeded(order: order, paymentId: payment.id, transactionId: charge.transactionID))
+            ]
         }
     }
 
-    /// Records a refund the gateway made, once per gateway refund id, with its `RefundIssued` event.
+    /// Asks the gateway for a reserved refund (keyed by the refund's id, so asking again refunds once) and settles
+    /// it with its `RefundIssued` event; a refund the gateway refuses is released.
+    /// - Throws: `conflict` when the gateway refused; ``GatewayError`` when it could not be reached (the refund stays
+    ///   reserved: ``settlePendingRefunds(before:)`` or a retry completes it).
+    func complete(_ refundID: Refund.ID, of payment: Payment, order: Order) async throws -> Payment {
+        guard let refund = payment.refunds.first(where: { $0.id == refundID }) else {
+            throw OrderlyError.notFound("refund")
+        }
+        if refund.status == .succeeded { return payment }
+        guard let transactionID = payment.transactionID else {
+            throw OrderlyError(.conflict, "The payment of \(order.id) was never captured.")
+        }
+        let env = self.env
+        do {
+            let gatewayRefundID = try await gateway.refund(
+                transactionID: transactionID, amount: refund.amount, idempotencyKey: refund.id.rawValue)
+            return try await payments.updatePayment(orderID: order.id, at: env.clock.now()) { payment in
+                guard try payment.settleRefund(refundID, gatewayRefundID: gatewayRefundID, at: env.clock.now()) else {
+                    return []
+                }
+                let settled = payment.refunds.first { $0.id == refundID }!
+                return [try env.envelope(RefundIssued(order: order, refund: settled))]
+            }
+        } catch let error as GatewayError where error.kind == .declined {
+            _ = try await payments.updatePayment(orderID: order.id, at: env.clock.now()) { payment in
+                payment.failRefund(refundID, at: env.clock.now())
+                return []
+            }
+            throw OrderlyError(
+                .conflict, "The payment gateway refused the refund: \(error.message)", underlying: error)
+        }
+    }
+
+    /// Completes refunds left reserved by a gateway that could not be reached (or a process that stopped), reserved
+    /// before `time`. Returns how many were completed.
+    @discardableResult
+    public func settlePendingRefunds(before time: Date) async throws -> Int {
+        var settled = 0
+        for payment in try await payments.paymentsWithPendingRefunds(before: time, limit: 100) {
+            guard let order = try await orders.order(id: payment.orderID) else { continue }
+            for refund in payment.refunds where refund.status == .pending && refund.createdAt < time {
+                do {
+                    _ = try await complete(refund.id, of: payment, order: order)
+                    settled += 1
+                } catch is GatewayError {
+                    continue
+                } catch let error as OrderlyError where error.code == .conflict {
+                    continue
+                }
+            }
+        }
+        return settled
+    }
+
+    /// Records a refund made at the gateway without Orderly asking (its webhook), once per gateway refund id.
     func recordRefund(order: Order, amount: Money, reason: String, gatewayRefundID: String) async throws -> Payment {
         let now = env.clock.now()
         let refund = Refund(
-            id: env.ids.next(Refund.self), amount: amount, reason: reason, gatewayRefundID: gatewayRefundID,
-            createdAt: now)
+            id: env.ids.next(Refund.self), amount: amount, reason: reason, status: .succeeded,
+            gatewayRefundID: gatewayRefundID, createdAt: now)
         let env = self.env
         return try await payments.updatePayment(orderID: order.id, at: now) { payment in
             if payment.refunds.contains(where: { $0.gatewayRefundID == gatewayRefundID }) { return [] }

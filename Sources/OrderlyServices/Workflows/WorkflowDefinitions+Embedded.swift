@@ -5,14 +5,23 @@ extension WorkflowDefinitions {
     static let embedded: [String: String] = [
         "cancel-order": ##"""
         {
-          "Comment": "Cancel a confirmed order: refund what was paid, put the stock back, then cancel it.",
-          "StartAt": "RefundPayment",
+          "Comment": "Cancel a confirmed order: cancel it first (so it can no longer be picked up), then refund what was paid and put the stock back. Cancelling is the gate: if the order went out for delivery, nothing is refunded or restocked.",
+          "StartAt": "CancelOrder",
           "States": {
+            "CancelOrder": {
+              "Type": "Task",
+              "Resource": "${CancelOrderFunctionArn}",
+              "Parameters": {"orderId.$": "$.orderId", "reason.$": "$.reason", "failure": false},
+              "ResultPath": null,
+              "Retry": [{"ErrorEquals": ["StoreUnavailable"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0}],
+              "Next": "RefundPayment"
+            },
             "RefundPayment": {
               "Type": "Task",
               "Resource": "${RefundPaymentFunctionArn}",
               "Parameters": {"orderId.$": "$.orderId", "reason.$": "$.reason"},
               "ResultPath": "$.refund",
+              "TimeoutSeconds": 30,
               "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0, "MaxDelaySeconds": 30}],
               "Next": "RestockInventory"
             },
@@ -20,14 +29,6 @@ extension WorkflowDefinitions {
               "Type": "Task",
               "Resource": "${ReleaseInventoryFunctionArn}",
               "Parameters": {"orderId.$": "$.orderId"},
-              "ResultPath": null,
-              "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0}],
-              "Next": "CancelOrder"
-            },
-            "CancelOrder": {
-              "Type": "Task",
-              "Resource": "${CancelOrderFunctionArn}",
-              "Parameters": {"orderId.$": "$.orderId", "reason.$": "$.reason", "failure": false},
               "ResultPath": null,
               "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0}],
               "End": true
@@ -45,6 +46,7 @@ extension WorkflowDefinitions {
               "Resource": "${ValidateOrderFunctionArn}",
               "Parameters": {"orderId.$": "$.orderId"},
               "ResultPath": "$.validation",
+              "Retry": [{"ErrorEquals": ["StoreUnavailable"], "IntervalSeconds": 1, "MaxAttempts": 3, "BackoffRate": 2.0}],
               "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "CancelInvalidOrder"}],
               "Next": "ReserveInventory"
             },
@@ -72,12 +74,12 @@ extension WorkflowDefinitions {
               "ResultPath": "$.payment",
               "TimeoutSeconds": 20,
               "Retry": [
-                {"ErrorEquals": ["PaymentGatewayUnavailable", "States.Timeout"], "IntervalSeconds": 1, "MaxAttempts": 3,
-                 "BackoffRate": 2.0, "MaxDelaySeconds": 8, "JitterStrategy": "FULL"}
+                {"ErrorEquals": ["PaymentGatewayUnavailable", "States.Timeout", "StoreUnavailable"], "IntervalSeconds": 1,
+                 "MaxAttempts": 3, "BackoffRate": 2.0, "MaxDelaySeconds": 8, "JitterStrategy": "FULL"}
               ],
               "Catch": [
                 {"ErrorEquals": ["PaymentDeclined"], "ResultPath": "$.error", "Next": "ReleaseInventoryAfterDecline"},
-                {"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "ReleaseInventoryAfterPaymentError"}
+                {"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "RefundAfterPaymentError"}
               ],
               "Next": "Paid?"
             },
@@ -96,6 +98,7 @@ extension WorkflowDefinitions {
               "Resource": "${CommitInventoryFunctionArn}",
               "Parameters": {"orderId.$": "$.orderId"},
               "ResultPath": "$.commit",
+              "Retry": [{"ErrorEquals": ["StoreUnavailable"], "IntervalSeconds": 1, "MaxAttempts": 3, "BackoffRate": 2.0}],
               "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "RefundPayment"}],
               "Next": "ConfirmOrder"
             },
@@ -104,6 +107,7 @@ extension WorkflowDefinitions {
               "Resource": "${ConfirmOrderFunctionArn}",
               "Parameters": {"orderId.$": "$.orderId"},
               "ResultPath": "$.confirmation",
+              "Retry": [{"ErrorEquals": ["StoreUnavailable"], "IntervalSeconds": 1, "MaxAttempts": 3, "BackoffRate": 2.0}],
               "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.error", "Next": "RefundPayment"}],
               "Next": "NotifyAndReceipt"
             },
@@ -171,6 +175,16 @@ extension WorkflowDefinitions {
               "ResultPath": "$.refund",
               "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0, "MaxDelaySeconds": 30}],
               "Next": "ReleaseInventoryAfterFailure"
+            },
+            "RefundAfterPaymentError": {
+              "Comment": "The charge's outcome is unknown (gateway down, timed out, or its answer not recorded): look it up and refund whatever was captured.",
+              "Type": "Task",
+              "Resource": "${RefundPaymentFunctionArn}",
+              "Parameters": {"orderId.$": "$.orderId", "reason": "checkout failed while paying"},
+              "ResultPath": "$.refund",
+              "TimeoutSeconds": 30,
+              "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0, "MaxDelaySeconds": 30}],
+              "Next": "ReleaseInventoryAfterPaymentError"
             },
             "ReleaseInventoryAfterFailure": {
               "Type": "Task",
