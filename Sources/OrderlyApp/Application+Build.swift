@@ -44,6 +44,8 @@ public struct Composition: Sendable {
     public let services: UseCases
     /// The checkout workflows' task handlers.
     public let checkoutTasks: CheckoutTasks
+    /// The payment gateway simulator, with its ledger of charges and refunds.
+    public let gateway: SimulatedPaymentGateway
     public let workflows: EmbeddedWorkflowRuntime
     public let scheduler: SubscriptionScheduler
     public let dispatcher: EventDispatcher
@@ -76,6 +78,7 @@ public struct Composition: Sendable {
         webhookSecret = try dataDirectory.secret(named: "webhook-secret", configured: configuration.webhookSecret)
 
         let gateway = SimulatedPaymentGateway()
+        self.gateway = gateway
         let mailer = try FileMailer(folder: dataDirectory.url.appendingPathComponent("mail"))
         let receipts = ReceiptService(
             blobs: try FileBlobStore(folder: dataDirectory.url.appendingPathComponent("blobs")))
@@ -163,11 +166,14 @@ public struct Composition: Sendable {
             recordingInto: table)
     }
 
-    /// The background services: workflow resumption, event delivery, and the reservation sweeper.
+    /// The background services: workflow resumption, event delivery, the subscription scheduler, and the sweep of
+    /// expired reservations and unsettled refunds.
     func backgroundServices() -> [any Service] {
         let dispatcher = self.dispatcher
         let sweeper = self.sweeper
         let scheduler = self.scheduler
+        let payments = services.payments
+        let clock = self.clock
         let interval = Duration.seconds(configuration.schedulerIntervalSeconds)
         let logger = self.logger
         return [
@@ -178,8 +184,10 @@ public struct Composition: Sendable {
                 while !Task.isCancelled {
                     do {
                         try await sweeper.sweep()
+                        // Refunds reserved a minute ago and still not settled: the gateway was unreachable.
+                        try await payments.settlePendingRefunds(before: clock.now().addingTimeInterval(-60))
                     } catch {
-                        logger.error("reservation sweep failed", metadata: ["error": "\(error)"])
+                        logger.error("sweep failed", metadata: ["error": "\(error)"])
                     }
                     try? await Task.sleep(for: interval)
                 }

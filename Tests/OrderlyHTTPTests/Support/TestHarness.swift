@@ -154,9 +154,11 @@ func testOverrides(clock: TestClock, engineFactor: Double = 0.01, extraConsumers
 }
 
 /// Runs `body` against a fresh application: its own data folder, a test clock, the configured admin.
+/// - Parameter live: serve over a real socket (concurrent requests then race as they would in production) instead of
+///   calling the router directly.
 func withAPI(
     configure: (inout OrderlyConfiguration) -> Void = { _ in }, extraConsumers: [any EventConsumer] = [],
-    _ body: @escaping @Sendable (TestAPI) async throws -> Void
+    live: Bool = false, engineFactor: Double = 0.01, _ body: @escaping @Sendable (TestAPI) async throws -> Void
 ) async throws {
     let directory = temporaryDataFolder()
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -167,9 +169,10 @@ func withAPI(
     let composition = try await Composition(
         config, overrides: testOverrides(clock: clock, extraConsumers: extraConsumers))
     try await composition.ensureConfiguredAdmin(logger: Logger(label: "test"))
-    let app = Application(router: try composition.router())
+    let app = Application(
+        router: try composition.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     do {
-        try await app.test(.router) { client in
+        try await app.test(live ? .ahc(.http) : .router) { client in
             let api = TestAPI(
                 execute: { uri, method, headers, body in
                     try await client.execute(uri: uri, method: method, headers: headers, body: body)
