@@ -11,23 +11,14 @@ public struct AppRequestContext: RequestContext {
     /// The request id echoed in `X-Request-Id` and carried by every log line.
     public var requestID: String = ""
 
+    /// The client's IP address, when the request came over a socket (for per-address limits).
+    public var clientAddress: String?
+
     public init(source: Source) {
         self.coreContext = .init(source: source)
+        self.clientAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// Bodies are read by ``JSONBody`` with its own limit; this only bounds Hummingbird's own decoding.
     public var maxUploadSize: Int { JSONBody.maximumBytes }
-
-    /// The caller, or `unauthenticated` when the request carried no token.
-    public func requireActor() throws -> Actor {
-        guard let actor else { throw OrderlyError.unauthenticated() }
-        return actor
-    }
-
-    /// The caller when they have `role`; `forbidden` otherwise.
-    public func requireRole(_ roles: Role...) throws -> Actor {
-        let actor = try requireActor()
-        guard roles.contains(actor.role) else { throw OrderlyError.forbidden() }
-        return actor
-    }
 }

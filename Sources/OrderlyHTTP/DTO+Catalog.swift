@@ -77,7 +77,7 @@ struct ListBody<Item: Encodable>: Encodable {
 
 /// `POST /v1/cart/items`.
 struct AddCartItemRequest: StrictDecodable {
-    var productId: Product.ID
+    var productId: Reference<Product>
     var quantity: Int
     enum CodingKeys: String, CodingKey, CaseIterable { case productId, quantity }
 }

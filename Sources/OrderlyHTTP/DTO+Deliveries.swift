@@ -4,8 +4,8 @@ import OrderlyPorts
 import OrderlyServices
 
 struct AssignDeliveryRequest: StrictDecodable {
-    var orderId: Order.ID
-    var courierId: User.ID?
+    var orderId: Reference<Order>
+    var courierId: Reference<User>?
     enum CodingKeys: String, CodingKey, CaseIterable { case orderId, courierId }
 }
 

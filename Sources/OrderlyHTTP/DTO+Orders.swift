@@ -13,7 +13,7 @@ struct CheckoutRequest: StrictDecodable {
 
 /// One line of `POST /v1/orders`.
 struct OrderItemRequest: StrictDecodable {
-    var productId: Product.ID
+    var productId: Reference<Product>
     var quantity: Int
     enum CodingKeys: String, CodingKey, CaseIterable { case productId, quantity }
 }

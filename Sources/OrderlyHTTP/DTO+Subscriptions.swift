@@ -4,7 +4,7 @@ import OrderlyPorts
 import OrderlyServices
 
 struct CreateSubscriptionRequest: StrictDecodable {
-    var productId: Product.ID
+    var productId: Reference<Product>
     var quantity: Int
     var frequency: Subscription.Frequency
     var startDate: String

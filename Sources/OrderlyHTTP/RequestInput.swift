@@ -64,3 +64,19 @@ extension AppRequestContext {
         return id
     }
 }
+
+/// An id a client names in a request body. Any string decodes; one that cannot be an id of its kind is answered
+/// as an unknown one would be (the same mistake gets the same answer, as in a path).
+struct Reference<Entity: IdentifiedByPrefix>: Decodable, Sendable {
+    let text: String
+
+    init(from decoder: any Decoder) throws {
+        text = try decoder.singleValueContainer().decode(String.self)
+    }
+
+    /// The id, or `not_found` naming `what` and the field.
+    func id(_ what: String, field: String) throws -> Identifier<Entity> {
+        guard let id = Identifier<Entity>(validating: text) else { throw OrderlyError.notFound(what, field: field) }
+        return id
+    }
+}

@@ -89,7 +89,9 @@ extension APIRoutes {
         ) { request, context, actor in
             let body = try await JSONBody.decode(AddCartItemRequest.self, from: request, context: context)
             return try JSONResponse.make(
-                CartBody(try await services.carts.addItem(body.productId, quantity: body.quantity, for: actor)))
+                CartBody(
+                    try await services.carts.addItem(
+                        try body.productId.id("product", field: "productId"), quantity: body.quantity, for: actor)))
         }
 
         router.add(

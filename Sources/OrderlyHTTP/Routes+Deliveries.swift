@@ -12,7 +12,14 @@ extension APIRoutes {
         ) { request, context, actor in
             let body = try await JSONBody.decode(AssignDeliveryRequest.self, from: request, context: context)
             let delivery = try await services.deliveries.assign(
-                orderID: body.orderId, courierID: body.courierId, by: actor)
+                orderID: try body.orderId.id("order", field: "orderId"),
+                courierID: try body.courierId.map { reference in
+                    // An id that cannot be a user's is refused as an unknown courier is.
+                    guard let id = User.ID(validating: reference.text) else {
+                        throw OrderlyError.validation(field: "courierId", "is not a courier")
+                    }
+                    return id
+                }, by: actor)
             return try JSONResponse.make(DeliveryBody(delivery: delivery), status: .created)
         }
 

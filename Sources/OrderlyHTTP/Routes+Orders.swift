@@ -34,7 +34,11 @@ extension APIRoutes {
                 let body = try await JSONBody.decode(PlaceOrderRequest.self, from: request, context: context)
                 return try await place(
                     .init(
-                        items: body.items.map { Cart.Line(productID: $0.value.productId, quantity: $0.value.quantity) },
+                        items: try body.items.enumerated().map { index, item in
+                            Cart.Line(
+                                productID: try item.value.productId.id("product", field: "items[\(index)].productId"),
+                                quantity: item.value.quantity)
+                        },
                         paymentMethod: body.paymentMethod, deliverySlot: body.deliverySlot, address: body.address),
                     actor: actor, wait: wait)
             }

@@ -15,7 +15,8 @@ extension APIRoutes {
                 let body = try await JSONBody.decode(CreateSubscriptionRequest.self, from: request, context: context)
                 let subscription = try await services.subscriptions.create(
                     .init(
-                        productID: body.productId, quantity: body.quantity, frequency: body.frequency,
+                        productID: try body.productId.id("product", field: "productId"), quantity: body.quantity,
+                        frequency: body.frequency,
                         startDate: body.startDate,
                         endDate: body.endDate, deliveryTime: body.deliveryTime, paymentMethod: body.paymentMethod,
                         address: body.address), for: actor)

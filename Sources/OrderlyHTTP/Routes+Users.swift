@@ -20,10 +20,11 @@ extension APIRoutes {
         router.add(
             RouteSpec(
                 .post, "/v1/auth/login", "Sign in and get a bearer token", access: .anyone, body: "LoginRequest",
-                success: (200, "Token"), errors: [429]), in: table
+                success: (200, "Token"), errors: [401, 429]), in: table
         ) { request, context in
             let body = try await JSONBody.decode(LoginRequest.self, from: request, context: context)
-            let user = try await services.accounts.authenticate(email: body.email, password: body.password)
+            let user = try await services.accounts.authenticate(
+                email: body.email, password: body.password, clientAddress: context.clientAddress)
             let (token, expiresAt) = try await dependencies.tokens.issue(for: user)
             return try JSONResponse.make(
                 TokenBody(token: token, userId: user.id, role: user.role, expiresAt: expiresAt))

@@ -72,7 +72,7 @@ public struct Money: Hashable, Sendable, Codable, CustomStringConvertible {
             throw OrderlyError.validation(field: "currency", "currencies \(currency) and \(other.currency) differ")
         }
         let (sum, overflow) = amount.addingReportingOverflow(other.amount)
-        guard !overflow, abs(sum) <= Money.maximumAmount else {
+        guard !overflow, sum.magnitude <= Money.maximumAmount.magnitude else {
             throw OrderlyError.validation(field: "amount", "amount exceeds \(Money.maximumAmount)")
         }
         return Money(amount: sum, currency: currency)
@@ -82,7 +82,7 @@ public struct Money: Hashable, Sendable, Codable, CustomStringConvertible {
     /// - Throws: ``OrderlyError`` `validation_failed` when the result passes ``maximumAmount``.
     public func multiplied(by quantity: Int) throws -> Money {
         let (product, overflow) = amount.multipliedReportingOverflow(by: quantity)
-        guard !overflow, abs(product) <= Money.maximumAmount else {
+        guard !overflow, product.magnitude <= Money.maximumAmount.magnitude else {
             throw OrderlyError.validation(field: "amount", "amount exceeds \(Money.maximumAmount)")
         }
         return Money(amount: product, currency: currency)

@@ -33,14 +33,36 @@ public struct UserPatch: Sendable, Hashable {
     }
 }
 
-/// Counts failed sign-ins so that guessing passwords is throttled.
+/// One limit on sign-in attempts: at most `limit` within `window` for `key` (an email, a client address, or all).
+public struct LoginLimit: Hashable, Sendable {
+    /// What the limit counts, e.g. `email:ann@example.com`, `address:203.0.113.7`, `all`. Short and bounded.
+    public var key: String
+    public var limit: Int
+    public var window: TimeInterval
+
+    public init(key: String, limit: Int, window: TimeInterval) {
+        self.key = key
+        self.limit = limit
+        self.window = window
+    }
+}
+
+/// Whether a sign-in attempt may go ahead.
+public enum LoginAttemptDecision: Hashable, Sendable {
+    /// It was counted against every limit; forget it with ``LoginAttemptStore/forgetLoginAttempt(_:clearing:)``
+    /// if it succeeds.
+    case allowed(attemptID: Int64)
+    /// A limit is reached; try again after this time.
+    case refused(retryAt: Date)
+}
+
+/// Counts sign-in attempts so that guessing passwords is throttled. An attempt is counted before the password is
+/// checked, in one atomic step with the check of every limit, so parallel guesses cannot all slip under a limit.
 public protocol LoginAttemptStore: Sendable {
-    /// Records one failed sign-in for `key` (a normalised email) at `time`.
-    func recordFailedLogin(key: String, at time: Date) async throws
+    /// Counts an attempt at `time` against every limit, unless one of them is already reached (then nothing is
+    /// counted). Attempts older than the longest window are forgotten.
+    func takeLoginAttempt(limits: [LoginLimit], at time: Date) async throws -> LoginAttemptDecision
 
-    /// The times of the failed sign-ins for `key` at or after `since`, oldest first.
-    func failedLogins(key: String, since: Date) async throws -> [Date]
-
-    /// Forgets the failures of `key` (after a successful sign-in).
-    func clearFailedLogins(key: String) async throws
+    /// Forgets a successful attempt, and every earlier attempt counted for `key` (its failures).
+    func forgetLoginAttempt(_ attemptID: Int64, clearing key: String) async throws
 }

@@ -13,6 +13,10 @@ public struct AccountService: Sendable {
     public static let maximumFailedLogins = 5
     /// The window over which failed sign-ins are counted, in seconds.
     public static let throttleWindow: TimeInterval = 15 * 60
+    /// Sign-in attempts allowed from one client address within ``throttleWindow`` (failures and ones in flight).
+    public static let maximumAttemptsPerAddress = 30
+    /// Sign-in attempts allowed a minute from everyone together: a ceiling on the bcrypt work guessing can cause.
+    public static let maximumAttemptsOverall = 1200
 
     public init(
         users: any UserStore, loginAttempts: any LoginAttemptStore, hasher: any PasswordHasher,
@@ -103,27 +107,44 @@ public struct AccountService: Sendable {
         return user
     }
 
-    /// Checks an email and password. Wrong email and wrong password fail alike (`unauthenticated`); after
-    /// ``maximumFailedLogins`` failures within ``throttleWindow`` further attempts fail with `rate_limited`.
-    public func authenticate(email: String, password: String) async throws -> User {
-        let key = email.trimmed.lowercased()
-        let now = env.clock.now()
-        let recent = try await loginAttempts.failedLogins(key: key, since: now.addingTimeInterval(-Self.throttleWindow))
-        if recent.count >= Self.maximumFailedLogins, let oldest = recent.first {
-            let retryAfter = max(
-                1, Int((oldest.addingTimeInterval(Self.throttleWindow).timeIntervalSince(now)).rounded(.up)))
-            throw OrderlyError(
-                .rateLimited, "Too many failed sign-ins for this email. Try again later.", retryAfterSeconds: retryAfter
-            )
+    /// Checks an email and password. Wrong email and wrong password fail alike (`unauthenticated`).
+    ///
+    /// Each attempt is counted before the password is checked, atomically with the limits: at most
+    /// ``maximumFailedLogins`` per email and ``maximumAttemptsPerAddress`` per client address within
+    /// ``throttleWindow``, and ``maximumAttemptsOverall`` a minute in all; past one, `rate_limited` with the time to
+    /// wait. A success forgets the email's failures.
+    /// - Parameter clientAddress: where the request came from, when known.
+    /// - Throws: `validation_failed` for an email that is not an email address (nothing is stored for it).
+    public func authenticate(email: String, password: String, clientAddress: String? = nil) async throws -> User {
+        guard let address = EmailAddress(email) else {
+            throw OrderlyError.validation(field: "email", "must be an email address of at most 254 characters")
         }
-        let user = try await EmailAddress(email).asyncFlatMap { try await users.user(email: $0) }
+        let now = env.clock.now()
+        let emailKey = "email:" + address.key
+        var limits = [
+            LoginLimit(key: emailKey, limit: Self.maximumFailedLogins, window: Self.throttleWindow),
+            LoginLimit(key: "all", limit: Self.maximumAttemptsOverall, window: 60),
+        ]
+        if let clientAddress, !clientAddress.isEmpty {
+            limits.append(
+                LoginLimit(
+                    key: "address:" + clientAddress.prefix(64), limit: Self.maximumAttemptsPerAddress,
+                    window: Self.throttleWindow))
+        }
+        let attempt: Int64
+        switch try await loginAttempts.takeLoginAttempt(limits: limits, at: now) {
+        case .refused(let retryAt):
+            let retryAfter = max(1, Int(retryAt.timeIntervalSince(now).rounded(.up)))
+            throw OrderlyError(
+                .rateLimited, "Too many sign-in attempts. Try again later.", retryAfterSeconds: retryAfter)
+        case .allowed(let id):
+            attempt = id
+        }
+        let user = try await users.user(email: address)
         // Verify against a real hash even for an unknown email, so the answer takes as long either way.
         let matches = try await hasher.verify(password, against: user?.passwordHash ?? Self.decoyHash)
-        guard let user, matches else {
-            try await loginAttempts.recordFailedLogin(key: key, at: now)
-            throw OrderlyError.unauthenticated("The email or password is wrong.")
-        }
-        if !recent.isEmpty { try await loginAttempts.clearFailedLogins(key: key) }
+        guard let user, matches else { throw OrderlyError.unauthenticated("The email or password is wrong.") }
+        try await loginAttempts.forgetLoginAttempt(attempt, clearing: emailKey)
         return user
     }
 

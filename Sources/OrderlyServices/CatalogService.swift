@@ -97,7 +97,7 @@ public struct CatalogService: Sendable {
         -> StockLevel
     {
         var issues = Validate.text(reason, field: "reason", length: 1...200)
-        if delta == 0 || abs(delta) > ProductRules.maximumAdjustment {
+        if delta == 0 || delta.magnitude > ProductRules.maximumAdjustment.magnitude {
             issues.append(
                 FieldIssue(
                     field: "delta", message: "must be a non-zero whole number within ±\(ProductRules.maximumAdjustment)"

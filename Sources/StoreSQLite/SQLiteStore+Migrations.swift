@@ -234,6 +234,15 @@ extension SQLiteStore {
                 sql: """
                     ALTER TABLE payments ADD COLUMN pending_refunds INTEGER NOT NULL DEFAULT 0;
                     CREATE INDEX payments_pending_refunds ON payments (pending_refunds) WHERE pending_refunds > 0;
+                    DROP TABLE login_failures;
+                    CREATE TABLE login_attempts (
+                        attempt INTEGER NOT NULL,
+                        key TEXT NOT NULL CHECK (length(key) <= 300),
+                        at INTEGER NOT NULL
+                    );
+                    CREATE INDEX login_attempts_by_key ON login_attempts (key, at);
+                    CREATE INDEX login_attempts_by_time ON login_attempts (at);
+                    CREATE INDEX login_attempts_by_attempt ON login_attempts (attempt);
                     """)
         }
         return migrator

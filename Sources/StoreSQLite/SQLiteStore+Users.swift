@@ -80,27 +80,37 @@ extension SQLiteStore: UserStore {
 }
 
 extension SQLiteStore: LoginAttemptStore {
-    public func recordFailedLogin(key: String, at time: Date) async throws {
+    public func takeLoginAttempt(limits: [LoginLimit], at time: Date) async throws -> LoginAttemptDecision {
         try await pool.write { db in
-            try db.execute(sql: "INSERT INTO login_failures (key, at) VALUES (?, ?)", arguments: [key, time.millis])
-            // Keep the table small: failures older than a day no longer matter to anyone.
-            try db.execute(
-                sql: "DELETE FROM login_failures WHERE key = ? AND at < ?", arguments: [key, time.millis - 86_400_000])
+            let longest = limits.map(\.window).max() ?? 0
+            try db.execute(sql: "DELETE FROM login_attempts WHERE at < ?", arguments: [(time - longest).millis])
+            for limit in limits {
+                let since = (time - limit.window).millis
+                let times = try Int64.fetchAll(
+                    db, sql: "SELECT at FROM login_attempts WHERE key = ? AND at >= ? ORDER BY at LIMIT ?",
+                    arguments: [limit.key, since, limit.limit])
+                if times.count >= limit.limit {
+                    return .refused(retryAt: Date(millis: times[0]) + limit.window)
+                }
+            }
+            let attempt = Int64.random(in: 1...Int64.max)
+            for limit in limits {
+                try db.execute(
+                    sql: "INSERT INTO login_attempts (attempt, key, at) VALUES (?, ?, ?)",
+                    arguments: [attempt, limit.key, time.millis])
+            }
+            return .allowed(attemptID: attempt)
         }
     }
 
-    public func failedLogins(key: String, since: Date) async throws -> [Date] {
-        try await pool.read { db in
-            try Int64.fetchAll(
-                db, sql: "SELECT at FROM login_failures WHERE key = ? AND at >= ? ORDER BY at",
-                arguments: [key, since.millis]
-            ).map(Date.init(millis:))
+    public func forgetLoginAttempt(_ attemptID: Int64, clearing key: String) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM login_attempts WHERE attempt = ? OR key = ?", arguments: [attemptID, key])
         }
     }
 
-    public func clearFailedLogins(key: String) async throws {
-        try await pool.write { db in
-            try db.execute(sql: "DELETE FROM login_failures WHERE key = ?", arguments: [key])
-        }
+    /// How many attempt rows the throttle holds (for tests and checks of bounded storage).
+    public func loginAttemptCount() async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM login_attempts") ?? 0 }
     }
 }
