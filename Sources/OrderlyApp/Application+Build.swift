@@ -97,9 +97,10 @@ public struct Composition: Sendable {
             logger: logger,
             onEnd: { result in Self.recordWorkflowMetrics(result, into: metrics) })
         self.workflows = workflows
-        let orders = OrderService(
+        var orders = OrderService(
             orders: store, carts: store, catalog: store, users: store, workflows: workflows, payments: store,
             inventory: store, receipts: receipts, env: env)
+        orders.unpaidCashLimit = configuration.maximumUnpaidOrders
         let subscriptions = SubscriptionService(subscriptions: store, catalog: store, orders: store, env: env)
         scheduler = SubscriptionScheduler(subscriptions: store, orders: orders, outbox: store, env: env, logger: logger)
         let consumers: [any EventConsumer] =

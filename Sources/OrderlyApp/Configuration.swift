@@ -17,6 +17,8 @@ public struct OrderlyConfiguration: Sendable {
     public var currency = Currency.usd
     public var reservationTTLSeconds = 900
     public var schedulerIntervalSeconds = 60
+    /// How many open orders awaiting payment a customer may have before another cash order is refused.
+    public var maximumUnpaidOrders = 3
     public var logLevel = Logger.Level.info
     public var logFormat = LogFormat.json
     public var backend = Backend.embedded
@@ -72,6 +74,7 @@ public struct OrderlyConfiguration: Sendable {
         if let interval = try integer("ORDERLY_SCHEDULER_INTERVAL_SECONDS", in: 1...86_400) {
             config.schedulerIntervalSeconds = interval
         }
+        if let limit = try integer("ORDERLY_MAX_UNPAID_ORDERS", in: 0...1000) { config.maximumUnpaidOrders = limit }
         if let level = value("ORDERLY_LOG_LEVEL") {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 throw ConfigurationError(

@@ -18,7 +18,7 @@ extension APIRoutes {
                 return try await place(
                     .init(
                         items: nil, paymentMethod: body.paymentMethod, deliverySlot: body.deliverySlot,
-                        address: body.address),
+                        address: body.address, idempotencyKey: request.headers[.idempotencyKey]),
                     actor: actor, wait: wait)
             }
         }
@@ -39,7 +39,8 @@ extension APIRoutes {
                                 productID: try item.value.productId.id("product", field: "items[\(index)].productId"),
                                 quantity: item.value.quantity)
                         },
-                        paymentMethod: body.paymentMethod, deliverySlot: body.deliverySlot, address: body.address),
+                        paymentMethod: body.paymentMethod, deliverySlot: body.deliverySlot, address: body.address,
+                        idempotencyKey: request.headers[.idempotencyKey]),
                     actor: actor, wait: wait)
             }
         }

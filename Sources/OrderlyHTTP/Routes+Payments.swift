@@ -29,7 +29,8 @@ extension APIRoutes {
             return try await idempotent(request, context: context, actor: actor) { request in
                 let body = try await JSONBody.decode(RefundRequest.self, from: request, context: context)
                 let refund = try await services.payments.refund(
-                    orderID: id, amount: body.amount, reason: body.reason, by: actor)
+                    orderID: id, amount: body.amount, reason: body.reason, by: actor,
+                    idempotencyKey: request.headers[.idempotencyKey])
                 return (
                     .created,
                     try JSONResponse.encode(

@@ -16,6 +16,8 @@ public struct Order: Hashable, Sendable, Codable, IdentifiedByPrefix {
     public var address: Address?
     /// Set when a recurring order placed it.
     public var subscriptionID: String?
+    /// The `Idempotency-Key` it was placed with (per user): a retry of the request finds this order again.
+    public var idempotencyKey: String?
     /// The checkout workflow execution, once started.
     public var executionID: String?
     /// Why a checkout ended `CANCELLED`: `insufficient_stock`, `payment_declined`, ...

@@ -15,8 +15,14 @@ public struct OrderQuery: Hashable, Sendable {
 /// Where orders live. Every method is one atomic unit.
 public protocol OrderStore: Sendable {
     /// Stores a new order with its events.
-    /// - Throws: `conflict` when an order with its id exists.
-    func insertOrder(_ order: Order, events: [EventEnvelope]) async throws
+    /// - Parameter unpaidLimit: when set, the order is refused if its customer already has this many open orders
+    ///   (not cancelled, delivered or returned) whose payment is still `PENDING`, counted in the same write.
+    /// - Throws: `conflict` when an order with its id, or with its idempotency key for its user, exists, or past
+    ///   `unpaidLimit` (with the field `paymentMethod`).
+    func insertOrder(_ order: Order, events: [EventEnvelope], unpaidLimit: Int?) async throws
+
+    /// The order a user placed with an `Idempotency-Key`.
+    func order(userID: User.ID, idempotencyKey: String) async throws -> Order?
 
     func order(id: Order.ID) async throws -> Order?
 

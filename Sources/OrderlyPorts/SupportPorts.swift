@@ -29,8 +29,11 @@ public struct StoredResponse: Hashable, Sendable {
 /// `Idempotency-Key` records: per user, for 24 hours.
 public protocol IdempotencyStore: Sendable {
     /// Claims `key` in `scope` for a request with this `fingerprint`, or reports what happened to it before.
-    /// Records older than 24 hours no longer count.
-    func begin(scope: String, key: String, fingerprint: String, at time: Date) async throws -> IdempotencyBegin
+    /// A claim older than `lease` whose request never completed (its process died) is taken over. Records older
+    /// than 24 hours no longer count and are removed.
+    func begin(
+        scope: String, key: String, fingerprint: String, at time: Date, lease: TimeInterval
+    ) async throws -> IdempotencyBegin
 
     /// Stores the answer to replay.
     func complete(scope: String, key: String, response: StoredResponse, at time: Date) async throws

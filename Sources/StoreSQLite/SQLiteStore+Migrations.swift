@@ -243,6 +243,10 @@ extension SQLiteStore {
                     CREATE INDEX login_attempts_by_key ON login_attempts (key, at);
                     CREATE INDEX login_attempts_by_time ON login_attempts (at);
                     CREATE INDEX login_attempts_by_attempt ON login_attempts (attempt);
+                    ALTER TABLE orders ADD COLUMN idempotency_key TEXT;
+                    CREATE UNIQUE INDEX orders_by_idempotency_key ON orders (user_id, idempotency_key)
+                        WHERE idempotency_key IS NOT NULL;
+                    CREATE INDEX idempotency_keys_by_time ON idempotency_keys (created_at);
                     """)
         }
         return migrator

@@ -4,20 +4,53 @@ import OrderlyModel
 import OrderlyPorts
 
 extension SQLiteStore: OrderStore {
-    public func insertOrder(_ order: Order, events: [EventEnvelope]) async throws {
+    public func insertOrder(_ order: Order, events: [EventEnvelope], unpaidLimit: Int?) async throws {
         do {
             try await pool.write { db in
+                if let unpaidLimit {
+                    let unpaid =
+                        try Int.fetchOne(
+                            db,
+                            sql: """
+                                SELECT count(*) FROM orders WHERE user_id = ?
+                                AND status IN ('CREATED', 'CONFIRMED', 'PACKED', 'OUT_FOR_DELIVERY')
+                                AND json_extract(document, '$.paymentStatus') = 'PENDING'
+                                """, arguments: [order.userID.rawValue]) ?? 0
+                    guard unpaid < unpaidLimit else {
+                        throw OrderlyError(
+                            .conflict, "You have \(unpaid) orders awaiting payment; pay or cancel one first.",
+                            fieldIssues: [
+                                FieldIssue(
+                                    field: "paymentMethod", message: "at most \(unpaidLimit) unpaid orders at once")
+                            ])
+                    }
+                }
                 try db.execute(
-                    sql:
-                        "INSERT INTO orders (id, user_id, status, document, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+                    sql: """
+                        INSERT INTO orders (id, user_id, status, document, created_at, updated_at, idempotency_key)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """,
                     arguments: [
                         order.id.rawValue, order.userID.rawValue, order.status.rawValue, try JSONColumn.encode(order),
-                        order.createdAt.millis, order.updatedAt.millis,
+                        order.createdAt.millis, order.updatedAt.millis, order.idempotencyKey,
                     ])
                 try Self.record(events, in: db)
             }
-        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
-            throw OrderlyError(.conflict, "An order with the id \(order.id) exists already.", underlying: error)
+        } catch let error as DatabaseError
+            where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY
+            || error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
+        {
+            throw OrderlyError(
+                .conflict, "An order with the id \(order.id) or its Idempotency-Key exists already.", underlying: error)
+        }
+    }
+
+    public func order(userID: User.ID, idempotencyKey: String) async throws -> Order? {
+        try await pool.read { db in
+            try String.fetchOne(
+                db, sql: "SELECT document FROM orders WHERE user_id = ? AND idempotency_key = ?",
+                arguments: [userID.rawValue, idempotencyKey]
+            ).map { try JSONColumn.decode(Order.self, from: $0) }
         }
     }
 

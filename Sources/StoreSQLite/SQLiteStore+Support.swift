@@ -6,15 +6,30 @@ import OrderlyPorts
 extension SQLiteStore: IdempotencyStore {
     static let idempotencyWindow: Int64 = 24 * 3600 * 1000
 
-    public func begin(scope: String, key: String, fingerprint: String, at time: Date) async throws -> IdempotencyBegin {
+    public func begin(
+        scope: String, key: String, fingerprint: String, at time: Date, lease: TimeInterval
+    ) async throws -> IdempotencyBegin {
         try await pool.write { db in
+            // Expired records go, a bounded batch at a time.
+            try db.execute(
+                sql: """
+                    DELETE FROM idempotency_keys WHERE (scope, key) IN
+                    (SELECT scope, key FROM idempotency_keys WHERE created_at < ? LIMIT 100)
+                    """, arguments: [time.millis - Self.idempotencyWindow])
             if let row = try Row.fetchOne(
                 db, sql: "SELECT * FROM idempotency_keys WHERE scope = ? AND key = ?", arguments: [scope, key])
             {
                 let createdAt: Int64 = row["created_at"]
                 if time.millis - createdAt < Self.idempotencyWindow {
                     guard row["fingerprint"] == fingerprint else { return .mismatch }
-                    guard let status: Int = row["response_status"] else { return .inProgress }
+                    guard let status: Int = row["response_status"] else {
+                        guard time.millis - createdAt >= Int64(lease * 1000) else { return .inProgress }
+                        // The request holding it died: this one takes the claim over.
+                        try db.execute(
+                            sql: "UPDATE idempotency_keys SET created_at = ? WHERE scope = ? AND key = ?",
+                            arguments: [time.millis, scope, key])
+                        return .proceed
+                    }
                     return .replay(StoredResponse(status: status, contentType: row["content_type"], body: row["body"]))
                 }
                 try db.execute(
@@ -33,6 +48,16 @@ extension SQLiteStore: IdempotencyStore {
                 sql:
                     "UPDATE idempotency_keys SET response_status = ?, content_type = ?, body = ? WHERE scope = ? AND key = ?",
                 arguments: [response.status, response.contentType, response.body, scope, key])
+        }
+    }
+
+    /// Forgets the stored answer of a key, leaving it claimed: what a failed write of the answer leaves behind.
+    /// For fault tests only.
+    public func forgetIdempotentAnswer(scope: String, key: String) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE idempotency_keys SET response_status = NULL, body = NULL WHERE scope = ? AND key = ?",
+                arguments: [scope, key])
         }
     }
 

@@ -64,3 +64,58 @@ struct HostileInputTests {
         }
     }
 }
+
+@Suite("Idempotency and unpaid orders")
+struct IdempotencyLeaseTests {
+    @Test("a key whose request died is taken over after its lease, and its retry finds the order already placed")
+    func leaseAndLostAnswer() async throws {
+        try await withAPI { api in
+            let admin = try await api.adminToken()
+            let milk = try await api.product(stock: 10, admin: admin)
+            let (token, userID) = try await api.customer()
+            let body =
+                #"{"items":[{"productId":"\#(milk)","quantity":1}],"paymentMethod":{"type":"card","token":"tok_visa"}}"#
+
+            // Given an order placed with a key whose answer was never stored (the write failed, the process died)
+            let first = try await api.call(
+                .post, "/v1/orders?wait=true", json: body, token: token, headers: ["Idempotency-Key": "k-1"])
+            #expect(first.status == 200)
+            try await api.composition.store.forgetIdempotentAnswer(scope: userID, key: "k-1")
+
+            // Then a retry within the lease is told the request is still running
+            let early = try await api.call(
+                .post, "/v1/orders?wait=true", json: body, token: token, headers: ["Idempotency-Key": "k-1"])
+            #expect(early.status == 409 && early.code == "idempotency_in_progress")
+
+            // And after the lease it goes ahead, and answers the order the first request placed
+            api.clock.advance(seconds: 61)
+            let retry = try await api.call(
+                .post, "/v1/orders?wait=true", json: body, token: token, headers: ["Idempotency-Key": "k-1"])
+            #expect(retry.status == 200 && retry.string("orderId") == first.string("orderId"))
+            let orders = try await api.call(.get, "/v1/orders", token: token)["items"] as? [Any] ?? []
+            #expect(orders.count == 1)
+            #expect(api.composition.gateway.capturesMade.count == 1)
+            #expect(try await api.ledger(milk).sold == 1)
+        }
+    }
+
+    @Test("cash on delivery is limited to a few open unpaid orders per customer")
+    func unpaidCashLimit() async throws {
+        try await withAPI(configure: { $0.maximumUnpaidOrders = 2 }) { api in
+            let admin = try await api.adminToken()
+            let milk = try await api.product(stock: 10, admin: admin)
+            let (token, _) = try await api.customer()
+            let cash = #"{"type":"cash"}"#
+            let first = try await api.order(milk, method: cash, token: token)
+            _ = try await api.order(milk, method: cash, token: token)
+            let third = try await api.order(milk, method: cash, token: token)
+            #expect(third.status == 409 && third.errorFields == ["paymentMethod"], "\(third.text)")
+            #expect(try await api.order(milk, token: token).status == 200)
+            // Cancelling one frees a place.
+            let id = try #require(first.string("orderId"))
+            #expect(try await api.call(.post, "/v1/orders/\(id)/cancel", json: "{}", token: token).status == 200)
+            #expect(try await api.order(milk, method: cash, token: token).string("status") == "CONFIRMED")
+            #expect(try await api.ledger(milk).reserved == 0)
+        }
+    }
+}

@@ -8,6 +8,10 @@ public struct IdempotencyService: Sendable {
     let store: any IdempotencyStore
     let clock: any WallClock
 
+    /// How long a claimed key stays "in progress" without an answer before a retry may take it over: longer than
+    /// any request runs (a checkout waits 10 s at most).
+    public static let lease: TimeInterval = 60
+
     public init(store: any IdempotencyStore, clock: any WallClock) {
         self.store = store
         self.clock = clock
@@ -25,7 +29,9 @@ public struct IdempotencyService: Sendable {
         else {
             throw OrderlyError.validation(field: "Idempotency-Key", "must be 1–255 printable ASCII characters")
         }
-        switch try await store.begin(scope: scope, key: key, fingerprint: fingerprint, at: clock.now()) {
+        switch try await store.begin(
+            scope: scope, key: key, fingerprint: fingerprint, at: clock.now(), lease: Self.lease)
+        {
         case .replay(let response):
             return (response, true)
         case .inProgress:

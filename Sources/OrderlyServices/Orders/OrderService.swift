@@ -15,6 +15,9 @@ public struct OrderService: Sendable {
     let env: ServiceEnvironment
     /// How long `?wait=true` waits for a checkout or a cancellation to finish.
     public var waitLimit: Duration = .seconds(10)
+    /// How many open orders awaiting payment (cash on delivery takes stock with no payment) a customer may have
+    /// before another cash order is refused.
+    public var unpaidCashLimit = 3
 
     public init(
         orders: any OrderStore, carts: any CartStore, catalog: any CatalogStore, users: any UserStore,
@@ -39,16 +42,19 @@ public struct OrderService: Sendable {
         public var deliverySlot: String?
         public var address: Address?
         public var subscriptionID: String?
+        /// The request's `Idempotency-Key`: placing again with it answers the order it placed.
+        public var idempotencyKey: String?
 
         public init(
             items: [Cart.Line]?, paymentMethod: PaymentMethod, deliverySlot: String? = nil, address: Address? = nil,
-            subscriptionID: String? = nil
+            subscriptionID: String? = nil, idempotencyKey: String? = nil
         ) {
             self.items = items
             self.paymentMethod = paymentMethod
             self.deliverySlot = deliverySlot
             self.address = address
             self.subscriptionID = subscriptionID
+            self.idempotencyKey = idempotencyKey
         }
     }
 
@@ -59,6 +65,11 @@ public struct OrderService: Sendable {
     public func place(_ request: PlaceOrder, for actor: Actor, orderID: Order.ID? = nil) async throws -> Order {
         guard actor.role == .customer else { throw OrderlyError.forbidden("Only customers place orders.") }
         if let orderID, let existing = try await orders.order(id: orderID) { return try await startCheckout(existing) }
+        if let key = request.idempotencyKey,
+            let existing = try await orders.order(userID: actor.userID, idempotencyKey: key)
+        {
+            return try await startCheckout(existing)
+        }
         var issues = request.paymentMethod.validate()
         if let slot = request.deliverySlot { issues += DeliverySlot.validate(slot) }
         if let address = request.address { issues += address.validate(field: "address") }
@@ -105,13 +116,21 @@ public struct OrderService: Sendable {
             paymentMethod: request.paymentMethod, deliverySlot: request.deliverySlot,
             address: request.address ?? user?.address, subscriptionID: request.subscriptionID, fromCart: fromCart,
             at: now)
+        order.idempotencyKey = request.idempotencyKey
         let event = try env.envelope(OrderCreated(order: order))
         do {
-            try await orders.insertOrder(order, events: [event])
-        } catch let error as OrderlyError where error.code == .conflict && orderID != nil {
-            // Placed concurrently under the same id (two schedulers recovering one run): that order stands.
-            guard let existing = try await orders.order(id: order.id) else { throw error }
-            return try await startCheckout(existing)
+            try await orders.insertOrder(
+                order, events: [event], unpaidLimit: request.paymentMethod == .cash ? unpaidCashLimit : nil)
+        } catch let error as OrderlyError where error.code == .conflict && error.fieldIssues.isEmpty {
+            // Placed concurrently under the same id (two schedulers recovering one run) or the same Idempotency-Key
+            // (a retry of a request whose answer was lost): that order stands.
+            if let existing = try await orders.order(id: order.id) { return try await startCheckout(existing) }
+            if let key = request.idempotencyKey,
+                let existing = try await orders.order(userID: actor.userID, idempotencyKey: key)
+            {
+                return try await startCheckout(existing)
+            }
+            throw error
         }
         order = try await startCheckout(order)
         return order

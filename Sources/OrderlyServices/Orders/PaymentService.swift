@@ -28,8 +28,12 @@ public struct PaymentService: Sendable {
     }
 
     /// Refunds part (or, without `amount`, all that is left) of an order's payment (an admin's decision).
+    /// - Parameter idempotencyKey: the request's `Idempotency-Key`; the refund's id is derived from it, so a retry
+    ///   of a request whose answer was lost finds the refund it made instead of making another.
     /// - Throws: `not_found`; `conflict` when nothing or less than asked is refundable.
-    public func refund(orderID: Order.ID, amount: Money?, reason: String, by actor: Actor) async throws -> Refund {
+    public func refund(
+        orderID: Order.ID, amount: Money?, reason: String, by actor: Actor, idempotencyKey: String? = nil
+    ) async throws -> Refund {
         var issues = Validate.text(reason, field: "reason", length: 1...200)
         if let amount {
             if amount.currency != env.currency {
@@ -42,6 +46,16 @@ public struct PaymentService: Sendable {
         }
         try OrderlyError.throwIfAny(issues)
         guard let order = try await orders.order(id: orderID) else { throw OrderlyError.notFound("order") }
+        let refundID =
+            idempotencyKey.map {
+                Refund.ID(rawValue: "ref_" + StableHash.hex("admin#\(actor.userID)#\($0)", length: 26))
+            } ?? env.ids.next(Refund.self)
+        if let earlier = try await payments.payment(orderID: orderID),
+            earlier.refunds.contains(where: { $0.id == refundID })
+        {
+            let settled = try await complete(refundID, of: earlier, order: order)
+            return settled.refunds.first { $0.id == refundID }!
+        }
         guard let payment = try await payments.payment(orderID: orderID), payment.transactionID != nil,
             payment.refundable.amount > 0
         else {
@@ -50,8 +64,7 @@ public struct PaymentService: Sendable {
         // Reserve first, conditional on what remains at that moment (two admins, or an admin and a cancellation,
         // can never reserve more than was captured); then ask the gateway under the refund's own id.
         let refund = Refund(
-            id: env.ids.next(Refund.self), amount: amount ?? payment.refundable, reason: reason,
-            createdAt: env.clock.now())
+            id: refundID, amount: amount ?? payment.refundable, reason: reason, createdAt: env.clock.now())
         let reserved = try await payments.updatePayment(orderID: orderID, at: refund.createdAt) { payment in
             try payment.reserveRefund(refund)
             return []
