@@ -5,7 +5,7 @@ import WorkflowEngine
 
 /// The durable journal of the embedded workflow engine: every event is committed before the engine applies it.
 extension SQLiteStore: ExecutionJournal {
-    public func create(_ record: ExecutionRecord) async throws {
+    public func create(_ record: ExecutionRecord, started: EngineEvent) async throws {
         do {
             try await pool.write { db in
                 try db.execute(
@@ -17,6 +17,9 @@ extension SQLiteStore: ExecutionJournal {
                         record.info.id, record.info.name, record.info.stateMachineName, record.info.stateMachineID,
                         record.definition, JSON.object(record.substitutions.mapValues(JSON.string)).serialized(),
                     ])
+                try db.execute(
+                    sql: "INSERT INTO workflow_events (execution_id, seq, event) VALUES (?, 0, ?)",
+                    arguments: [record.info.id, started.json.serialized()])
             }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
             throw JournalError.executionAlreadyExists(record.info.id)

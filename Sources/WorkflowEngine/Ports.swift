@@ -59,9 +59,10 @@ public struct ExecutionRecord: Sendable, Hashable {
 
 /// Durable storage of executions: every event is appended before the core applies it (write-ahead).
 public protocol ExecutionJournal: Sendable {
-    /// Records a new execution.
+    /// Records a new execution with its first event (sequence 0, its start) in one write, so an execution is never
+    /// recorded without the input it starts from.
     /// - Throws: ``JournalError/executionAlreadyExists(_:)`` when the id exists.
-    func create(_ record: ExecutionRecord) async throws
+    func create(_ record: ExecutionRecord, started: EngineEvent) async throws
     /// Appends the next event (sequence numbers start at 0 and have no gaps).
     /// - Throws: ``JournalError/eventConflict(_:sequence:)`` when that sequence number is taken.
     func append(_ event: EngineEvent, sequence: Int, executionID: String) async throws
@@ -106,13 +107,13 @@ public final class InMemoryJournal: ExecutionJournal, @unchecked Sendable {
 
     public init() {}
 
-    public func create(_ record: ExecutionRecord) async throws {
+    public func create(_ record: ExecutionRecord, started: EngineEvent) async throws {
         try lock.withLock {
             guard records[record.info.id] == nil else {
                 throw JournalError.executionAlreadyExists(record.info.id)
             }
             records[record.info.id] = record
-            events[record.info.id] = []
+            events[record.info.id] = [started]
             order.append(record.info.id)
         }
     }

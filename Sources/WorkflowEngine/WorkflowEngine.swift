@@ -67,9 +67,11 @@ public struct WorkflowEngine: Sendable {
     /// Starts an execution of a definition parsed once (``PreparedDefinition``) and runs it to its end.
     public func run(_ definition: PreparedDefinition, name: String, input: JSON) async throws -> ExecutionResult {
         let info = executionInfo(definition, name: name)
+        let started = EngineEvent.started(input: input, at: clock.now())
         try await journal.create(
-            ExecutionRecord(info: info, definition: definition.text, substitutions: definition.substitutions))
-        return try await drive(ExecutionCore(machine: definition.machine, info: info), replay: [], start: input)
+            ExecutionRecord(info: info, definition: definition.text, substitutions: definition.substitutions),
+            started: started)
+        return try await drive(ExecutionCore(machine: definition.machine, info: info), replay: [started], start: nil)
     }
 
     /// Records a new execution and its start durably, without running it: ``resume(executionID:)`` runs it (now, or
@@ -78,8 +80,8 @@ public struct WorkflowEngine: Sendable {
     public func begin(_ definition: PreparedDefinition, name: String, input: JSON) async throws -> ExecutionInfo {
         let info = executionInfo(definition, name: name)
         try await journal.create(
-            ExecutionRecord(info: info, definition: definition.text, substitutions: definition.substitutions))
-        try await journal.append(.started(input: input, at: clock.now()), sequence: 0, executionID: info.id)
+            ExecutionRecord(info: info, definition: definition.text, substitutions: definition.substitutions),
+            started: .started(input: input, at: clock.now()))
         return info
     }
 
@@ -107,6 +109,14 @@ public struct WorkflowEngine: Sendable {
     public func resume(executionID: String) async throws -> ExecutionResult {
         guard let (record, events) = try await journal.load(executionID: executionID) else {
             throw StatesError("ExecutionDoesNotExist", "Execution \(executionID) does not exist.")
+        }
+        guard !events.isEmpty else {
+            // Recorded without its start by an older version (two writes, a crash between): there is no input to
+            // run it from. It is ended, so nothing waits on it forever.
+            let outcome = ExecutionOutcome(
+                status: .aborted, error: "States.Runtime", cause: "The execution was recorded without its start.")
+            try await journal.finish(executionID: executionID, outcome: outcome, history: [])
+            return ExecutionResult(info: record.info, outcome: outcome, history: [])
         }
         let machine = try StatesDefinition.parse(record.definition, substitutions: record.substitutions)
         return try await drive(ExecutionCore(machine: machine, info: record.info), replay: events, start: nil)

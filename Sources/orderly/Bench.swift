@@ -141,7 +141,7 @@ struct StatesBench: AsyncParsableCommand {
 
 /// A journal that keeps nothing: measures the engine alone.
 final class NullJournal: ExecutionJournal {
-    func create(_ record: ExecutionRecord) async throws {}
+    func create(_ record: ExecutionRecord, started: EngineEvent) async throws {}
     func append(_ event: EngineEvent, sequence: Int, executionID: String) async throws {}
     func finish(executionID: String, outcome: ExecutionOutcome, history: [HistoryEvent]) async throws {}
     func load(executionID: String) async throws -> (ExecutionRecord, [EngineEvent])? { nil }

@@ -109,9 +109,9 @@ struct JournalContractTests {
     func appendOrder(kind: Kind) async throws {
         let (journal, _) = try Self.make(kind)
         let info = ExecutionInfo(id: "exe-\(kind)", name: "x", stateMachineID: "sm", stateMachineName: "m")
-        try await journal.create(ExecutionRecord(info: info, definition: Self.definition, substitutions: ["A": "b"]))
         let start = EngineEvent.started(input: ["a": [1, 2.5]], at: Date(timeIntervalSince1970: 1_000))
-        try await journal.append(start, sequence: 0, executionID: info.id)
+        try await journal.create(
+            ExecutionRecord(info: info, definition: Self.definition, substitutions: ["A": "b"]), started: start)
         await #expect(throws: JournalError.eventConflict(info.id, sequence: 0)) {
             try await journal.append(start, sequence: 0, executionID: info.id)
         }

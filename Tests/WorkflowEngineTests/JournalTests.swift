@@ -63,6 +63,18 @@ struct JournalTests {
         }
     }
 
+    @Test("an execution recorded without its start (by an older version) is ended, not waited on forever")
+    func recordedWithoutStart() async throws {
+        let journal = InMemoryJournal()
+        let engine = WorkflowEngine(tasks: ScriptedTasks(Self.script), journal: journal, clock: VirtualClock())
+        let info = try await engine.begin(
+            try PreparedDefinition(text: Self.definition, name: "checkout"), name: "lost", input: Self.input)
+        journal.truncate(executionID: info.id, to: 0)
+        let results = try await engine.resumeAll()
+        #expect(results.map(\.outcome.status) == [.aborted])
+        #expect(try await journal.unfinished().isEmpty)
+    }
+
     @Test("resumeAll finds every unfinished execution")
     func resumeAll() async throws {
         let journal = InMemoryJournal()
