@@ -36,7 +36,8 @@ struct ProfilePatchRequest: StrictDecodable {
     var phone: Patch<String>
     var address: Patch<Address>
     var password: String?
-    enum CodingKeys: String, CodingKey, CaseIterable { case name, phone, address, password }
+    var currentPassword: String?
+    enum CodingKeys: String, CodingKey, CaseIterable { case name, phone, address, password, currentPassword }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -44,6 +45,7 @@ struct ProfilePatchRequest: StrictDecodable {
         phone = try container.decodePatch(String.self, forKey: .phone)
         address = try container.decodePatch(Address.self, forKey: .address)
         password = try container.decodeIfPresent(String.self, forKey: .password)
+        currentPassword = try container.decodeIfPresent(String.self, forKey: .currentPassword)
     }
 }
 

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import OrderlyModel
+import OrderlyServices
 import Prometheus
 
 /// Gives every request an id (the client's `X-Request-Id` when it is sensible, a new one otherwise), puts it on the
@@ -86,10 +87,12 @@ struct MetricsMiddleware: RouterMiddleware {
     }
 }
 
-/// Reads `Authorization: Bearer <JWT>` when present; a token that does not verify is 401 on any route.
+/// Reads `Authorization: Bearer <JWT>` when present; a token that does not verify, or whose user is gone or has
+/// changed their password since, is 401 on any route. The caller's role is the user's current one.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let tokens: TokenAuthority
+    let accounts: AccountService
 
     func handle(
         _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
@@ -100,7 +103,8 @@ struct AuthMiddleware: RouterMiddleware {
             throw OrderlyError.unauthenticated("The Authorization header must be 'Bearer <token>'.")
         }
         var context = context
-        context.actor = try await tokens.verify(String(parts[1]).trimmingCharacters(in: .whitespaces))
+        let claims = try await tokens.verify(String(parts[1]).trimmingCharacters(in: .whitespaces))
+        context.actor = try await accounts.actor(for: claims.actor.userID, tokenGeneration: claims.generation)
         context.logger[metadataKey: "user_id"] = .string(context.actor!.userID.rawValue)
         return try await next(request, context)
     }

@@ -38,7 +38,9 @@ enum OpenAPISchemas {
         {"type":"object","additionalProperties":false,
          "properties":{"name":{"type":"string","minLength":1,"maxLength":100},"phone":{"type":["string","null"]},
                        "address":{"oneOf":[{"$ref":"#/components/schemas/Address"},{"type":"null"}]},
-                       "password":{"type":"string","minLength":8,"maxLength":128}}}
+                       "password":{"type":"string","minLength":8,"maxLength":128},
+                       "currentPassword":{"type":"string","minLength":1,"maxLength":128}},
+         "dependentRequired":{"password":["currentPassword"]}}
         """#,
         "UserCreated": #"""
         {"type":"object","required":["userId","email","name","role","createdAt"],

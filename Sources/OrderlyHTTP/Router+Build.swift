@@ -45,7 +45,7 @@ public func buildRouter(
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: MetricsMiddleware(registry: dependencies.metrics))
     router.add(middleware: ProblemMiddleware(routes: table))
-    router.add(middleware: AuthMiddleware(tokens: dependencies.tokens))
+    router.add(middleware: AuthMiddleware(tokens: dependencies.tokens, accounts: dependencies.services.accounts))
 
     let routes = APIRoutes(services: dependencies.services, dependencies: dependencies, table: table)
     routes.addUserRoutes(to: router)

@@ -47,7 +47,7 @@ extension APIRoutes {
                 of: actor.userID,
                 .init(
                     name: body.name, phone: body.phone.clearable, address: body.address.clearable,
-                    password: body.password))
+                    password: body.password, currentPassword: body.currentPassword))
             return try JSONResponse.make(ProfileBody(user: user))
         }
 

@@ -4,7 +4,9 @@ import OrderlyModel
 import OrderlyPorts
 import OrderlyServices
 
-/// Signs and checks the bearer tokens: HS256 JWTs with `sub` (the user id), `role`, `iat` and `exp`.
+/// Signs and checks the bearer tokens: HS256 JWTs with `sub` (the user id), `role`, `gen` (the user's token
+/// generation), `iat` and `exp`. A verified token is then checked against the user (``AccountService/actor(for:)``):
+/// a deleted user, a changed role or a changed password ends it.
 public struct TokenAuthority: Sendable {
     private let keys: JWTKeyCollection
     private let clock: any WallClock
@@ -31,13 +33,13 @@ public struct TokenAuthority: Sendable {
         let expiresAt = Date(timeIntervalSince1970: (now.timeIntervalSince1970 + lifetime).rounded(.down))
         let claims = Claims(
             sub: SubjectClaim(value: user.id.rawValue), exp: ExpirationClaim(value: expiresAt),
-            iat: IssuedAtClaim(value: now), role: user.role.rawValue)
+            iat: IssuedAtClaim(value: now), role: user.role.rawValue, gen: user.tokenGeneration)
         return (try await keys.sign(claims), expiresAt)
     }
 
-    /// The caller a token names.
+    /// What a token says, once its signature and expiry are checked.
     /// - Throws: `unauthenticated` for a token that is malformed, forged, expired or names an unknown role.
-    public func verify(_ token: String) async throws -> Actor {
+    public func verify(_ token: String) async throws -> TokenClaims {
         let claims: Claims
         do {
             claims = try await keys.verify(token, as: Claims.self)
@@ -48,7 +50,7 @@ public struct TokenAuthority: Sendable {
         guard let userID = User.ID(validating: claims.sub.value), let role = Role(rawValue: claims.role) else {
             throw OrderlyError(.unauthenticated, "The token is not valid.")
         }
-        return Actor(userID: userID, role: role)
+        return TokenClaims(actor: Actor(userID: userID, role: role), generation: claims.gen ?? 0)
     }
 
     struct Claims: JWTPayload {
@@ -56,8 +58,15 @@ public struct TokenAuthority: Sendable {
         var exp: ExpirationClaim
         var iat: IssuedAtClaim
         var role: String
+        var gen: Int?
 
         /// Expiry is checked against the injected clock in ``TokenAuthority/verify(_:)``, not the system's.
         func verify(using algorithm: some JWTAlgorithm) async throws {}
     }
+}
+
+/// A verified token's claims: who it was issued to, with which role and token generation.
+public struct TokenClaims: Hashable, Sendable {
+    public var actor: Actor
+    public var generation: Int
 }

@@ -13,13 +13,16 @@ public struct User: Hashable, Sendable, Codable, IdentifiedByPrefix {
     public var role: Role
     /// The slow salted hash of the password; never leaves the server.
     public var passwordHash: String
+    /// Bumped when the password changes: tokens issued before carry an older number and are refused.
+    public var tokenGeneration: Int
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(
         id: ID, email: EmailAddress, name: String, phone: String? = nil, address: Address? = nil, role: Role,
-        passwordHash: String, createdAt: Date, updatedAt: Date
+        passwordHash: String, tokenGeneration: Int = 0, createdAt: Date, updatedAt: Date
     ) {
+        self.tokenGeneration = tokenGeneration
         self.id = id
         self.email = email
         self.name = name

@@ -27,6 +27,12 @@ public protocol ConsumerLedger: Sendable {
     /// The dead letters, newest first.
     func deadLetters(page: PageRequest) async throws -> Page<DeadLetter>
 
+    /// One dead letter; `nil` when there is none.
+    func deadLetter(id: String) async throws -> DeadLetter?
+
+    /// Records that replaying a dead letter failed again: one more attempt, and the new error. The letter stays.
+    func recordReplayFailure(id: String, error: String, at time: Date) async throws
+
     /// Removes a dead letter (after it was replayed); `nil` when there is none.
     func removeDeadLetter(id: String) async throws -> DeadLetter?
 }

@@ -23,6 +23,7 @@ public struct UserPatch: Sendable, Hashable {
     public var name: String?
     public var phone: String??
     public var address: Address??
+    /// A new password's hash; setting it also revokes every token issued before.
     public var passwordHash: String?
 
     public init(name: String? = nil, phone: String?? = nil, address: Address?? = nil, passwordHash: String? = nil) {

@@ -151,6 +151,15 @@ public struct AccountService: Sendable {
     /// A valid bcrypt hash (cost 10) of a random string, used to spend the same time on unknown emails.
     static let decoyHash = "$2b$10$CwTycUXWue0Thq9StjUM0uJ8e3yEuqqZ6MyfWzTZdkBZEmKNHrQPS"
 
+    /// The caller a verified token names, as the user is now.
+    /// - Throws: `unauthenticated` when the user no longer exists or the token was issued before a password change.
+    public func actor(for userID: User.ID, tokenGeneration: Int) async throws -> Actor {
+        guard let user = try await users.user(id: userID), user.tokenGeneration == tokenGeneration else {
+            throw OrderlyError(.unauthenticated, "The token was revoked; sign in again.")
+        }
+        return Actor(userID: user.id, role: user.role)
+    }
+
     /// The profile of a user.
     public func profile(of userID: User.ID) async throws -> User {
         guard let user = try await users.user(id: userID) else { throw OrderlyError.notFound("user") }
@@ -163,23 +172,56 @@ public struct AccountService: Sendable {
         public var phone: String??
         public var address: Address??
         public var password: String?
+        /// Required with `password`: the password being replaced.
+        public var currentPassword: String?
 
-        public init(name: String? = nil, phone: String?? = nil, address: Address?? = nil, password: String? = nil) {
+        public init(
+            name: String? = nil, phone: String?? = nil, address: Address?? = nil, password: String? = nil,
+            currentPassword: String? = nil
+        ) {
             self.name = name
             self.phone = phone
             self.address = address
             self.password = password
+            self.currentPassword = currentPassword
         }
     }
 
-    /// Updates one's own profile; the role can never be changed this way.
+    /// Checks the password a signed-in user gives to change it, counted by the sign-in throttle like a sign-in.
+    private func checkCurrentPassword(_ password: String, of userID: User.ID) async throws {
+        guard let user = try await users.user(id: userID) else { throw OrderlyError.notFound("user") }
+        let key = "email:" + user.email.key
+        let limits = [LoginLimit(key: key, limit: Self.maximumFailedLogins, window: Self.throttleWindow)]
+        switch try await loginAttempts.takeLoginAttempt(limits: limits, at: env.clock.now()) {
+        case .refused(let retryAt):
+            throw OrderlyError(
+                .rateLimited, "Too many wrong passwords. Try again later.",
+                retryAfterSeconds: max(1, Int(retryAt.timeIntervalSince(env.clock.now()).rounded(.up))))
+        case .allowed(let attempt):
+            guard try await hasher.verify(password, against: user.passwordHash) else {
+                throw OrderlyError.validation(field: "currentPassword", "is not the current password")
+            }
+            try await loginAttempts.forgetLoginAttempt(attempt, clearing: key)
+        }
+    }
+
+    /// Updates one's own profile; the role can never be changed this way. A new password needs the current one,
+    /// and ends every token issued before (sign in again).
     public func updateProfile(of userID: User.ID, _ change: ProfileChange) async throws -> User {
         var issues: [FieldIssue] = []
         if let name = change.name { issues += UserRules.name(name) }
         if case .some(.some(let phone)) = change.phone { issues += UserRules.phone(phone) }
         if case .some(.some(let address)) = change.address { issues += address.validate(field: "address") }
-        if let password = change.password { issues += UserRules.password(password) }
+        if let password = change.password {
+            issues += UserRules.password(password)
+            if change.currentPassword == nil {
+                issues.append(FieldIssue(field: "currentPassword", message: "is required to change the password"))
+            }
+        }
         try OrderlyError.throwIfAny(issues)
+        if change.password != nil, let current = change.currentPassword {
+            try await checkCurrentPassword(current, of: userID)
+        }
 
         var patch = UserPatch(name: change.name?.trimmed, phone: change.phone, address: change.address)
         if let password = change.password { patch.passwordHash = try await hasher.hash(password) }

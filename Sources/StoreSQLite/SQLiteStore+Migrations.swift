@@ -247,6 +247,7 @@ extension SQLiteStore {
                     CREATE UNIQUE INDEX orders_by_idempotency_key ON orders (user_id, idempotency_key)
                         WHERE idempotency_key IS NOT NULL;
                     CREATE INDEX idempotency_keys_by_time ON idempotency_keys (created_at);
+                    ALTER TABLE users ADD COLUMN token_generation INTEGER NOT NULL DEFAULT 0;
                     """)
         }
         return migrator

@@ -144,6 +144,23 @@ extension SQLiteStore: ConsumerLedger {
             items: items, nextAfter: letters.count > page.limit ? items.last.map { String($0.id.dropFirst(4)) } : nil)
     }
 
+    public func deadLetter(id: String) async throws -> DeadLetter? {
+        guard id.hasPrefix("dlq_"), let seq = Int(id.dropFirst(4)) else { return nil }
+        return try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM dead_letters WHERE seq = ?", arguments: [seq])
+                .map(Self.deadLetter(from:))
+        }
+    }
+
+    public func recordReplayFailure(id: String, error: String, at time: Date) async throws {
+        guard id.hasPrefix("dlq_"), let seq = Int(id.dropFirst(4)) else { return }
+        try await pool.write { db in
+            try db.execute(
+                sql: "UPDATE dead_letters SET attempts = attempts + 1, error = ? WHERE seq = ?",
+                arguments: [error, seq])
+        }
+    }
+
     public func removeDeadLetter(id: String) async throws -> DeadLetter? {
         guard id.hasPrefix("dlq_"), let seq = Int(id.dropFirst(4)) else { return nil }
         return try await pool.write { db in

@@ -50,14 +50,19 @@ extension SQLiteStore: UserStore {
             if let name = patch.name { user.name = name }
             if let phone = patch.phone { user.phone = phone }
             if let address = patch.address { user.address = address }
-            if let hash = patch.passwordHash { user.passwordHash = hash }
+            if let hash = patch.passwordHash {
+                user.passwordHash = hash
+                user.tokenGeneration += 1
+            }
             user.updatedAt = time
             try db.execute(
-                sql:
-                    "UPDATE users SET name = ?, phone = ?, address = ?, password_hash = ?, updated_at = ? WHERE id = ?",
+                sql: """
+                    UPDATE users SET name = ?, phone = ?, address = ?, password_hash = ?, token_generation = ?,
+                    updated_at = ? WHERE id = ?
+                    """,
                 arguments: [
                     user.name, user.phone, try user.address.map(JSONColumn.encode), user.passwordHash,
-                    user.updatedAt.millis, id.rawValue,
+                    user.tokenGeneration, user.updatedAt.millis, id.rawValue,
                 ])
             try Self.record(events, in: db)
             return user
@@ -74,7 +79,8 @@ extension SQLiteStore: UserStore {
         return User(
             id: .init(rawValue: row["id"]), email: email, name: row["name"], phone: row["phone"],
             address: try address.map { try JSONColumn.decode(Address.self, from: $0) }, role: role,
-            passwordHash: row["password_hash"], createdAt: Date(millis: row["created_at"]),
+            passwordHash: row["password_hash"], tokenGeneration: row["token_generation"],
+            createdAt: Date(millis: row["created_at"]),
             updatedAt: Date(millis: row["updated_at"]))
     }
 }

@@ -26,7 +26,7 @@ struct CompositionTests {
         let attributes = try FileManager.default.attributesOfItem(atPath: folder + "/jwt-secret")
         #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
         let second = try await Composition(config, overrides: AppOverrides(bcryptCost: 4))
-        #expect(try await second.tokens.verify(token).userID == user.id)
+        #expect(try await second.tokens.verify(token).actor.userID == user.id)
     }
 
     @Test("the configured admin is created once, and production hashes use bcrypt cost 10")

@@ -160,7 +160,7 @@ struct UserRoutesTests {
             let patched = try await api.call(
                 .patch, "/v1/users/me",
                 json: #"""
-                    {"name":"Erin B","phone":null,"password":"new-password-9",
+                    {"name":"Erin B","phone":null,"password":"new-password-9","currentPassword":"password-123",
                      "address":{"line1":"1 High St","city":"London","postalCode":"N1 9GU","country":"GB"}}
                     """#, token: token)
             #expect(patched.status == 200)
@@ -172,9 +172,11 @@ struct UserRoutesTests {
             #expect(
                 try await api.call(.post, "/v1/auth/login", json: #"{"email":"\#(email)","password":"password-123"}"#)
                     .status == 401)
-            _ = try await api.login(email, "new-password-9")
+            let renewed = try await api.login(email, "new-password-9")
+            // The password change ended the tokens issued before it.
+            #expect(try await api.call(.get, "/v1/users/me", token: token).status == 401)
 
-            let roleChange = try await api.call(.patch, "/v1/users/me", json: #"{"role":"admin"}"#, token: token)
+            let roleChange = try await api.call(.patch, "/v1/users/me", json: #"{"role":"admin"}"#, token: renewed)
             #expect(roleChange.status == 400)
             #expect(roleChange.errorFields == ["role"])
         }

@@ -83,18 +83,21 @@ public struct EventDispatcher: Sendable {
         }
     }
 
-    /// Delivers a dead letter to its consumer again and removes it; if it fails again it is dead-lettered anew.
+    /// Delivers a dead letter to its consumer again; removes it only once the consumer has handled it (a crash in
+    /// between replays it again, which consumers, idempotent by event id, absorb). If it fails again it stays, with
+    /// one more attempt and the new error.
     /// - Returns: `nil` when there is no such dead letter.
     public func replay(deadLetterID: String) async throws -> DeadLetter? {
-        guard let letter = try await ledger.removeDeadLetter(id: deadLetterID) else { return nil }
+        guard let letter = try await ledger.deadLetter(id: deadLetterID) else { return nil }
         guard let consumer = consumers.first(where: { $0.name == letter.consumer }) else { return letter }
         do {
             try await consumer.handle(letter.event)
         } catch {
-            try await ledger.deadLetter(
-                consumer: consumer.name, event: letter.event, error: "\(error)", attempts: letter.attempts + 1,
-                at: clock.now())
+            try await ledger.recordReplayFailure(id: deadLetterID, error: "\(error)", at: clock.now())
+            return letter
         }
+        try await ledger.markProcessed(consumer: consumer.name, eventID: letter.event.id, at: clock.now())
+        _ = try await ledger.removeDeadLetter(id: deadLetterID)
         return letter
     }
 
