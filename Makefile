@@ -1,4 +1,4 @@
-.PHONY: run test smoke ci format lint workflows
+.PHONY: run test smoke fault ci format lint workflows
 
 run:	## run the server, embedded
 	swift run orderly serve
@@ -8,6 +8,9 @@ test:	## run the test suites
 
 smoke:	## end-to-end check of the real binary
 	swift build --product orderly && scripts/smoke.sh
+
+fault:	## kill the real server at random moments under load, then check every invariant (ORDERLY_FAULT_SEED repeats a run)
+	swift build --product orderly && python3 scripts/fault-test.py
 
 ci:	## what CI runs
 	bash .ci/run

@@ -77,7 +77,8 @@ public struct Composition: Sendable {
             lifetime: TimeInterval(configuration.tokenLifetimeSeconds), clock: clock)
         webhookSecret = try dataDirectory.secret(named: "webhook-secret", configured: configuration.webhookSecret)
 
-        let gateway = SimulatedPaymentGateway()
+        let gateway = try SimulatedPaymentGateway(
+            ledgerFile: dataDirectory.url.appendingPathComponent("gateway/ledger.jsonl"))
         self.gateway = gateway
         let mailer = try FileMailer(folder: dataDirectory.url.appendingPathComponent("mail"))
         let receipts = ReceiptService(
@@ -175,18 +176,32 @@ public struct Composition: Sendable {
         let scheduler = self.scheduler
         let payments = services.payments
         let clock = self.clock
+        let metrics = self.metrics
         let interval = Duration.seconds(configuration.schedulerIntervalSeconds)
         let logger = self.logger
         return [
             WorkflowService(workflows: workflows, orders: services.orders, logger: logger),
-            LoopService { await dispatcher.run(interval: .milliseconds(100)) },
+            LoopService {
+                let pending = metrics.makeGauge(
+                    descriptor: MetricNameDescriptor(
+                        metricName: "outbox_pending_events", unitName: "", helpText: "Events not yet delivered"))
+                let lag = metrics.makeGauge(
+                    descriptor: MetricNameDescriptor(
+                        metricName: "outbox_lag", unitName: "seconds",
+                        helpText: "Age of the oldest event not yet delivered"))
+                await dispatcher.run(interval: .milliseconds(100)) { count, age in
+                    pending.set(Double(count))
+                    lag.set(age)
+                }
+            },
             LoopService { await scheduler.run(interval: interval) },
             LoopService {
                 while !Task.isCancelled {
                     do {
                         try await sweeper.sweep()
-                        // Refunds reserved a minute ago and still not settled: the gateway was unreachable.
-                        try await payments.settlePendingRefunds(before: clock.now().addingTimeInterval(-60))
+                        // Refunds reserved a while ago and still not settled (the gateway was unreachable, or the
+                        // process stopped). Asking again is safe: the gateway refunds once per refund id.
+                        try await payments.settlePendingRefunds(before: clock.now().addingTimeInterval(-10))
                     } catch {
                         logger.error("sweep failed", metadata: ["error": "\(error)"])
                     }

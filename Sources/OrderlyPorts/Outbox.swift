@@ -6,6 +6,9 @@ public protocol EventOutbox: Sendable {
     /// Undelivered events in the order they were recorded, `limit` at most.
     func pendingEvents(limit: Int) async throws -> [EventEnvelope]
 
+    /// How many events wait to be delivered, and when the oldest of them was recorded.
+    func backlog() async throws -> (count: Int, oldest: Date?)
+
     /// Marks events delivered to every consumer.
     func markDispatched(_ ids: [EventEnvelope.ID], at time: Date) async throws
 

@@ -66,6 +66,15 @@ extension SQLiteStore: EventOutbox {
         }
     }
 
+    public func backlog() async throws -> (count: Int, oldest: Date?) {
+        try await pool.read { db in
+            let row = try Row.fetchOne(
+                db, sql: "SELECT count(*) AS pending, min(time) AS oldest FROM outbox WHERE dispatched_at IS NULL")
+            let oldest: Int64? = row?["oldest"]
+            return (row?["pending"] ?? 0, oldest.map(Date.init(millis:)))
+        }
+    }
+
     public func markDispatched(_ ids: [EventEnvelope.ID], at time: Date) async throws {
         try await pool.write { db in
             for id in ids {

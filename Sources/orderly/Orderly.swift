@@ -10,7 +10,7 @@ struct Orderly: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "orderly",
         abstract: "Orderly, a commerce backend: users, catalog, carts, orders, payments, deliveries, subscriptions.",
-        subcommands: [Serve.self, Migrate.self, Admin.self, Demo.self, States.self, Bench.self])
+        subcommands: [Serve.self, Migrate.self, Admin.self, Demo.self, Check.self, States.self, Bench.self])
 }
 
 /// Flags shared by every command that opens the data folder; each falls back to its `ORDERLY_*` variable.
@@ -38,6 +38,27 @@ func bootstrapLogging(_ config: OrderlyConfiguration) -> Logger {
         }
     }
     return Logger(label: "orderly")
+}
+
+struct Check: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract:
+            "Check the invariants of a data folder at rest: stock, money against the gateway, executions, events.",
+        discussion: "Run it while no server writes to the folder. Exit 1, with every broken rule listed, if one fails.")
+
+    @OptionGroup var common: CommonOptions
+
+    func run() async throws {
+        let report = try await InvariantCheck.run(try common.configuration())
+        for (what, count) in report.checked { print("checked \(count) \(what)") }
+        if report.holds {
+            print("every invariant holds")
+        } else {
+            for violation in report.violations { print("VIOLATION \(violation)") }
+            print("\(report.violations.count) violations")
+            throw ExitCode(1)
+        }
+    }
 }
 
 struct Serve: AsyncParsableCommand {

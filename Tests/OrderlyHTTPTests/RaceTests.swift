@@ -1,6 +1,7 @@
 import Foundation
 import OrderlyApp
 import OrderlyModel
+import StoreSQLite
 import Testing
 
 /// Two things at once, over a real socket: each test ends by checking money at the gateway's own ledger and stock
@@ -80,6 +81,7 @@ import Testing
                 }
             }
             #expect(gatewayNet(api) == confirmed * 500)
+            try await api.expectInvariants()
             let ledger = try await api.ledger(milk)
             #expect(ledger.sold == confirmed * 2 && ledger.reserved == 0 && ledger.available == 100 - confirmed * 2)
         }
@@ -126,6 +128,7 @@ import Testing
             let orders = try await api.composition.store.orders(matching: .init(), page: .init(limit: 100)).items
             let owed = orders.filter { $0.status != .cancelled }.reduce(0) { $0 + $1.total.amount }
             #expect(gatewayNet(api) == owed)
+            try await api.expectInvariants()
         }
     }
 
@@ -168,6 +171,7 @@ import Testing
                     } ?? 0
             }
             #expect(gatewayNet(api) == owed)
+            try await api.expectInvariants()
         }
     }
 
@@ -213,6 +217,39 @@ import Testing
             let ledger = try await api.ledger(milk)
             #expect(ledger.sold == confirmed * 3 && ledger.reserved == 0 && ledger.available == 40 - confirmed * 3)
             #expect(gatewayNet(api) == confirmed * 300)
+            try await api.expectInvariants()
+        }
+    }
+}
+
+@Suite("Invariant checker")
+struct InvariantCheckTests {
+    @Test("the checker finds money kept on a cancelled order and a charge with no payment")
+    func findsViolations() async throws {
+        try await withAPI { api in
+            let admin = try await api.adminToken()
+            let milk = try await api.product(price: 400, stock: 10, admin: admin)
+            let (token, _) = try await api.customer()
+            let id = try #require(try await api.order(milk, quantity: 2, token: token).string("orderId"))
+            try await api.expectInvariants()
+
+            // Given an order cancelled behind the system's back (no refund, no restock) and a stray gateway charge
+            _ = try await api.composition.store.updateOrder(id: .init(rawValue: id)) { order in
+                try order.move(to: .cancelled, at: api.clock.now())
+                return []
+            }
+            _ = try await api.composition.gateway.charge(
+                amount: Money(amount: 999, currency: .usd), method: .card(token: "tok_visa"), idempotencyKey: "stray")
+
+            // Then the checker names each
+            let gateway = api.composition.gateway
+            let report = try await api.composition.store.checkInvariants(
+                captures: gateway.capturesMade.map {
+                    GatewayLedgerEntry(key: $0.key, transactionID: $0.transactionID, amount: $0.amount.amount)
+                }, refunds: [])
+            #expect(!report.holds)
+            #expect(report.violations.contains { $0.contains("\(id) is CANCELLED but 800 is still captured") })
+            #expect(report.violations.contains { $0.contains("captured 999") && $0.contains("for no payment") })
         }
     }
 }

@@ -11,10 +11,14 @@ import OrderlyPorts
 ///
 /// Transaction and refund ids are derived from the idempotency key, so the same key always answers the same charge:
 /// a retried or resumed checkout cannot charge twice. Refunds past a charge's capture are declined, as a real gateway
-/// declines them. The ledger keeps the newest ``ledgerLimit`` entries of each kind.
+/// declines them. The ledger keeps the newest ``ledgerLimit`` entries of each kind; given a file, it is durable
+/// (each charge and refund appended and synced before it is answered), as a real gateway's records outlive a crash
+/// of Orderly's process.
 public final class SimulatedPaymentGateway: PaymentGateway, @unchecked Sendable {
     /// A capture as the gateway recorded it.
     public struct Capture: Hashable, Sendable {
+        /// The idempotency key it was asked with.
+        public var key: String
         public var transactionID: String
         public var amount: Money
     }
@@ -33,8 +37,30 @@ public final class SimulatedPaymentGateway: PaymentGateway, @unchecked Sendable 
     private var refunds = BoundedLedger<RefundMade>()
     private var attempts = BoundedLedger<Int>()
 
-    public init(ledgerLimit: Int = 100_000) {
+    private let journal: LedgerFile?
+
+    /// - Parameters:
+    ///   - ledgerFile: where the ledger is kept across restarts (JSON lines); in memory only when nil.
+    ///   - ledgerLimit: how many entries of each kind are remembered.
+    public init(ledgerFile: URL? = nil, ledgerLimit: Int = 100_000) throws {
         self.ledgerLimit = ledgerLimit
+        journal = try ledgerFile.map { try LedgerFile(url: $0) }
+        for entry in try journal?.load() ?? [] {
+            switch entry.kind {
+            case "capture":
+                captures.set(
+                    entry.key, Capture(key: entry.key, transactionID: entry.transactionID, amount: entry.money),
+                    limit: ledgerLimit)
+            case "refund":
+                refunds.set(
+                    entry.key,
+                    RefundMade(
+                        refundID: entry.refundID ?? "", transactionID: entry.transactionID, amount: entry.money),
+                    limit: ledgerLimit)
+            default:
+                continue
+            }
+        }
     }
 
     public func charge(amount: Money, method: PaymentMethod, idempotencyKey: String) async throws -> GatewayCharge {
@@ -59,9 +85,15 @@ public final class SimulatedPaymentGateway: PaymentGateway, @unchecked Sendable 
         case .cash:
             throw GatewayError(.declined, code: "not_chargeable", message: "Cash is collected on delivery.")
         default:
-            let capture = Capture(transactionID: "txn_" + Self.digest(idempotencyKey), amount: amount)
-            lock.withLock {
-                if captures[idempotencyKey] == nil { captures.set(idempotencyKey, capture, limit: ledgerLimit) }
+            let capture = Capture(
+                key: idempotencyKey, transactionID: "txn_" + Self.digest(idempotencyKey), amount: amount)
+            try lock.withLock {
+                guard captures[idempotencyKey] == nil else { return }
+                try journal?.append(
+                    LedgerFile.Entry(
+                        kind: "capture", key: idempotencyKey, transactionID: capture.transactionID,
+                        amount: amount.amount, currency: amount.currency.rawValue, refundID: nil))
+                captures.set(idempotencyKey, capture, limit: ledgerLimit)
             }
             return GatewayCharge(transactionID: capture.transactionID)
         }
@@ -87,6 +119,10 @@ public final class SimulatedPaymentGateway: PaymentGateway, @unchecked Sendable 
             }
             let made = RefundMade(
                 refundID: "re_" + Self.digest(idempotencyKey), transactionID: transactionID, amount: amount)
+            try journal?.append(
+                LedgerFile.Entry(
+                    kind: "refund", key: idempotencyKey, transactionID: transactionID, amount: amount.amount,
+                    currency: amount.currency.rawValue, refundID: made.refundID))
             refunds.set(idempotencyKey, made, limit: ledgerLimit)
             return made.refundID
         }
@@ -100,6 +136,48 @@ public final class SimulatedPaymentGateway: PaymentGateway, @unchecked Sendable 
 
     static func digest(_ text: String) -> String {
         SHA256.hash(data: Data(text.utf8)).prefix(12).map { String(format: "%02x", $0) }.joined()
+    }
+}
+
+/// The simulator's ledger on disk: one JSON object a line, appended and synced; a torn last line (a crash while
+/// writing) is ignored.
+final class LedgerFile: @unchecked Sendable {
+    struct Entry: Codable {
+        var kind: String
+        var key: String
+        var transactionID: String
+        var amount: Int
+        var currency: String
+        var refundID: String?
+
+        var money: Money { Money(amount: amount, currency: Currency(rawValue: currency) ?? .usd) }
+    }
+
+    let url: URL
+    private let descriptor: Int32
+
+    init(url: URL) throws {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        self.url = url
+        descriptor = open(url.path, O_WRONLY | O_APPEND | O_CREAT, 0o600)
+        guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown) }
+    }
+
+    deinit { close(descriptor) }
+
+    /// Every whole entry, oldest first.
+    func load() throws -> [Entry] {
+        let text = (try? String(contentsOf: url, encoding: .utf8)) ?? ""
+        let decoder = JSONDecoder()
+        return text.split(separator: "\n").compactMap { try? decoder.decode(Entry.self, from: Data($0.utf8)) }
+    }
+
+    /// Appends one entry and waits until it is on disk.
+    func append(_ entry: Entry) throws {
+        var line = try JSONEncoder().encode(entry)
+        line.append(0x0A)
+        let written = line.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        guard written == line.count, fsync(descriptor) == 0 else { throw CocoaError(.fileWriteUnknown) }
     }
 }
 

@@ -102,10 +102,14 @@ public struct EventDispatcher: Sendable {
     }
 
     /// Dispatches until cancelled, checking for new events every `interval` when idle.
-    public func run(interval: Duration) async {
+    /// - Parameter report: told after every pass how many events still wait and how old the oldest is (seconds).
+    public func run(interval: Duration, report: @escaping @Sendable (Int, TimeInterval) -> Void = { _, _ in }) async {
         while !Task.isCancelled {
             do {
-                if try await dispatchPending() == 0 { try await Task.sleep(for: interval) }
+                let dispatched = try await dispatchPending()
+                let (pending, oldest) = try await outbox.backlog()
+                report(pending, oldest.map { clock.now().timeIntervalSince($0) } ?? 0)
+                if dispatched == 0 { try await Task.sleep(for: interval) }
             } catch is CancellationError {
                 return
             } catch {

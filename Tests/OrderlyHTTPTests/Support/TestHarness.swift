@@ -6,6 +6,7 @@ import Logging
 import OrderlyApp
 import OrderlyPorts
 import OrderlyServices
+import StoreSQLite
 import Testing
 import WorkflowEngine
 
@@ -98,6 +99,21 @@ struct TestAPI: Sendable {
     /// Delivers every pending event to the consumers now.
     func dispatch() async throws {
         while try await composition.dispatcher.dispatchPending() > 0 {}
+    }
+
+    /// Delivers pending events, then checks every invariant of the data at rest (what `orderly check` checks),
+    /// against the gateway simulator's own ledger; records each violation as a test issue.
+    func expectInvariants(sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        try await dispatch()
+        let gateway = composition.gateway
+        let report = try await composition.store.checkInvariants(
+            captures: gateway.capturesMade.map {
+                GatewayLedgerEntry(key: $0.key, transactionID: $0.transactionID, amount: $0.amount.amount)
+            },
+            refunds: gateway.refundsMade.map {
+                GatewayLedgerEntry(key: $0.refundID, transactionID: $0.transactionID, amount: $0.amount.amount)
+            })
+        for violation in report.violations { Issue.record("invariant: \(violation)", sourceLocation: sourceLocation) }
     }
 
     /// A product's stock counts straight from the ledger.

@@ -1,0 +1,22 @@
+import Foundation
+import StoreSQLite
+
+/// `orderly check`: the invariants of a data folder at rest, with the payment simulator's ledger beside it.
+public enum InvariantCheck {
+    /// Opens the data folder's database and gateway ledger and checks every invariant.
+    public static func run(_ configuration: OrderlyConfiguration) async throws -> InvariantReport {
+        let dataDirectory = try DataDirectory(path: configuration.dataDirectory)
+        let store = try SQLiteStore(path: dataDirectory.databasePath)
+        let ledger = dataDirectory.url.appendingPathComponent("gateway/ledger.jsonl")
+        let gateway =
+            FileManager.default.fileExists(atPath: ledger.path)
+            ? try SimulatedPaymentGateway(ledgerFile: ledger) : nil
+        return try await store.checkInvariants(
+            captures: gateway?.capturesMade.map {
+                GatewayLedgerEntry(key: $0.key, transactionID: $0.transactionID, amount: $0.amount.amount)
+            },
+            refunds: gateway?.refundsMade.map {
+                GatewayLedgerEntry(key: $0.refundID, transactionID: $0.transactionID, amount: $0.amount.amount)
+            } ?? [])
+    }
+}
