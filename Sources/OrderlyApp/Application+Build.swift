@@ -164,7 +164,8 @@ public struct Composition: Sendable {
     public func router(recordingInto table: RouteTable = RouteTable()) throws -> Router<AppRequestContext> {
         try buildRouter(
             HTTPDependencies(
-                services: services, tokens: tokens, metrics: metrics, webhookSecret: webhookSecret, clock: clock),
+                services: services, tokens: tokens, metrics: metrics, webhookSecret: webhookSecret, clock: clock,
+                currency: configuration.currency),
             recordingInto: table)
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import OrderlyModel
+import StatesLanguage
 
 /// Reads request bodies strictly: at most 1 MiB, valid JSON, an object, no unknown fields, every error naming its field.
 public enum JSONBody {
@@ -51,11 +52,24 @@ public enum JSONBody {
         } catch let error as DecodingError {
             // swift-foundation reports a number that does not fit an Int (12.5, 1e30) as "not valid JSON" with no
             // path. Every number in this API is a whole number, so find the one that is not and name its field.
-            if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
-                let json = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]),
-                let path = firstNonWholeNumber(in: json, path: "")
-            {
-                throw OrderlyError.validation(field: path, "must be a whole number")
+            if let json = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) {
+                if case .dataCorrupted(let context) = error, context.codingPath.isEmpty,
+                    let path = firstNonWholeNumber(in: json, path: "")
+                {
+                    throw OrderlyError.validation(field: path, "must be a whole number")
+                }
+                // Whole numbers written with a fraction or an exponent (23.0, 1e2) are integers in JSON Schema's
+                // sense: read them as such.
+                if let parsed = try? JSON(parsing: String(decoding: data, as: UTF8.self)),
+                    parsed.wholeNumbersAsIntegers != parsed
+                {
+                    do {
+                        let normalized = Data(parsed.wholeNumbersAsIntegers.serialized().utf8)
+                        return try JSONDecoder().decode(Strict<T>.self, from: normalized).value
+                    } catch let error as DecodingError {
+                        throw translate(error)
+                    }
+                }
             }
             throw translate(error)
         }
@@ -177,5 +191,17 @@ extension KeyedDecodingContainer {
         guard contains(key) else { return .absent }
         if try decodeNil(forKey: key) { return .null }
         return .value(try decode(V.self, forKey: key))
+    }
+}
+
+extension JSON {
+    /// The value with every whole number that fits an `Int` written as an integer (`23.0` → `23`).
+    var wholeNumbersAsIntegers: JSON {
+        switch self {
+        case .double(let value) where value.rounded() == value && abs(value) < 9.2e18: return .int(Int(value))
+        case .array(let items): return .array(items.map(\.wholeNumbersAsIntegers))
+        case .object(let fields): return .object(fields.mapValues(\.wholeNumbersAsIntegers))
+        default: return self
+        }
     }
 }

@@ -3,7 +3,7 @@ extension OpenAPISchemas {
     static let admin: [String: String] = [
         "AdminOrderPatchRequest": #"""
         {"type":"object","required":["status"],"additionalProperties":false,
-         "properties":{"status":{"type":"string","enum":["PACKED","CANCELLED","RETURNED"]},"note":{"type":"string","maxLength":200}}}
+         "properties":{"status":{"type":"string","enum":["PACKED","CANCELLED","RETURNED"]},"note":\#(SchemaRule.text(0, 200))}}
         """#,
         "SalesReport": #"""
         {"type":"object","required":["from","to","orders","revenue","refunded","byDay","topProducts"],

@@ -3,12 +3,13 @@ extension OpenAPISchemas {
     static let fulfilment: [String: String] = [
         "AssignDeliveryRequest": #"""
         {"type":"object","required":["orderId"],"additionalProperties":false,
-         "properties":{"orderId":{"type":"string"},"courierId":{"type":"string"}}}
+         "properties":{"orderId":{"type":"string","minLength":1,"maxLength":200},
+                       "courierId":{"type":"string","minLength":1,"maxLength":200}}}
         """#,
         "MoveDeliveryRequest": #"""
         {"type":"object","required":["status"],"additionalProperties":false,
          "properties":{"status":{"type":"string","enum":["PICKED_UP","IN_TRANSIT","DELIVERED","FAILED","CANCELLED"]},
-                       "note":{"type":"string","maxLength":500}}}
+                       "note":\#(SchemaRule.text(0, 500))}}
         """#,
         "Delivery": #"""
         {"type":"object","required":["deliveryId","orderId","userId","courierId","deliverySlot","status","trackingUrl","history","createdAt","updatedAt"],
@@ -24,9 +25,10 @@ extension OpenAPISchemas {
         """#,
         "CreateSubscriptionRequest": #"""
         {"type":"object","required":["productId","quantity","frequency","startDate","deliveryTime","paymentMethod"],"additionalProperties":false,
-         "properties":{"productId":{"type":"string"},"quantity":{"type":"integer","minimum":1,"maximum":99},
-           "frequency":{"type":"string","enum":["DAILY","WEEKLY"]},"startDate":{"type":"string","format":"date"},
-           "endDate":{"type":"string","format":"date"},"deliveryTime":{"type":"string","pattern":"^[0-2][0-9]:[0-5][0-9]$"},
+         "properties":{"productId":{"type":"string","minLength":1,"maxLength":200},
+           "quantity":{"type":"integer","minimum":1,"maximum":99},
+           "frequency":{"type":"string","enum":["DAILY","WEEKLY"]},"startDate":\#(SchemaRule.date),
+           "endDate":\#(SchemaRule.date),"deliveryTime":{"type":"string","pattern":"^([01][0-9]|2[0-3]):[0-5][0-9]$"},
            "paymentMethod":{"$ref":"#/components/schemas/PaymentMethod"},"address":{"$ref":"#/components/schemas/Address"}}}
         """#,
         "Subscription": #"""

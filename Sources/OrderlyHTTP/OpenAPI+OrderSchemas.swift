@@ -4,9 +4,10 @@ extension OpenAPISchemas {
         "PaymentMethod": #"""
         {"oneOf": [
           {"type":"object","required":["type","token"],"additionalProperties":false,
-           "properties":{"type":{"const":"card"},"token":{"type":"string","pattern":"^tok_"}}},
+           "properties":{"type":{"const":"card"},"token":{"type":"string","maxLength":255,"pattern":"^tok_[A-Za-z0-9_]+$"}}},
           {"type":"object","required":["type","vpa"],"additionalProperties":false,
-           "properties":{"type":{"const":"upi"},"vpa":{"type":"string"}}},
+           "properties":{"type":{"const":"upi"},
+             "vpa":{"type":"string","maxLength":100,"pattern":"^[A-Za-z0-9._-]+@[A-Za-z0-9._-]+$"}}},
           {"type":"object","required":["type"],"additionalProperties":false,"properties":{"type":{"const":"cash"}}}]}
         """#,
         "CheckoutRequest": #"""
@@ -22,11 +23,11 @@ extension OpenAPISchemas {
                        "deliverySlot":{"type":"string"},"address":{"$ref":"#/components/schemas/Address"}}}
         """#,
         "CancelRequest": #"""
-        {"type":"object","additionalProperties":false,"properties":{"reason":{"type":"string","maxLength":200}}}
+        {"type":"object","additionalProperties":false,"properties":{"reason":\#(SchemaRule.text(0, 200))}}
         """#,
         "RefundRequest": #"""
         {"type":"object","required":["reason"],"additionalProperties":false,
-         "properties":{"amount":{"$ref":"#/components/schemas/Money"},"reason":{"type":"string","minLength":1,"maxLength":200}}}
+         "properties":{"amount":{"$ref":"#/components/schemas/RefundAmount"},"reason":\#(SchemaRule.text(1, 200))}}
         """#,
         "TimelineEntry": #"""
         {"type":"object","required":["status","at","note"],

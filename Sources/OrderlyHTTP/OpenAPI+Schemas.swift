@@ -1,7 +1,29 @@
+import OrderlyModel
+
 /// The JSON Schemas of the request and response bodies, by component name. Paths come from the route table.
 enum OpenAPISchemas {
-    static var all: [String: String] {
-        [core, orders, fulfilment, admin].reduce(into: [:]) { all, part in all.merge(part) { first, _ in first } }
+    /// Every schema, with request amounts in the store `currency`.
+    static func all(currency: Currency) -> [String: String] {
+        [core, orders, fulfilment, admin, amounts(currency)].reduce(into: [:]) { all, part in
+            all.merge(part) { first, _ in first }
+        }
+    }
+
+    /// Amounts a client sends: in the store currency; a price may be 0, a refund not.
+    static func amounts(_ currency: Currency) -> [String: String] {
+        let maximum = Money.maximumAmount
+        return [
+            "Price": #"""
+            {"type":"object","required":["amount","currency"],"additionalProperties":false,
+             "properties":{"amount":{"type":"integer","minimum":0,"maximum":\#(ProductRules.maximumPrice)},
+                           "currency":{"const":"\#(currency.rawValue)"}}}
+            """#,
+            "RefundAmount": #"""
+            {"type":"object","required":["amount","currency"],"additionalProperties":false,
+             "properties":{"amount":{"type":"integer","minimum":1,"maximum":\#(maximum)},
+                           "currency":{"const":"\#(currency.rawValue)"}}}
+            """#,
+        ]
     }
 
     static let core: [String: String] = [
@@ -12,34 +34,33 @@ enum OpenAPISchemas {
         """#,
         "Address": #"""
         {"type":"object","required":["line1","city","postalCode","country"],"additionalProperties":false,
-         "properties":{"line1":{"type":"string","minLength":1,"maxLength":200},"line2":{"type":"string","maxLength":200},
-                       "city":{"type":"string","minLength":1,"maxLength":100},
-                       "postalCode":{"type":"string","minLength":1,"maxLength":20},
-                       "country":{"type":"string","pattern":"^[A-Z]{2}$"}}}
+         "properties":{"line1":\#(SchemaRule.text(1, 200)),"line2":\#(SchemaRule.text(0, 200)),
+                       "city":\#(SchemaRule.text(1, 100)),"postalCode":\#(SchemaRule.text(1, 20)),
+                       "country":\#(SchemaRule.country)}}
         """#,
         "Role": #"{"type":"string","enum":["customer","courier","admin"]}"#,
         "RegisterRequest": #"""
         {"type":"object","required":["email","password","name"],"additionalProperties":false,
-         "properties":{"email":{"type":"string","format":"email"},"password":{"type":"string","minLength":8,"maxLength":128},
-                       "name":{"type":"string","minLength":1,"maxLength":100},"phone":{"type":"string"},
+         "properties":{"email":\#(SchemaRule.email),"password":\#(SchemaRule.password),
+                       "name":\#(SchemaRule.text(1, 100)),"phone":\#(SchemaRule.phone),
                        "address":{"$ref":"#/components/schemas/Address"}}}
         """#,
         "AdminCreateUserRequest": #"""
         {"type":"object","required":["email","password","name","role"],"additionalProperties":false,
-         "properties":{"email":{"type":"string","format":"email"},"password":{"type":"string","minLength":8,"maxLength":128},
-                       "name":{"type":"string","minLength":1,"maxLength":100},"role":{"$ref":"#/components/schemas/Role"},
-                       "phone":{"type":"string"},"address":{"$ref":"#/components/schemas/Address"}}}
+         "properties":{"email":\#(SchemaRule.email),"password":\#(SchemaRule.password),
+                       "name":\#(SchemaRule.text(1, 100)),"role":{"$ref":"#/components/schemas/Role"},
+                       "phone":\#(SchemaRule.phone),"address":{"$ref":"#/components/schemas/Address"}}}
         """#,
         "LoginRequest": #"""
         {"type":"object","required":["email","password"],"additionalProperties":false,
-         "properties":{"email":{"type":"string"},"password":{"type":"string"}}}
+         "properties":{"email":\#(SchemaRule.email),"password":{"type":"string","maxLength":1024}}}
         """#,
         "ProfilePatchRequest": #"""
         {"type":"object","additionalProperties":false,
-         "properties":{"name":{"type":"string","minLength":1,"maxLength":100},"phone":{"type":["string","null"]},
+         "properties":{"name":\#(SchemaRule.text(1, 100)),
+                       "phone":{"oneOf":[\#(SchemaRule.phone),{"type":"null"}]},
                        "address":{"oneOf":[{"$ref":"#/components/schemas/Address"},{"type":"null"}]},
-                       "password":{"type":"string","minLength":8,"maxLength":128},
-                       "currentPassword":{"type":"string","minLength":1,"maxLength":128}},
+                       "password":\#(SchemaRule.password),"currentPassword":{"type":"string","maxLength":1024}},
          "dependentRequired":{"password":["currentPassword"]}}
         """#,
         "UserCreated": #"""
@@ -62,20 +83,20 @@ enum OpenAPISchemas {
         """#,
         "CreateProductRequest": #"""
         {"type":"object","required":["name","price","category","stock"],"additionalProperties":false,
-         "properties":{"name":{"type":"string","minLength":1,"maxLength":200},"description":{"type":"string","maxLength":5000},
-                       "price":{"$ref":"#/components/schemas/Money"},"category":{"type":"string","minLength":1,"maxLength":50},
+         "properties":{"name":\#(SchemaRule.text(1, 200)),"description":\#(SchemaRule.text(0, 5000, newlines: true)),
+                       "price":{"$ref":"#/components/schemas/Price"},"category":\#(SchemaRule.category),
                        "stock":{"type":"integer","minimum":0,"maximum":1000000000}}}
         """#,
         "ProductPatchRequest": #"""
         {"type":"object","additionalProperties":false,
-         "properties":{"name":{"type":"string","minLength":1,"maxLength":200},"description":{"type":"string","maxLength":5000},
-                       "price":{"$ref":"#/components/schemas/Money"},"category":{"type":"string","minLength":1,"maxLength":50},
+         "properties":{"name":\#(SchemaRule.text(1, 200)),"description":\#(SchemaRule.text(0, 5000, newlines: true)),
+                       "price":{"$ref":"#/components/schemas/Price"},"category":\#(SchemaRule.category),
                        "active":{"type":"boolean"}}}
         """#,
         "InventoryAdjustmentRequest": #"""
         {"type":"object","required":["delta","reason"],"additionalProperties":false,
          "properties":{"delta":{"type":"integer","minimum":-1000000,"maximum":1000000,"not":{"const":0}},
-                       "reason":{"type":"string","minLength":1,"maxLength":200}}}
+                       "reason":\#(SchemaRule.text(1, 200))}}
         """#,
         "StockLevel": #"""
         {"type":"object","required":["available","reserved"],
@@ -100,7 +121,8 @@ enum OpenAPISchemas {
         """#,
         "AddCartItemRequest": #"""
         {"type":"object","required":["productId","quantity"],"additionalProperties":false,
-         "properties":{"productId":{"type":"string"},"quantity":{"type":"integer","minimum":1,"maximum":99}}}
+         "properties":{"productId":{"type":"string","minLength":1,"maxLength":200},
+                       "quantity":{"type":"integer","minimum":1,"maximum":99}}}
         """#,
         "SetCartItemRequest": #"""
         {"type":"object","required":["quantity"],"additionalProperties":false,

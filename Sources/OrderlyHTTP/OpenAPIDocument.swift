@@ -1,15 +1,24 @@
 import Foundation
+import OrderlyModel
 
 /// Builds the OpenAPI 3.1 document from the route table and ``OpenAPISchemas``: the paths are exactly the routes
 /// the router serves.
 enum OpenAPIDocument {
-    static func make(from specs: [RouteSpec]) throws -> Data {
+    /// - Parameter currency: the store currency, the only one request amounts may be in.
+    static func make(from specs: [RouteSpec], currency: Currency) throws -> Data {
         var paths: [String: [String: Any]] = [:]
         for spec in specs {
             paths[spec.path, default: [:]][spec.method.rawValue.lowercased()] = try operation(spec)
         }
         var schemas: [String: Any] = [:]
-        for (name, text) in OpenAPISchemas.all { schemas[name] = try parse(text) }
+        for (name, text) in OpenAPISchemas.all(currency: currency) { schemas[name] = try parse(text) }
+        // Request bodies are read leniently about null: an optional field sent as null is as if absent.
+        let requestSchemas = Set(specs.compactMap(\.body) + ["Address", "AddCartItemRequest"])
+        for name in requestSchemas {
+            guard var schema = schemas[name] as? [String: Any] else { continue }
+            schema = nullableOptionals(schema)
+            schemas[name] = schema
+        }
         let document: [String: Any] = [
             "openapi": "3.1.0",
             "info": [
@@ -68,9 +77,10 @@ enum OpenAPIDocument {
         if let schema = spec.success.schema {
             success["content"] = ["application/json": ["schema": ["$ref": "#/components/schemas/\(schema)"]]]
         } else {
-            success["content"] = ["text/plain": ["schema": ["type": "string"]]]
+            success["content"] = [spec.produces: ["schema": ["type": "string"]]]
         }
         responses[String(spec.success.status)] = success
+        for status in spec.alsoSucceeds { responses[String(status)] = success }
         var errors = Set(spec.errors + [500])
         if spec.body != nil || !spec.query.isEmpty { errors.insert(400) }
         if spec.body != nil { errors.insert(413) }
@@ -88,6 +98,31 @@ enum OpenAPIDocument {
             word.prefix(1).uppercased() + word.dropFirst()
         }
         return spec.method.rawValue.lowercased() + words.joined()
+    }
+
+    /// The object schema with every property it does not require also allowing `null`.
+    private static func nullableOptionals(_ schema: [String: Any]) -> [String: Any] {
+        guard var properties = schema["properties"] as? [String: Any] else { return schema }
+        let required = Set(schema["required"] as? [String] ?? [])
+        for (name, value) in properties where !required.contains(name) {
+            guard var property = value as? [String: Any] else { continue }
+            if let type = property["type"] as? String {
+                property["type"] = [type, "null"]
+            } else if var types = property["type"] as? [String] {
+                if !types.contains("null") { types.append("null") }
+                property["type"] = types
+            } else if let choices = property["oneOf"] as? [[String: Any]],
+                choices.contains(where: { $0["type"] as? String == "null" })
+            {
+                continue
+            } else {
+                property = ["oneOf": [property, ["type": "null"]]]
+            }
+            properties[name] = property
+        }
+        var schema = schema
+        schema["properties"] = properties
+        return schema
     }
 
     private static func parse(_ text: String) throws -> Any {

@@ -31,7 +31,9 @@ struct QueryInput {
     /// `?limit=` (1–100, default 20) and `?cursor=`.
     func page() throws -> PageRequest {
         let limit = try int("limit", in: PageRequest.limitRange) ?? PageRequest.defaultLimit
-        return PageRequest(limit: limit, after: try string("cursor").map(Cursor.decode))
+        // An empty cursor is no cursor: the first page.
+        let cursor = string("cursor").flatMap { $0.isEmpty ? nil : $0 }
+        return PageRequest(limit: limit, after: try cursor.flatMap(Cursor.decode))
     }
 }
 
@@ -43,13 +45,17 @@ enum Cursor {
             .replacingOccurrences(of: "=", with: "")
     }
 
-    static func decode(_ text: String) throws -> String {
+    /// The sort key a cursor holds; `nil` for an empty key (the first page).
+    /// - Throws: `validation_failed` for text that is not base64url of `v1:` and a key.
+    static func decode(_ text: String) throws -> String? {
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.count % 4) % 4)
-        guard text.count <= 200, let data = Data(base64Encoded: base64),
-            let decoded = String(data: data, encoding: .utf8), decoded.hasPrefix("v1:"), decoded.count > 3
-        else { throw OrderlyError.validation(field: "cursor", "is not a cursor this API gave out") }
-        return String(decoded.dropFirst(3))
+        guard text.count <= 200, let data = Data(base64Encoded: base64), data.starts(with: Array("v1:".utf8)) else {
+            throw OrderlyError.validation(field: "cursor", "is not a cursor this API gave out")
+        }
+        // A key that was never given out just selects nothing (or everything after it): it is compared, not trusted.
+        let key = data.dropFirst(3)
+        return key.isEmpty ? nil : String(decoding: key, as: UTF8.self)
     }
 }
 

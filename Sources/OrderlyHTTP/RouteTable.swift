@@ -50,12 +50,18 @@ public struct RouteSpec: Sendable {
     public var errors: [Int]
     /// Whether the endpoint takes an `Idempotency-Key` header.
     public var idempotent: Bool
+    /// The media type of a success body that is not JSON (a receipt is `text/html`).
+    public var produces: String
+    /// Other success statuses with the same body (`?wait=true` answers 200 where the default is 202).
+    public var alsoSucceeds: [Int]
 
     public init(
         _ method: HTTPRequest.Method, _ path: String, _ summary: String, access: Access,
         query: [(name: String, schema: String)] = [], body: String? = nil, success: (status: Int, schema: String?),
-        errors: [Int] = [], idempotent: Bool = false
+        errors: [Int] = [], idempotent: Bool = false, produces: String = "text/plain", alsoSucceeds: [Int] = []
     ) {
+        self.produces = produces
+        self.alsoSucceeds = alsoSucceeds
         self.method = method
         self.path = path
         self.summary = summary

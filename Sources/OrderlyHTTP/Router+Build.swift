@@ -14,11 +14,14 @@ public struct HTTPDependencies: Sendable {
     /// The key the payment gateway signs webhooks with.
     public var webhookSecret: String
     public var clock: any WallClock
+    /// The store currency (stated in the OpenAPI document).
+    public var currency: Currency
 
     public init(
         services: UseCases, tokens: TokenAuthority, metrics: PrometheusCollectorRegistry, webhookSecret: String,
-        clock: any WallClock
+        clock: any WallClock, currency: Currency
     ) {
+        self.currency = currency
         self.services = services
         self.tokens = tokens
         self.metrics = metrics
@@ -101,7 +104,7 @@ extension APIRoutes {
                 status: .ok, headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(bytes: document.data)))
         }
-        document.data = try OpenAPIDocument.make(from: table.specs)
+        document.data = try OpenAPIDocument.make(from: table.specs, currency: dependencies.currency)
     }
 }
 

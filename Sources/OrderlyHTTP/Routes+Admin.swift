@@ -7,12 +7,18 @@ import OrderlyServices
 extension APIRoutes {
     func addAdminRoutes(to router: Router<AppRequestContext>) {
         let paging: [(name: String, schema: String)] = [
-            ("limit", #"{"type":"integer","minimum":1,"maximum":100}"#), ("cursor", #"{"type":"string"}"#),
+            ("limit", #"{"type":"integer","minimum":1,"maximum":100}"#), ("cursor", SchemaRule.cursor),
         ]
         router.add(
             RouteSpec(
                 .get, "/v1/admin/orders", "Every order, newest first", access: .roles([.admin]),
-                query: [("status", #"{"type":"string"}"#), ("userId", #"{"type":"string"}"#)] + paging,
+                query: [
+                    (
+                        "status",
+                        #"{"type":"string","enum":["CREATED","CONFIRMED","PACKED","OUT_FOR_DELIVERY","DELIVERED","CANCELLED","RETURNED"]}"#
+                    ),
+                    ("userId", SchemaRule.id("usr_")),
+                ] + paging,
                 success: (200, "OrderList")), in: table
         ) { request, context, actor in
             let input = QueryInput(request: request)
@@ -46,7 +52,7 @@ extension APIRoutes {
                 .get, "/v1/admin/reports/sales", "Orders, revenue, refunds and top products per day",
                 access: .roles([.admin]),
                 query: [
-                    ("from", #"{"type":"string","format":"date"}"#), ("to", #"{"type":"string","format":"date"}"#),
+                    ("from", SchemaRule.date), ("to", SchemaRule.date),
                     ("granularity", #"{"type":"string","enum":["day"]}"#),
                 ],
                 success: (200, "SalesReport")), in: table

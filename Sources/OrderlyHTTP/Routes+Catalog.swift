@@ -8,11 +8,12 @@ extension APIRoutes {
             RouteSpec(
                 .get, "/v1/products", "Browse the catalog", access: .anyone,
                 query: [
-                    ("category", #"{"type":"string"}"#), ("q", #"{"type":"string"}"#),
-                    ("minPrice", #"{"type":"integer","minimum":0}"#), ("maxPrice", #"{"type":"integer","minimum":0}"#),
+                    ("category", SchemaRule.category), ("q", SchemaRule.text(1, 100)),
+                    ("minPrice", #"{"type":"integer","minimum":0,"maximum":1000000000000}"#),
+                    ("maxPrice", #"{"type":"integer","minimum":0,"maximum":1000000000000}"#),
                     ("inStock", #"{"type":"boolean"}"#), ("includeInactive", #"{"type":"boolean"}"#),
-                    ("limit", #"{"type":"integer","minimum":1,"maximum":100}"#), ("cursor", #"{"type":"string"}"#),
-                ], success: (200, "ProductList")), in: table
+                    ("limit", #"{"type":"integer","minimum":1,"maximum":100}"#), ("cursor", SchemaRule.cursor),
+                ], success: (200, "ProductList"), errors: [401, 403]), in: table
         ) { request, context in
             let input = QueryInput(request: request)
             let includeInactive = try input.bool("includeInactive") ?? false
@@ -85,7 +86,7 @@ extension APIRoutes {
         router.add(
             RouteSpec(
                 .post, "/v1/cart/items", "Add units of a product to the cart", access: .roles([.customer]),
-                body: "AddCartItemRequest", success: (200, "Cart"), errors: [409]), in: table
+                body: "AddCartItemRequest", success: (200, "Cart"), errors: [404, 409]), in: table
         ) { request, context, actor in
             let body = try await JSONBody.decode(AddCartItemRequest.self, from: request, context: context)
             return try JSONResponse.make(

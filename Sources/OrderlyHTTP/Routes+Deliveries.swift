@@ -8,7 +8,7 @@ extension APIRoutes {
         router.add(
             RouteSpec(
                 .post, "/v1/admin/deliveries", "Assign a delivery to a PACKED order", access: .roles([.admin]),
-                body: "AssignDeliveryRequest", success: (201, "Delivery"), errors: [409]), in: table
+                body: "AssignDeliveryRequest", success: (201, "Delivery"), errors: [404, 409]), in: table
         ) { request, context, actor in
             let body = try await JSONBody.decode(AssignDeliveryRequest.self, from: request, context: context)
             let delivery = try await services.deliveries.assign(
@@ -46,7 +46,7 @@ extension APIRoutes {
                         "status",
                         #"{"type":"string","enum":["ASSIGNED","PICKED_UP","IN_TRANSIT","DELIVERED","FAILED","CANCELLED"]}"#
                     ),
-                    ("limit", #"{"type":"integer","minimum":1,"maximum":100}"#), ("cursor", #"{"type":"string"}"#),
+                    ("limit", #"{"type":"integer","minimum":1,"maximum":100}"#), ("cursor", SchemaRule.cursor),
                 ], success: (200, "DeliveryList")), in: table
         ) { request, context, actor in
             let input = QueryInput(request: request)

@@ -10,7 +10,7 @@ extension APIRoutes {
             RouteSpec(
                 .post, "/v1/checkout", "Check out the cart: the order is created and its checkout workflow started",
                 access: .roles([.customer]), query: waitQuery, body: "CheckoutRequest", success: (202, "Order"),
-                errors: [409, 422], idempotent: true), in: table
+                errors: [409, 422], idempotent: true, alsoSucceeds: [200]), in: table
         ) { request, context, actor in
             let wait = try QueryInput(request: request).bool("wait") ?? false
             return try await idempotent(request, context: context, actor: actor) { request in
@@ -27,7 +27,8 @@ extension APIRoutes {
             RouteSpec(
                 .post, "/v1/orders", "Order the given items (not the cart)", access: .roles([.customer]),
                 query: waitQuery,
-                body: "PlaceOrderRequest", success: (202, "Order"), errors: [409, 422], idempotent: true), in: table
+                body: "PlaceOrderRequest", success: (202, "Order"), errors: [404, 409, 422], idempotent: true,
+                alsoSucceeds: [200]), in: table
         ) { request, context, actor in
             let wait = try QueryInput(request: request).bool("wait") ?? false
             return try await idempotent(request, context: context, actor: actor) { request in
@@ -53,7 +54,7 @@ extension APIRoutes {
                         "status",
                         #"{"type":"string","enum":["CREATED","CONFIRMED","PACKED","OUT_FOR_DELIVERY","DELIVERED","CANCELLED","RETURNED"]}"#
                     ),
-                    ("limit", #"{"type":"integer","minimum":1,"maximum":100}"#), ("cursor", #"{"type":"string"}"#),
+                    ("limit", #"{"type":"integer","minimum":1,"maximum":100}"#), ("cursor", SchemaRule.cursor),
                 ], success: (200, "OrderList")), in: table
         ) { request, context, actor in
             let input = QueryInput(request: request)
@@ -87,7 +88,7 @@ extension APIRoutes {
         router.add(
             RouteSpec(
                 .get, "/v1/orders/{orderId}/receipt", "The HTML receipt of a confirmed order", access: .signedIn,
-                success: (200, nil)), in: table
+                success: (200, nil), produces: "text/html"), in: table
         ) { _, context, actor in
             let id = try context.pathID("orderId", as: Order.self, what: "order")
             let receipt = try await services.orders.receipt(id, for: actor)

@@ -7,7 +7,7 @@ import StatesLanguage
 extension APIRoutes {
     func addPaymentRoutes(to router: Router<AppRequestContext>) {
         let paging: [(name: String, schema: String)] = [
-            ("limit", #"{"type":"integer","minimum":1,"maximum":100}"#), ("cursor", #"{"type":"string"}"#),
+            ("limit", #"{"type":"integer","minimum":1,"maximum":100}"#), ("cursor", SchemaRule.cursor),
         ]
         router.add(
             RouteSpec(

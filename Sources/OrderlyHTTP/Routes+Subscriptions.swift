@@ -8,7 +8,8 @@ extension APIRoutes {
         router.add(
             RouteSpec(
                 .post, "/v1/subscriptions", "Subscribe to a recurring order", access: .roles([.customer]),
-                body: "CreateSubscriptionRequest", success: (201, "Subscription"), errors: [422], idempotent: true),
+                body: "CreateSubscriptionRequest", success: (201, "Subscription"), errors: [404, 409, 422],
+                idempotent: true),
             in: table
         ) { request, context, actor in
             return try await idempotent(request, context: context, actor: actor) { request in
@@ -28,7 +29,7 @@ extension APIRoutes {
             RouteSpec(
                 .get, "/v1/subscriptions", "The caller's subscriptions", access: .signedIn,
                 query: [
-                    ("limit", #"{"type":"integer","minimum":1,"maximum":100}"#), ("cursor", #"{"type":"string"}"#),
+                    ("limit", #"{"type":"integer","minimum":1,"maximum":100}"#), ("cursor", SchemaRule.cursor),
                 ],
                 success: (200, "SubscriptionList")), in: table
         ) { request, context, actor in

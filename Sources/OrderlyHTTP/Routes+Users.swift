@@ -40,7 +40,7 @@ extension APIRoutes {
         router.add(
             RouteSpec(
                 .patch, "/v1/users/me", "Change the caller's profile or password", access: .signedIn,
-                body: "ProfilePatchRequest", success: (200, "Profile")), in: table
+                body: "ProfilePatchRequest", success: (200, "Profile"), errors: [429]), in: table
         ) { request, context, actor in
             let body = try await JSONBody.decode(ProfilePatchRequest.self, from: request, context: context)
             let user = try await services.accounts.updateProfile(

@@ -13,11 +13,15 @@ extension APIRoutes {
                 query: [
                     ("workflow", #"{"type":"string","enum":["checkout","cancel-order"]}"#),
                     ("status", #"{"type":"string","enum":["RUNNING","SUCCEEDED","FAILED","TIMED_OUT","ABORTED"]}"#),
-                    ("limit", #"{"type":"integer","minimum":1,"maximum":100}"#), ("cursor", #"{"type":"string"}"#),
+                    ("limit", #"{"type":"integer","minimum":1,"maximum":100}"#), ("cursor", SchemaRule.cursor),
                 ], success: (200, "ExecutionList")), in: table
         ) { request, _, _ in
             let input = QueryInput(request: request)
             let workflow = WorkflowName(rawValue: input.string("workflow") ?? WorkflowName.checkout.rawValue)
+            guard WorkflowDefinitions.text(of: workflow) != nil else {
+                throw OrderlyError.validation(
+                    field: "workflow", "must be one of \(WorkflowDefinitions.all.map(\.name).joined(separator: ", "))")
+            }
             var status: WorkflowExecution.Status?
             if let text = input.string("status") {
                 guard let parsed = WorkflowExecution.Status(rawValue: text) else {

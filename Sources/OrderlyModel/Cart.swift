@@ -49,7 +49,11 @@ public struct Cart: Hashable, Sendable, Codable, IdentifiedByPrefix {
             if quantity == 0 { lines.remove(at: index) } else { lines[index].quantity = quantity }
         } else if quantity > 0 {
             guard lines.count < Cart.maximumLines else {
-                throw OrderlyError.validation(field: "productId", "a cart holds at most \(Cart.maximumLines) lines")
+                throw OrderlyError(
+                    .conflict, "The cart is full.",
+                    fieldIssues: [
+                        FieldIssue(field: "productId", message: "a cart holds at most \(Cart.maximumLines) lines")
+                    ])
             }
             lines.append(Line(productID: productID, quantity: quantity))
         }

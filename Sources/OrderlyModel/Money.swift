@@ -116,8 +116,9 @@ public struct Money: Hashable, Sendable, Codable, CustomStringConvertible {
             issues.append(
                 FieldIssue(field: "\(field).currency", message: "must be the store currency \(storeCurrency)"))
         }
-        if amount < 0 || amount > Money.maximumAmount {
-            issues.append(FieldIssue(field: "\(field).amount", message: "must be between 0 and \(Money.maximumAmount)"))
+        if amount < 0 || amount > ProductRules.maximumPrice {
+            issues.append(
+                FieldIssue(field: "\(field).amount", message: "must be between 0 and \(ProductRules.maximumPrice)"))
         }
         return issues
     }

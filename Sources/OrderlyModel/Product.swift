@@ -47,6 +47,9 @@ public struct StockLevel: Hashable, Sendable, Codable {
 public enum ProductRules {
     /// The most units one product may hold in stock.
     public static let maximumStock = 1_000_000_000
+    /// The highest price: a full cart or order (50 lines of 99 units) at this price stays within
+    /// ``Money/maximumAmount``, so no total can overflow.
+    public static let maximumPrice = 200_000_000
     /// The largest single inventory adjustment.
     public static let maximumAdjustment = 1_000_000
 

@@ -109,7 +109,8 @@ public enum Schedule {
     /// Midnight UTC of a `YYYY-MM-DD` date.
     public static func day(_ text: String) -> Date? {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard text.count == 10, parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
+        guard text.count == 10, parts.count == 3, text.utf8.allSatisfy({ (0x30...0x39).contains($0) || $0 == 0x2D }),
+            let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
             (1...12).contains(m), (1...31).contains(d), y >= 1970, y < 10_000
         else { return nil }
         let date = RFC3339.parse("\(parts[0])-\(parts[1])-\(parts[2])T00:00:00Z")
@@ -121,7 +122,8 @@ public enum Schedule {
     /// `HH:MM` → minutes after midnight.
     public static func minutes(_ text: String) -> Int? {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
-        guard text.count == 5, parts.count == 2, let h = Int(parts[0]), let m = Int(parts[1]), (0...23).contains(h),
+        guard text.count == 5, parts.count == 2, text.utf8.allSatisfy({ (0x30...0x3A).contains($0) }),
+            let h = Int(parts[0]), let m = Int(parts[1]), (0...23).contains(h),
             (0...59).contains(m)
         else { return nil }
         return h * 60 + m

@@ -37,6 +37,11 @@ public struct CartService: Sendable {
         let product = try await purchasable(productID)
         let cart = try await update(actor) { cart in
             let wanted = cart.quantity(of: productID) + quantity
+            guard wanted <= Cart.quantityRange.upperBound else {
+                throw OrderlyError(
+                    .conflict, "The cart would hold \(wanted) of this product; a line holds at most 99.",
+                    fieldIssues: [FieldIssue(field: "quantity", message: "the line would pass 99 units")])
+            }
             guard wanted <= product.stock.available else {
                 throw OrderlyError.insufficientStock(productID: productID.rawValue, available: product.stock.available)
             }

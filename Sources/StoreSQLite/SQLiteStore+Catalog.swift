@@ -128,7 +128,11 @@ extension SQLiteStore: CatalogStore {
             let level = StockLevel(available: row["available"], reserved: row["reserved"])
             guard db.changesCount == 1 else {
                 if delta > 0 {
-                    throw OrderlyError.validation(field: "delta", "stock may not exceed \(ProductRules.maximumStock)")
+                    throw OrderlyError(
+                        .conflict, "The stock would pass \(ProductRules.maximumStock) units.",
+                        fieldIssues: [
+                            FieldIssue(field: "delta", message: "stock may not exceed \(ProductRules.maximumStock)")
+                        ])
                 }
                 throw OrderlyError(
                     .insufficientStock, "Only \(level.available) units are available to remove.",
