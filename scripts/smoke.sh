@@ -57,4 +57,9 @@ kill -TERM "$pid"
 for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$pid" 2>/dev/null && fail "the server did not stop on SIGTERM"
 wait "$pid" || fail "the server exited with status $? on SIGTERM"
+
+# No password, password hash or secret in any log line.
+for secret in "admin-password" "hunter22!" '$2b$' "$(cat "$work/data/jwt-secret")" "$(cat "$work/data/webhook-secret")"; do
+    grep -qF -- "$secret" "$work/server.log" && fail "the log holds a password, hash or secret"
+done
 echo "smoke: 1 passed, 0 failed"

@@ -146,14 +146,35 @@ struct CheckoutRoutesTests {
         }
     }
 
+    /// Places an order without waiting, then moves the engine's clock a second at a time (letting the work between
+    /// ticks finish) until its checkout has ended.
+    private func orderDrivingTime(
+        _ api: TestAPI, _ clock: ManualEngineClock, _ product: String, card: String, token: String
+    ) async throws -> Reply {
+        let placed = try await api.call(
+            .post, "/v1/orders",
+            json:
+                #"{"items":[{"productId":"\#(product)","quantity":1}],"paymentMethod":{"type":"card","token":"\#(card)"}}"#,
+            token: token)
+        let id = try #require(placed.string("orderId"), "\(placed.text)")
+        for _ in 0..<600 {
+            let order = try await api.call(.get, "/v1/orders/\(id)", token: token)
+            if order.string("status") != "CREATED" { return order }
+            try await Task.sleep(for: .milliseconds(20))
+            clock.advance(seconds: 1)
+        }
+        Issue.record("the checkout of \(id) did not end")
+        return try await api.call(.get, "/v1/orders/\(id)", token: token)
+    }
+
     @Test("a transient gateway error is retried and charges once; a gateway that never answers times out")
     func transientAndTimeout() async throws {
-        try await withAPI { api in
+        let engineClock = ManualEngineClock()
+        try await withAPI(engineClock: engineClock) { api in
             let admin = try await api.adminToken()
             let milk = try await api.product(stock: 5, admin: admin)
             let (token, _) = try await api.customer()
-            let flaky = try await api.order(
-                milk, method: #"{"type":"card","token":"tok_processingError"}"#, token: token)
+            let flaky = try await orderDrivingTime(api, engineClock, milk, card: "tok_processingError", token: token)
             #expect(flaky.string("status") == "CONFIRMED")
             let flakyID = try #require(flaky.string("executionId"))
             let execution = try await api.composition.workflows.snapshot(executionID: flakyID)
@@ -167,13 +188,56 @@ struct CheckoutRoutesTests {
             let payments = try await api.call(.get, "/v1/payments", token: token)["items"] as? [[String: Any]] ?? []
             #expect(payments.count == 1)
 
-            let hung = try await api.order(milk, method: #"{"type":"card","token":"tok_timeout"}"#, token: token)
+            #expect(api.composition.gateway.capturesMade.count == 1)
+            let hung = try await orderDrivingTime(api, engineClock, milk, card: "tok_timeout", token: token)
             #expect(hung.string("status") == "CANCELLED")
             #expect(hung.string("failureReason") == "payment_unavailable")
             let hungID = try #require(hung.string("executionId"))
             let timedOut = try #require(try await api.composition.workflows.snapshot(executionID: hungID))
             #expect(timedOut.history.filter { $0.type == "TaskTimedOut" }.count == 4)
             #expect(try await stock(api, milk) == (4, 0))
+        }
+    }
+
+    @Test("cancelling an order still CREATED cancels it at once; its checkout then compensates and charges nothing")
+    func cancelWhileCreated() async throws {
+        let engineClock = ManualEngineClock()
+        try await withAPI(engineClock: engineClock) { api in
+            let admin = try await api.adminToken()
+            let milk = try await api.product(stock: 5, admin: admin)
+            let (token, _) = try await api.customer()
+            // Given a checkout waiting to retry its first, failed charge (the engine's clock stands still)
+            let placed = try await api.call(
+                .post, "/v1/orders",
+                json:
+                    #"{"items":[{"productId":"\#(milk)","quantity":2}],"paymentMethod":{"type":"card","token":"tok_processingError"}}"#,
+                token: token)
+            let id = try #require(placed.string("orderId"))
+            let deadline = ContinuousClock.now + .seconds(10)
+            while try await stock(api, milk) != (3, 2), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+
+            // When the customer cancels it
+            let cancelled = try await api.call(.post, "/v1/orders/\(id)/cancel", json: "{}", token: token)
+            #expect(cancelled.status == 200 && cancelled.string("status") == "CANCELLED")
+
+            // Then, once time moves, the checkout sees it, charges nothing and gives the stock back
+            for _ in 0..<60 where try await stock(api, milk) != (5, 0) {
+                engineClock.advance(seconds: 1)
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            let order = try await api.call(.get, "/v1/orders/\(id)", token: token)
+            #expect(order.string("status") == "CANCELLED")
+            #expect(try await stock(api, milk) == (5, 0))
+            #expect(api.composition.gateway.capturesMade.isEmpty)
+            let execution = try #require(order.string("executionId"))
+            for _ in 0..<60
+            where try await api.composition.workflows.snapshot(executionID: execution)?.status == .running {
+                engineClock.advance(seconds: 1)
+                try await Task.sleep(for: .milliseconds(20))
+            }
+            try await api.expectInvariants()
         }
     }
 

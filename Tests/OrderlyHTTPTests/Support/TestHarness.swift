@@ -146,6 +146,44 @@ struct FastEngineClock: EngineClock {
     }
 }
 
+/// The engine's time, moved only by the test: a task timeout or a retry's pause happens when the test says, never
+/// because the machine was slow.
+final class ManualEngineClock: EngineClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var current = Date(timeIntervalSince1970: 1_795_000_000)
+    private var sleepers: [UUID: (deadline: Date, continuation: CheckedContinuation<Void, any Error>)] = [:]
+
+    func now() -> Date { lock.withLock { current } }
+
+    func sleep(until deadline: Date) async throws {
+        let id = UUID()
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let ready = lock.withLock { () -> Bool in
+                    if deadline <= current || Task.isCancelled { return true }
+                    sleepers[id] = (deadline, continuation)
+                    return false
+                }
+                if ready { continuation.resume() }
+            }
+            try Task.checkCancellation()
+        } onCancel: {
+            lock.withLock { sleepers.removeValue(forKey: id) }?.continuation.resume(throwing: CancellationError())
+        }
+    }
+
+    /// Moves time on, waking every sleeper whose deadline has come.
+    func advance(seconds: TimeInterval) {
+        let due = lock.withLock { () -> [CheckedContinuation<Void, any Error>] in
+            current = current.addingTimeInterval(seconds)
+            let ready = sleepers.filter { $0.value.deadline <= current }
+            for id in ready.keys { sleepers[id] = nil }
+            return ready.values.map(\.continuation)
+        }
+        for continuation in due { continuation.resume() }
+    }
+}
+
 /// A fresh data folder that removes itself.
 func temporaryDataFolder() -> URL {
     FileManager.default.temporaryDirectory.appendingPathComponent("orderly-test-\(UUID().uuidString)")
@@ -161,12 +199,13 @@ func testConfiguration(folder: URL) -> OrderlyConfiguration {
 }
 
 /// What tests replace: a fixed clock, cheap bcrypt, fast engine time, no pauses between consumer retries.
-func testOverrides(clock: TestClock, engineFactor: Double = 0.01, extraConsumers: [any EventConsumer] = [])
-    -> AppOverrides
-{
+func testOverrides(
+    clock: TestClock, engineFactor: Double = 0.01, engineClock: (any EngineClock)? = nil,
+    extraConsumers: [any EventConsumer] = []
+) -> AppOverrides {
     AppOverrides(
-        clock: clock, bcryptCost: 4, engineClock: FastEngineClock(factor: engineFactor), dispatcherPause: { _ in },
-        extraConsumers: extraConsumers)
+        clock: clock, bcryptCost: 4, engineClock: engineClock ?? FastEngineClock(factor: engineFactor),
+        dispatcherPause: { _ in }, extraConsumers: extraConsumers)
 }
 
 /// Runs `body` against a fresh application: its own data folder, a test clock, the configured admin.
@@ -174,7 +213,8 @@ func testOverrides(clock: TestClock, engineFactor: Double = 0.01, extraConsumers
 ///   calling the router directly.
 func withAPI(
     configure: (inout OrderlyConfiguration) -> Void = { _ in }, extraConsumers: [any EventConsumer] = [],
-    live: Bool = false, engineFactor: Double = 0.01, _ body: @escaping @Sendable (TestAPI) async throws -> Void
+    live: Bool = false, engineFactor: Double = 0.01, engineClock: (any EngineClock)? = nil,
+    _ body: @escaping @Sendable (TestAPI) async throws -> Void
 ) async throws {
     let directory = temporaryDataFolder()
     defer { try? FileManager.default.removeItem(at: directory) }
@@ -183,7 +223,9 @@ func withAPI(
     let clock = TestClock()
     // Bcrypt cost 4 keeps the suite fast; production's cost of 10 is checked by its own test.
     let composition = try await Composition(
-        config, overrides: testOverrides(clock: clock, extraConsumers: extraConsumers))
+        config,
+        overrides: testOverrides(
+            clock: clock, engineFactor: engineFactor, engineClock: engineClock, extraConsumers: extraConsumers))
     try await composition.ensureConfiguredAdmin(logger: Logger(label: "test"))
     let app = Application(
         router: try composition.router(), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
