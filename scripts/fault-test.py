@@ -124,6 +124,7 @@ def main():
         customers.append(must(call("POST", server.url("/v1/auth/login"), {"email": email, "password": "password-123"}), 200)["token"])
     # Subscriptions whose first run falls during the rounds: the scheduler places them while the server is killed.
     now = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(minutes=1)
+    first_run = now.replace(second=0, microsecond=0).timestamp()
     for token in customers[:3]:
         must(call("POST", server.url("/v1/subscriptions"), {
             "productId": rng.choice(products), "quantity": 1, "frequency": "DAILY",
@@ -177,7 +178,10 @@ def main():
             except (OSError, urllib.error.URLError, ConnectionError):
                 time.sleep(0.05)  # the server is down: it is being killed and restarted
 
-    for round_number in range(args.rounds):
+    # At least the rounds asked for, and on until the subscriptions' first run has come (a minute at most).
+    round_number = -1
+    while round_number + 1 < args.rounds or (time.time() < first_run + 3 and round_number < 40):
+        round_number += 1
         stop = threading.Event()
         threads = [threading.Thread(target=worker, args=(round_number * 100 + n, stop)) for n in range(args.workers)]
         for thread in threads:
@@ -202,6 +206,16 @@ def main():
             raise SystemExit(f"fault test: {len(unfinished)} orders still CREATED, outbox {pending}, after {args.settle_seconds} s")
         time.sleep(0.5)
     time.sleep(12)  # refunds interrupted by a kill are completed by the sweep (every second, for ones 10 s old)
+    placed_by_subscriptions, cursor = 0, ""
+    while True:
+        page = must(call("GET", server.url(f"/v1/admin/orders?limit=100&cursor={cursor}"), token=admin), 200)
+        placed_by_subscriptions += sum(1 for order in page["items"] if order.get("subscriptionId"))
+        if not page["nextCursor"]:
+            break
+        cursor = page["nextCursor"]
+    print(f"fault test: {placed_by_subscriptions} orders placed by subscription runs", flush=True)
+    if placed_by_subscriptions == 0:
+        raise SystemExit("fault test: no subscription run was placed")
     server.stop()
     print(f"fault test: {len(orders)} orders; answers: " + ", ".join(f"{op} {status}: {n}" for (op, status), n in sorted(counts.items())), flush=True)
     check = subprocess.run([os.path.abspath(args.bin), "check", "--data-dir", data], capture_output=True, text=True)

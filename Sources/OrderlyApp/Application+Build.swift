@@ -105,7 +105,10 @@ public struct Composition: Sendable {
         let subscriptions = SubscriptionService(subscriptions: store, catalog: store, orders: store, env: env)
         scheduler = SubscriptionScheduler(subscriptions: store, orders: orders, outbox: store, env: env, logger: logger)
         let consumers: [any EventConsumer] =
-            [NotificationConsumer(notifier: notifier), AnalyticsConsumer(log: store), SalesConsumer(store: store)]
+            [
+                CancellationConsumer(orders: orders), NotificationConsumer(notifier: notifier),
+                AnalyticsConsumer(log: store), SalesConsumer(store: store),
+            ]
             + overrides.extraConsumers
         let dispatcher: EventDispatcher
         if let pause = overrides.dispatcherPause {

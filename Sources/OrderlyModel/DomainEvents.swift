@@ -189,13 +189,16 @@ public struct OrderCancelled: DomainEvent {
     public var userId: User.ID
     public var total: Money
     public var reason: String
+    /// The status it was cancelled from, when known: a `CONFIRMED` or `PACKED` order is owed its refund and restock.
+    public var from: OrderStatus?
     public var aggregateID: String { orderId.rawValue }
 
-    public init(order: Order, reason: String) {
+    public init(order: Order, reason: String, from: OrderStatus? = nil) {
         orderId = order.id
         userId = order.userID
         total = order.total
         self.reason = reason
+        self.from = from
     }
 }
 

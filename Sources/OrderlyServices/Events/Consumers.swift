@@ -103,3 +103,23 @@ public struct AnalyticsConsumer: EventConsumer {
         try await log.log(event)
     }
 }
+
+/// Starts the refund and restock of every order cancelled after its checkout confirmed it. The request that cancels
+/// starts them too; this consumer is what makes them happen when that process stopped in between, since the
+/// `OrderCancelled` event is recorded in the same write as the cancellation.
+public struct CancellationConsumer: EventConsumer {
+    public let name = "cancellations"
+    public let pattern = EventPattern(detailTypes: [OrderCancelled.self])
+    let orders: OrderService
+
+    public init(orders: OrderService) {
+        self.orders = orders
+    }
+
+    public func handle(_ event: EventEnvelope) async throws {
+        let cancelled = try event.decode(OrderCancelled.self)
+        // A CREATED order's own checkout compensates; only a confirmed one needs the cancel-order workflow.
+        guard cancelled.from == .confirmed || cancelled.from == .packed else { return }
+        try await orders.startCompensation(of: cancelled.orderId, reason: cancelled.reason)
+    }
+}

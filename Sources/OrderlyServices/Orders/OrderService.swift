@@ -207,7 +207,7 @@ public struct OrderService: Sendable {
                 do {
                     order = try await orders.updateOrder(id: id) { order in
                         try order.move(from: observed, to: .cancelled, at: now, note: reason)
-                        return [try env.envelope(OrderCancelled(order: order, reason: reason))]
+                        return [try env.envelope(OrderCancelled(order: order, reason: reason, from: observed))]
                     }
                 } catch let error as OrderlyError where error.code == .conflict {
                     order = try await self.order(id, for: actor)
@@ -231,14 +231,21 @@ public struct OrderService: Sendable {
     /// Runs the cancel-order workflow (refund, restock) for a cancelled order and waits for it (``waitLimit``).
     /// A retry gets an execution of its own, since the name of one that ended cannot be used again.
     private func compensate(_ order: Order, reason: String, retry: Bool) async throws -> Order {
-        let name =
-            retry
-            ? "cancel-\(order.id.rawValue)-\(Int(env.clock.now().timeIntervalSince1970 * 1000))"
-            : "cancel-\(order.id.rawValue)"
-        let executionID = try await workflows.start(
-            .cancelOrder, name: name, input: ["orderId": order.id.rawValue, "reason": reason])
+        let attempt = retry ? Int(env.clock.now().timeIntervalSince1970 * 1000) : nil
+        let executionID = try await startCompensation(of: order.id, reason: reason, attempt: attempt)
         _ = await workflows.waitForEnd(executionID: executionID, timeout: waitLimit)
         return try await orders.order(id: order.id) ?? order
+    }
+
+    /// Starts (once: the execution is named by the order) the cancel-order workflow of an order cancelled after its
+    /// checkout confirmed it. Also started from its `OrderCancelled` event, so that a process stopping between the
+    /// cancel and the start still refunds and restocks.
+    /// - Parameter attempt: a later attempt after one that failed (its execution has a name of its own).
+    @discardableResult
+    public func startCompensation(of orderID: Order.ID, reason: String, attempt: Int? = nil) async throws -> String {
+        let name = "cancel-\(orderID.rawValue)" + (attempt.map { "-\($0)" } ?? "")
+        return try await workflows.start(
+            .cancelOrder, name: name, input: ["orderId": orderID.rawValue, "reason": reason])
     }
 
     /// Whether a cancelled order still holds money or stock it should give back: a capture not refunded, a charge
