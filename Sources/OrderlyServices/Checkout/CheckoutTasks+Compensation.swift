@@ -32,34 +32,16 @@ extension CheckoutTasks {
             if isCash { return Self.paymentResult(payment!) }
         }
         let key = payment!.gatewayKey ?? invocation.idempotencyKey
-        let env = self.env
         do {
             let charge = try await gateway.charge(amount: order.total, method: order.paymentMethod, idempotencyKey: key)
             let settled = try await step {
-                try await payments.updatePayment(orderID: order.id, at: env.clock.now()) { payment in
-                    guard payment.status == .pending else { return [] }
-                    payment.status = .success
-                    payment.transactionID = charge.transactionID
-                    return [
-                        try env.envelope(
-                            PaymentSucceeded(order: order, paymentId: payment.id, transactionId: charge.transactionID))
-                    ]
-                }
+                try await paymentService.recordCapture(of: order, transactionID: charge.transactionID)
             }
             return Self.paymentResult(settled)
         } catch let error as GatewayError {
             switch error.kind {
             case .declined:
-                _ = try await step {
-                    try await payments.updatePayment(orderID: order.id, at: env.clock.now()) { payment in
-                        guard payment.status == .pending else { return [] }
-                        payment.status = .failed
-                        payment.failureCode = error.code
-                        return [
-                            try env.envelope(PaymentFailed(order: order, paymentId: payment.id, reason: error.code))
-                        ]
-                    }
-                }
+                _ = try await step { try await paymentService.recordDecline(of: order, code: error.code) }
                 throw StatesError("PaymentDeclined", error.code)
             case .unavailable:
                 throw StatesError("PaymentGatewayUnavailable", error.message)

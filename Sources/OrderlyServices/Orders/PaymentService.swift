@@ -172,14 +172,31 @@ public struct PaymentService: Sendable {
             }
             return nil
         }
-        return try await payments.updatePayment(orderID: order.id, at: now) { payment in
+        return try await recordCapture(of: order, transactionID: charge.transactionID)
+    }
+
+    /// Settles a `PENDING` payment the gateway captured, with its `PaymentSucceeded` event; one settled already is
+    /// answered as it is.
+    public func recordCapture(of order: Order, transactionID: String) async throws -> Payment {
+        let env = self.env
+        return try await payments.updatePayment(orderID: order.id, at: env.clock.now()) { payment in
             guard payment.status == .pending else { return [] }
             payment.status = .success
-            payment.transactionID = charge.transactionID
+            payment.transactionID = transactionID
             return [
-                try env.envelope(
-                    PaymentSucceeded(order: order, paymentId: payment.id, transactionId: charge.transactionID))
+                try env.envelope(PaymentSucceeded(order: order, paymentId: payment.id, transactionId: transactionID))
             ]
+        }
+    }
+
+    /// Settles a `PENDING` payment the gateway declined, with its `PaymentFailed` event.
+    public func recordDecline(of order: Order, code: String) async throws -> Payment {
+        let env = self.env
+        return try await payments.updatePayment(orderID: order.id, at: env.clock.now()) { payment in
+            guard payment.status == .pending else { return [] }
+            payment.status = .failed
+            payment.failureCode = code
+            return [try env.envelope(PaymentFailed(order: order, paymentId: payment.id, reason: code))]
         }
     }
 
