@@ -162,7 +162,6 @@ public struct PaymentService: Sendable {
     /// of a card charge. - Returns: the payment, captured; `nil` when it was voided.
     private func settlePending(_ payment: Payment, order: Order) async throws -> Payment? {
         let now = env.clock.now()
-        let env = self.env
         guard let key = payment.gatewayKey, let charge = try await gateway.lookupCharge(idempotencyKey: key) else {
             _ = try await payments.updatePayment(orderID: order.id, at: now) { payment in
                 guard payment.status == .pending else { return [] }
