@@ -27,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // The Amazon States Language: JSON values, definitions and validation, JSONPath, intrinsic functions.
@@ -54,6 +55,18 @@ let package = Package(
             dependencies: [
                 "OrderlyModel", "OrderlyPorts", "StatesLanguage", "WorkflowEngine",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // AWS: SigV4, a signed HTTP client with retries, and the AWS services' APIs (no Soto: plain HTTP).
+        .target(
+            name: "AWSAdapters",
+            dependencies: [
+                "OrderlyModel", "OrderlyPorts", "StatesLanguage",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -101,6 +114,8 @@ let package = Package(
         .testTarget(
             name: "StoreSQLiteTests", dependencies: ["StoreSQLite", "WorkflowEngine", "StatesLanguage", "OrderlyApp"],
             swiftSettings: swiftSettings),
+        .testTarget(
+            name: "AWSAdaptersTests", dependencies: ["AWSAdapters", "StatesLanguage"], swiftSettings: swiftSettings),
         .testTarget(
             name: "OrderlyModelTests", dependencies: ["OrderlyModel", "OrderlyPorts"], swiftSettings: swiftSettings),
         .testTarget(
