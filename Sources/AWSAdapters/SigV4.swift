@@ -147,7 +147,7 @@ public struct SigV4Signer: Sendable {
     }
 
     /// RFC 3986 percent-encoding of everything but the unreserved characters, with upper-case hex.
-    static func encode(_ text: String) -> String {
+    public static func encode(_ text: String) -> String {
         var result = ""
         for byte in text.utf8 {
             switch byte {
