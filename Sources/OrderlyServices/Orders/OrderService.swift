@@ -121,7 +121,7 @@ public struct OrderService: Sendable {
         do {
             try await orders.insertOrder(
                 order, events: [event], unpaidLimit: request.paymentMethod == .cash ? unpaidCashLimit : nil)
-        } catch let error as OrderlyError where error.code == .conflict && error.fieldIssues.isEmpty {
+        } catch let error as OrderlyError where error.code == .conflict {
             // Placed concurrently under the same id (two schedulers recovering one run) or the same Idempotency-Key
             // (a retry of a request whose answer was lost): that order stands.
             if let existing = try await orders.order(id: order.id) { return try await startCheckout(existing) }

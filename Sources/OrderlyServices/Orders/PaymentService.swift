@@ -66,6 +66,7 @@ public struct PaymentService: Sendable {
         let refund = Refund(
             id: refundID, amount: amount ?? payment.refundable, reason: reason, createdAt: env.clock.now())
         let reserved = try await payments.updatePayment(orderID: orderID, at: refund.createdAt) { payment in
+            if payment.refunds.contains(where: { $0.id == refund.id }) { return [] }
             try payment.reserveRefund(refund)
             return []
         }
