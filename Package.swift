@@ -62,7 +62,7 @@ let package = Package(
         .target(
             name: "AWSAdapters",
             dependencies: [
-                "OrderlyModel", "OrderlyPorts", "StatesLanguage",
+                "OrderlyModel", "OrderlyPorts", "StatesLanguage", "WorkflowEngine",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -112,7 +112,8 @@ let package = Package(
             name: "WorkflowEngineTests", dependencies: ["StatesLanguage", "WorkflowEngine"],
             resources: [.copy("Golden"), .copy("Histories")], swiftSettings: swiftSettings),
         .testTarget(
-            name: "StoreSQLiteTests", dependencies: ["StoreSQLite", "WorkflowEngine", "StatesLanguage", "OrderlyApp"],
+            name: "StoreSQLiteTests",
+            dependencies: ["StoreSQLite", "WorkflowEngine", "StatesLanguage", "OrderlyApp", "AWSAdapters"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "AWSAdaptersTests", dependencies: ["AWSAdapters", "StatesLanguage"], swiftSettings: swiftSettings),

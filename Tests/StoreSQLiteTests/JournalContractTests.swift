@@ -1,3 +1,4 @@
+import AWSAdapters
 import Foundation
 import OrderlyApp
 import StatesLanguage
@@ -5,14 +6,23 @@ import StoreSQLite
 import Testing
 import WorkflowEngine
 
-/// The same contract for every journal: the in-memory one and the durable SQLite one.
+/// The same contract for every journal: the in-memory one, the durable SQLite one, and DynamoDB's (in `moto_server`,
+/// when `ORDERLY_TEST_AWS_ENDPOINT` names one).
 @Suite("Execution journal contract")
 struct JournalContractTests {
-    enum Kind: String, CaseIterable, Sendable { case memory, sqlite }
+    enum Kind: String, CaseIterable, Sendable {
+        case memory, sqlite, dynamodb
+
+        /// The kinds this machine can test: DynamoDB only with an emulator to talk to.
+        static var available: [Kind] {
+            ProcessInfo.processInfo.environment["ORDERLY_TEST_AWS_ENDPOINT"] == nil ? [.memory, .sqlite] : allCases
+        }
+    }
 
     /// A fresh journal of the kind, and a way to open it again (as a restarted process would).
-    static func make(_ kind: Kind) throws -> (journal: any ExecutionJournal, reopen: () throws -> any ExecutionJournal)
-    {
+    static func make(_ kind: Kind) async throws -> (
+        journal: any ExecutionJournal, reopen: () throws -> any ExecutionJournal
+    ) {
         switch kind {
         case .memory:
             let journal = InMemoryJournal()
@@ -22,6 +32,19 @@ struct JournalContractTests {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             let path = folder.appendingPathComponent("orderly.sqlite").path
             return (try SQLiteStore(path: path), { try SQLiteStore(path: path) })
+        case .dynamodb:
+            let endpoint = try #require(
+                ProcessInfo.processInfo.environment["ORDERLY_TEST_AWS_ENDPOINT"].flatMap { URL(string: $0) })
+            let dynamo = DynamoDB(
+                client: AWSClient(
+                    configuration: AWSConfiguration(
+                        region: "us-east-1",
+                        credentials: AWSCredentials(accessKeyID: "testing", secretAccessKey: "testing"),
+                        endpoint: endpoint)))
+            let prefix = "orderly-test-\(UUID().uuidString.prefix(8).lowercased())"
+            let journal = DynamoDBJournal(dynamo: dynamo, prefix: prefix)
+            try await journal.createTables()
+            return (journal, { DynamoDBJournal(dynamo: dynamo, prefix: prefix) })
         }
     }
 
@@ -52,9 +75,9 @@ struct JournalContractTests {
         }
     }
 
-    @Test("begin records the start durably; resume from a reopened journal finishes it", arguments: Kind.allCases)
+    @Test("begin records the start durably; resume from a reopened journal finishes it", arguments: Kind.available)
     func beginAndResume(kind: Kind) async throws {
-        let (journal, reopen) = try Self.make(kind)
+        let (journal, reopen) = try await Self.make(kind)
         let prepared = try PreparedDefinition(text: Self.definition, name: "checkout")
         let info = try await WorkflowEngine(tasks: Counting(), journal: journal, clock: SystemEngineClock()).begin(
             prepared, name: "o1", input: ["id": 1])
@@ -75,9 +98,9 @@ struct JournalContractTests {
 
     @Test(
         "an execution stopped while a task runs resumes without re-running the tasks already done",
-        arguments: Kind.allCases)
+        arguments: Kind.available)
     func stopAndResume(kind: Kind) async throws {
-        let (journal, reopen) = try Self.make(kind)
+        let (journal, reopen) = try await Self.make(kind)
         let prepared = try PreparedDefinition(text: Self.definition, name: "checkout")
         let first = Counting(blockOn: "Charge")
         let engine = WorkflowEngine(tasks: first, journal: journal, clock: SystemEngineClock())
@@ -105,9 +128,9 @@ struct JournalContractTests {
         #expect(snapshot.history.map(\.type) == result.history.map(\.type))
     }
 
-    @Test("events are appended in order, once each", arguments: Kind.allCases)
+    @Test("events are appended in order, once each", arguments: Kind.available)
     func appendOrder(kind: Kind) async throws {
-        let (journal, _) = try Self.make(kind)
+        let (journal, _) = try await Self.make(kind)
         let info = ExecutionInfo(id: "exe-\(kind)", name: "x", stateMachineID: "sm", stateMachineName: "m")
         let start = EngineEvent.started(input: ["a": [1, 2.5]], at: Date(timeIntervalSince1970: 1_000))
         try await journal.create(
@@ -120,10 +143,11 @@ struct JournalContractTests {
         #expect(events == [start])
     }
 
-    @Test("executions are listed newest first, by state machine and status, a page at a time", arguments: Kind.allCases)
+    @Test(
+        "executions are listed newest first, by state machine and status, a page at a time", arguments: Kind.available)
     func listing(kind: Kind) async throws {
         // Given three executions of one machine (the first finished) and one of another
-        let (journal, _) = try Self.make(kind)
+        let (journal, _) = try await Self.make(kind)
         let engine = WorkflowEngine(tasks: Counting(), journal: journal, clock: SystemEngineClock())
         let checkout = try PreparedDefinition(text: Self.definition, name: "checkout")
         let other = try PreparedDefinition(text: Self.definition, name: "other")
