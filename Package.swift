@@ -116,7 +116,8 @@ let package = Package(
             dependencies: ["StoreSQLite", "WorkflowEngine", "StatesLanguage", "OrderlyApp", "AWSAdapters"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "AWSAdaptersTests", dependencies: ["AWSAdapters", "StatesLanguage"], swiftSettings: swiftSettings),
+            name: "AWSAdaptersTests", dependencies: ["AWSAdapters", "StatesLanguage", "WorkflowEngine"],
+            swiftSettings: swiftSettings),
         .testTarget(
             name: "OrderlyModelTests", dependencies: ["OrderlyModel", "OrderlyPorts"], swiftSettings: swiftSettings),
         .testTarget(

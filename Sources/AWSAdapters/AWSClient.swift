@@ -172,17 +172,21 @@ public final class AWSClient: Sendable {
     }
 
     /// Sends one request to `service`, signed, with retries.
+    /// - Parameter idempotent: whether sending it twice does what sending it once does. A request that got no answer
+    ///   (it may have been applied) is sent again only then; a throttled or failed one is sent again in any case.
     /// - Throws: ``AWSError`` with the service's error code, or `status` 0 when no answer came.
     public func send(
         _ service: AWSService, method: String = "POST", path: String = "/", query: [(name: String, value: String)] = [],
-        headers: [(name: String, value: String)] = [], body: Data = Data()
+        headers: [(name: String, value: String)] = [], body: Data = Data(), idempotent: Bool = true
     ) async throws -> Response {
         var attempt = 1
         while true {
             do {
                 return try await sendOnce(
                     service, method: method, path: path, query: query, headers: headers, body: body)
-            } catch let error as AWSError where retry.isRetriable(error) && attempt < retry.maximumAttempts {
+            } catch let error as AWSError
+                where retry.isRetriable(error) && attempt < retry.maximumAttempts && (idempotent || error.status != 0)
+            {
                 attempt += 1
                 try await Task.sleep(for: retry.delay(beforeAttempt: attempt, random: Double.random(in: 0...1)))
             }
@@ -191,11 +195,12 @@ public final class AWSClient: Sendable {
 
     /// Calls a JSON-protocol action (DynamoDB, EventBridge, Step Functions, SQS): `X-Amz-Target: <prefix>.<action>`.
     public func json(
-        _ service: AWSService, target: String, payload: JSON, contentType: String = "application/x-amz-json-1.0"
+        _ service: AWSService, target: String, payload: JSON, contentType: String = "application/x-amz-json-1.0",
+        idempotent: Bool = true
     ) async throws -> JSON {
         let response = try await send(
             service, headers: [("Content-Type", contentType), ("X-Amz-Target", target)],
-            body: Data(payload.serialized().utf8))
+            body: Data(payload.serialized().utf8), idempotent: idempotent)
         guard !response.body.isEmpty else { return [:] }
         do {
             return try JSON(parsing: String(decoding: response.body, as: UTF8.self))

@@ -14,8 +14,17 @@ public struct DynamoDB: Sendable {
     /// - Throws: ``AWSError``: `ConditionalCheckFailedException` when a condition did not hold,
     ///   `TransactionCanceledException` with the reason of each item, `ResourceNotFoundException`, ...
     public func call(_ action: String, _ payload: JSON) async throws -> JSON {
-        try await client.json(.dynamoDB, target: "DynamoDB_20120810.\(action)", payload: payload)
+        // A write that got no answer may have been applied: it is not sent blindly again, unless it carries its own
+        // idempotency token (TransactWriteItems' ClientRequestToken).
+        let idempotent = Self.reads.contains(action) || payload["ClientRequestToken"] != nil
+        return try await client.json(
+            .dynamoDB, target: "DynamoDB_20120810.\(action)", payload: payload, idempotent: idempotent)
     }
+
+    static let reads: Set<String> = [
+        "GetItem", "BatchGetItem", "Query", "Scan", "TransactGetItems", "DescribeTable", "ListTables",
+        "DescribeTimeToLive",
+    ]
 }
 
 /// DynamoDB attribute values.

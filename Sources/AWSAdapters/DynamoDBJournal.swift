@@ -9,7 +9,7 @@ import WorkflowEngine
 /// Tables (see `docs/dynamodb.md`): `<prefix>-workflow-executions` (key `id`; GSI `byMachine` on `stateMachine` and
 /// `sortKey`, GSI `running` on `runningShard` present only while the execution runs) and `<prefix>-workflow-events`
 /// (key `executionId`, `seq`).
-public struct DynamoDBJournal: ExecutionJournal {
+public struct DynamoDBJournal: ExecutionJournal, ExecutionLeases {
     let dynamo: DynamoDB
     public let executionsTable: String
     public let eventsTable: String
@@ -253,4 +253,42 @@ public struct DynamoDBJournal: ExecutionJournal {
         let digits = String(millis)
         return String(repeating: "0", count: max(0, 15 - digits.count)) + digits + "#" + id
     }
+
+    public func acquire(executionID: String, owner: String, until: Date, now: Date) async throws -> Bool {
+        do {
+            _ = try await dynamo.call(
+                "UpdateItem",
+                [
+                    "TableName": .string(executionsTable), "Key": ["id": Attribute.string(executionID)],
+                    "UpdateExpression": "SET #owner = :me, leaseUntil = :until",
+                    "ConditionExpression":
+                        "attribute_exists(id) AND (attribute_not_exists(#owner) OR leaseUntil < :now OR #owner = :me)",
+                    "ExpressionAttributeNames": ["#owner": "owner"],
+                    "ExpressionAttributeValues": [
+                        ":me": Attribute.string(owner), ":until": Attribute.number(Self.millis(until)),
+                        ":now": Attribute.number(Self.millis(now)),
+                    ],
+                ])
+            return true
+        } catch let error as AWSError where error.code == "ConditionalCheckFailedException" {
+            return false
+        }
+    }
+
+    public func release(executionID: String, owner: String) async throws {
+        do {
+            _ = try await dynamo.call(
+                "UpdateItem",
+                [
+                    "TableName": .string(executionsTable), "Key": ["id": Attribute.string(executionID)],
+                    "UpdateExpression": "REMOVE #owner, leaseUntil", "ConditionExpression": "#owner = :me",
+                    "ExpressionAttributeNames": ["#owner": "owner"],
+                    "ExpressionAttributeValues": [":me": Attribute.string(owner)],
+                ])
+        } catch let error as AWSError where error.code == "ConditionalCheckFailedException" {
+            return
+        }
+    }
+
+    static func millis(_ date: Date) -> Int { Int((date.timeIntervalSince1970 * 1000).rounded()) }
 }

@@ -14,6 +14,8 @@ struct LoopService: Service {
 }
 
 /// Resumes unfinished workflow executions at start; at shutdown stops driving them (they resume on next start).
+/// When processes share the journal (leases), it also looks again every half lease for executions whose owner's
+/// lease lapsed (a process that died) and takes them over.
 struct WorkflowService: Service {
     let workflows: EmbeddedWorkflowRuntime
     let orders: OrderService
@@ -26,7 +28,16 @@ struct WorkflowService: Service {
         } catch {
             logger.error("could not resume workflows", metadata: ["error": "\(error)"])
         }
-        try? await gracefulShutdown()
+        if workflows.sharesJournal {
+            await cancelWhenGracefulShutdown {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(workflows.leaseDuration / 2))
+                    _ = try? await workflows.resumeUnfinished()
+                }
+            }
+        } else {
+            try? await gracefulShutdown()
+        }
         await workflows.stopAll()
     }
 }

@@ -208,3 +208,16 @@ public struct JournalError: Error, Hashable, Sendable, CustomStringConvertible {
 
     public var description: String { message }
 }
+
+/// Ownership of executions among several processes sharing one journal: an execution is driven only by the process
+/// holding its lease, which it renews while it runs; the executions of a process that died are taken over once its
+/// leases have lapsed. (The journal's append-once rule is what keeps two drivers from both recording a step; leases
+/// keep them from both trying.)
+public protocol ExecutionLeases: Sendable {
+    /// Takes or renews the lease of an execution for `owner` until `until`, if it is free, lapsed (before `now`) or
+    /// already `owner`'s. Answers whether `owner` holds it now.
+    func acquire(executionID: String, owner: String, until: Date, now: Date) async throws -> Bool
+
+    /// Gives the lease up (an execution that ended, a process shutting down), if `owner` holds it.
+    func release(executionID: String, owner: String) async throws
+}

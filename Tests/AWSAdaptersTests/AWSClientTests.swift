@@ -2,6 +2,7 @@ import AWSAdapters
 import Foundation
 import StatesLanguage
 import Testing
+import WorkflowEngine
 
 @Suite("AWS client")
 struct AWSClientTests {
@@ -150,5 +151,31 @@ struct DynamoDBTests {
         } catch let error as AWSError {
             #expect(error.code == "ResourceNotFoundException" && error.status == 400)
         }
+    }
+
+    @Test("an execution's lease is held by one process at a time, renewed by it, and taken over once it lapses")
+    func leases() async throws {
+        let journal = DynamoDBJournal(dynamo: dynamo, prefix: table)
+        try await journal.createTables()
+        let info = ExecutionInfo(id: "exe-lease", name: "lease", stateMachineID: "sm", stateMachineName: "checkout")
+        try await journal.create(
+            ExecutionRecord(info: info, definition: "{}", substitutions: [:]),
+            started: .started(input: [:], at: Date(timeIntervalSince1970: 0)))
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let later = now.addingTimeInterval(31)
+        // Given process a holding the lease for 30 seconds
+        #expect(try await journal.acquire(executionID: info.id, owner: "a", until: now + 30, now: now))
+        // Then b cannot take it while it holds, a can renew it
+        #expect(try await !journal.acquire(executionID: info.id, owner: "b", until: now + 30, now: now))
+        #expect(try await journal.acquire(executionID: info.id, owner: "a", until: now + 30, now: now + 1))
+        // And once it lapses (a died) b takes it over, and a, come back, no longer holds it
+        #expect(try await journal.acquire(executionID: info.id, owner: "b", until: later + 30, now: later))
+        #expect(try await !journal.acquire(executionID: info.id, owner: "a", until: later + 30, now: later))
+        // A lease given up is free; an execution that does not exist cannot be leased
+        try await journal.release(executionID: info.id, owner: "a")
+        #expect(try await !journal.acquire(executionID: info.id, owner: "a", until: later + 30, now: later))
+        try await journal.release(executionID: info.id, owner: "b")
+        #expect(try await journal.acquire(executionID: info.id, owner: "a", until: later + 30, now: later))
+        #expect(try await !journal.acquire(executionID: "exe-none", owner: "a", until: later + 30, now: later))
     }
 }

@@ -16,16 +16,26 @@ public actor EmbeddedWorkflowRuntime: WorkflowRuntime {
     private let logger: Logger
     /// Told of every execution that ends (for metrics).
     private let onEnd: @Sendable (ExecutionResult) -> Void
+    /// When several processes share the journal: whose lease an execution must hold to be driven here.
+    private let leases: (any ExecutionLeases)?
+    /// This process, as a lease owner.
+    public nonisolated let owner = "process-\(UUID().uuidString)"
+    /// How long a lease lasts; it is renewed at a third of that while the execution runs.
+    public nonisolated let leaseDuration: TimeInterval = 30
+    /// Whether other processes may drive this journal's executions (and leases decide who does).
+    public nonisolated var sharesJournal: Bool { leases != nil }
 
     /// - Parameters:
     ///   - tasks: the handlers of every Task resource the definitions name.
     ///   - journal: where executions are recorded.
     ///   - clock: the engine's clock (for Wait states, retries and timeouts).
     ///   - onEnd: told of every execution that ends here, with its outcome and history.
+    ///   - leases: given when several processes share the journal; an execution is then driven only under its lease.
     public init(
         tasks: any TaskResolver, journal: any ExecutionJournal, clock: any EngineClock, logger: Logger,
-        onEnd: @escaping @Sendable (ExecutionResult) -> Void = { _ in }
+        leases: (any ExecutionLeases)? = nil, onEnd: @escaping @Sendable (ExecutionResult) -> Void = { _ in }
     ) throws {
+        self.leases = leases
         engine = WorkflowEngine(tasks: tasks, journal: journal, clock: clock)
         var definitions: [String: PreparedDefinition] = [:]
         for (name, text) in WorkflowDefinitions.all {
@@ -140,9 +150,32 @@ public actor EmbeddedWorkflowRuntime: WorkflowRuntime {
         let engine = self.engine
         let logger = self.logger
         let onEnd = self.onEnd
+        let leases = self.leases
+        let owner = self.owner
+        let duration = leaseDuration
         running[id] = Task { [weak self] in
+            // Another process may own it: drive it only under its lease, renewed while it runs.
+            var renewal: Task<Void, Never>?
+            if let leases {
+                let now = Date()
+                guard
+                    (try? await leases.acquire(executionID: id, owner: owner, until: now + duration, now: now)) == true
+                else {
+                    await self?.finished(id)
+                    return
+                }
+                renewal = Task {
+                    while !Task.isCancelled {
+                        try? await Task.sleep(for: .seconds(duration / 3))
+                        let now = Date()
+                        _ = try? await leases.acquire(executionID: id, owner: owner, until: now + duration, now: now)
+                    }
+                }
+            }
+            defer { renewal?.cancel() }
             do {
                 let result = try await engine.resume(executionID: id)
+                try? await leases?.release(executionID: id, owner: owner)
                 onEnd(result)
                 logger.info(
                     "workflow execution ended",
