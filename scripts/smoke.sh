@@ -43,7 +43,9 @@ status=$(expect 200 POST '/v1/checkout?wait=true' -H "Authorization: Bearer $tok
 [ "$status" = "CONFIRMED" ] || fail "checkout ended $status, not CONFIRMED"
 [ "$(expect 200 GET "/v1/products/$product" | json '["stock"]["available"]')" = "18" ] || fail "stock was not committed"
 expect 403 POST /v1/products -H "Authorization: Bearer $token" -d '{}' >/dev/null
-expect 200 GET /metrics | grep -q 'http_requests_total{method="POST",route="/v1/cart/items",status="200"} 1' \
+# Read the whole answer first: `grep -q` stops at the first match, and with pipefail a writer cut short fails.
+metrics=$(expect 200 GET /metrics)
+grep -qF 'http_requests_total{method="POST",route="/v1/cart/items",status="200"} 1' <<<"$metrics" \
     || fail "metrics do not count the cart request"
 
 expect 200 GET /openapi.json >"$work/openapi.json"
