@@ -146,8 +146,12 @@ struct SubscriptionTests {
             api.clock.advance(seconds: 3200)
             async let first = api.composition.scheduler.tick()
             async let second = other.scheduler.tick()
-            let claimed = try await first + second
-            #expect(claimed == 4)
+            let handled = try await first + second
+            // Each run is claimed once; one scheduler's recovery of claimed-but-unplaced runs may also finish a run
+            // its claimer is placing (placing is idempotent by the order id chosen at the claim), so it may count
+            // twice here. What must hold is below: one order per run.
+            #expect(handled >= 4)
+            #expect(try await api.composition.store.unplacedRuns(limit: 10).isEmpty)
             _ = try await tick(api)
             for id in ids { #expect(try await orders(api, id, token: token).count == 1) }
 
