@@ -9,9 +9,15 @@ public enum InvariantCheck {
         let store = try SQLiteStore(path: dataDirectory.databasePath)
         let ledger = dataDirectory.url.appendingPathComponent("gateway/ledger.jsonl")
         let gateway =
-            FileManager.default.fileExists(atPath: ledger.path)
-            ? try SimulatedPaymentGateway(ledgerFile: ledger) : nil
-        return try await store.checkInvariants(
+            FileManager.default.fileExists(atPath: ledger.path) ? try SimulatedPaymentGateway(ledgerFile: ledger) : nil
+        return try await check(store, against: gateway)
+    }
+
+    /// Checks every invariant of `store`, comparing money with what `gateway` holds (skipped without one).
+    public static func check(_ store: SQLiteStore, against gateway: SimulatedPaymentGateway?) async throws
+        -> InvariantReport
+    {
+        try await store.checkInvariants(
             captures: gateway?.capturesMade.map {
                 GatewayLedgerEntry(key: $0.key, transactionID: $0.transactionID, amount: $0.amount.amount)
             },

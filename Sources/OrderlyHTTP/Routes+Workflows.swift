@@ -18,10 +18,6 @@ extension APIRoutes {
         ) { request, _, _ in
             let input = QueryInput(request: request)
             let workflow = WorkflowName(rawValue: input.string("workflow") ?? WorkflowName.checkout.rawValue)
-            guard WorkflowDefinitions.text(of: workflow) != nil else {
-                throw OrderlyError.validation(
-                    field: "workflow", "must be one of \(WorkflowDefinitions.all.map(\.name).joined(separator: ", "))")
-            }
             var status: WorkflowExecution.Status?
             if let text = input.string("status") {
                 guard let parsed = WorkflowExecution.Status(rawValue: text) else {

@@ -242,11 +242,7 @@ struct InvariantCheckTests {
                 amount: Money(amount: 999, currency: .usd), method: .card(token: "tok_visa"), idempotencyKey: "stray")
 
             // Then the checker names each
-            let gateway = api.composition.gateway
-            let report = try await api.composition.store.checkInvariants(
-                captures: gateway.capturesMade.map {
-                    GatewayLedgerEntry(key: $0.key, transactionID: $0.transactionID, amount: $0.amount.amount)
-                }, refunds: [])
+            let report = try await InvariantCheck.check(api.composition.store, against: api.composition.gateway)
             #expect(!report.holds)
             #expect(report.violations.contains { $0.contains("\(id) is CANCELLED but 800 is still captured") })
             #expect(report.violations.contains { $0.contains("captured 999") && $0.contains("for no payment") })

@@ -51,12 +51,13 @@ public struct OperationsService: Sendable {
     }
 
     /// Executions of a workflow, newest first.
-    /// - Throws: `not_found` for a workflow Orderly does not ship.
+    /// - Throws: `validation_failed` for a workflow Orderly does not ship.
     public func executions(
         of workflow: WorkflowName, status: WorkflowExecution.Status?, page: PageRequest
     ) async throws -> Page<WorkflowExecution> {
         guard WorkflowDefinitions.text(of: workflow) != nil else {
-            throw OrderlyError.notFound("workflow", field: "workflow")
+            throw OrderlyError.validation(
+                field: "workflow", "must be one of \(WorkflowDefinitions.all.map(\.name).joined(separator: ", "))")
         }
         return try await workflows.executions(of: workflow, status: status, page: page)
     }

@@ -105,14 +105,7 @@ struct TestAPI: Sendable {
     /// against the gateway simulator's own ledger; records each violation as a test issue.
     func expectInvariants(sourceLocation: SourceLocation = #_sourceLocation) async throws {
         try await dispatch()
-        let gateway = composition.gateway
-        let report = try await composition.store.checkInvariants(
-            captures: gateway.capturesMade.map {
-                GatewayLedgerEntry(key: $0.key, transactionID: $0.transactionID, amount: $0.amount.amount)
-            },
-            refunds: gateway.refundsMade.map {
-                GatewayLedgerEntry(key: $0.refundID, transactionID: $0.transactionID, amount: $0.amount.amount)
-            })
+        let report = try await InvariantCheck.check(composition.store, against: composition.gateway)
         for violation in report.violations { Issue.record("invariant: \(violation)", sourceLocation: sourceLocation) }
     }
 
