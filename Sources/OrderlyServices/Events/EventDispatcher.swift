@@ -41,6 +41,9 @@ public struct EventDispatcher: Sendable {
     }
 
     /// Delivers up to `limit` pending events. Returns how many were dispatched.
+    ///
+    /// The batch is marked dispatched in one write once every event in it is delivered: a crash before that delivers
+    /// the batch again, and the ledger skips what each consumer already handled.
     @discardableResult
     public func dispatchPending(limit: Int = 100) async throws -> Int {
         let events = try await outbox.pendingEvents(limit: limit)
@@ -48,8 +51,8 @@ public struct EventDispatcher: Sendable {
             for consumer in consumers where consumer.pattern.matches(event) {
                 try await deliver(event, to: consumer)
             }
-            try await outbox.markDispatched([event.id], at: clock.now())
         }
+        if !events.isEmpty { try await outbox.markDispatched(events.map(\.id), at: clock.now()) }
         return events.count
     }
 
@@ -102,13 +105,14 @@ public struct EventDispatcher: Sendable {
     }
 
     /// Dispatches until cancelled, checking for new events every `interval` when idle.
-    /// - Parameter report: told after every pass how many events still wait and how old the oldest is (seconds).
+    /// - Parameter report: told before every pass (so from the start) how many events wait and how old the oldest is
+    ///   (seconds).
     public func run(interval: Duration, report: @escaping @Sendable (Int, TimeInterval) -> Void = { _, _ in }) async {
         while !Task.isCancelled {
             do {
-                let dispatched = try await dispatchPending()
                 let (pending, oldest) = try await outbox.backlog()
                 report(pending, oldest.map { clock.now().timeIntervalSince($0) } ?? 0)
+                let dispatched = try await dispatchPending()
                 if dispatched == 0 { try await Task.sleep(for: interval) }
             } catch is CancellationError {
                 return
