@@ -90,6 +90,7 @@ let package = Package(
             name: "OrderlyApp",
             dependencies: [
                 "OrderlyModel", "OrderlyPorts", "OrderlyServices", "StoreSQLite", "OrderlyHTTP", "WorkflowEngine",
+                "AWSAdapters",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),

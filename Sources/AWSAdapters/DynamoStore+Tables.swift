@@ -40,6 +40,9 @@ extension DynamoStore {
         .loginAttempts: TableSpec(hash: "key", expires: true),
     ]
 
+    /// The names of the store's tables under `prefix`.
+    public static func tableNames(prefix: String) -> [String] { Table.allCases.map { "\(prefix)-\($0.rawValue)" } }
+
     /// Creates every table (on demand), unless it exists, and turns on TTL where items expire. Idempotent.
     /// - Returns: the names of the tables created now.
     @discardableResult

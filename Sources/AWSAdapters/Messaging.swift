@@ -1,5 +1,6 @@
 import Foundation
 import OrderlyModel
+import OrderlyPorts
 import StatesLanguage
 
 /// An EventBridge bus: events in the EventBridge envelope, put at most ten a call (AWS's limit), entries that fail
@@ -195,5 +196,37 @@ public struct SQSEventConsumerLoop: Sendable {
         return EventEnvelope(
             id: .init(rawValue: id), source: source, detailType: type, time: time,
             aggregateID: resource("orderly:aggregate:") ?? "", detail: detail.serialized())
+    }
+}
+
+extension SNSTopic {
+    /// The topic named `name`, created unless it exists (`CreateTopic` answers an existing topic's ARN).
+    public static func create(client: AWSClient, name: String) async throws -> SNSTopic {
+        let form: [(name: String, value: String)] = [
+            ("Action", "CreateTopic"), ("Version", "2010-03-31"), ("Name", name),
+        ]
+        let response = try await client.send(
+            .sns, headers: [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")],
+            body: Data(formEncoded(form).utf8))
+        let text = String(decoding: response.body, as: UTF8.self)
+        guard let start = text.range(of: "<TopicArn>"), let end = text.range(of: "</TopicArn>") else {
+            throw AWSError(code: "UnexpectedAnswer", message: "CreateTopic answered no TopicArn.", status: 0)
+        }
+        return SNSTopic(client: client, arn: String(text[start.upperBound..<end.lowerBound]))
+    }
+}
+
+/// Email through SNS: each message is published to the notifications topic with its address and message id as
+/// attributes (subscribers, such as an email-sending function, deliver it). SNS subjects are at most 100 characters.
+public struct SNSMailer: Mailer {
+    let topic: SNSTopic
+
+    public init(topic: SNSTopic) {
+        self.topic = topic
+    }
+
+    public func send(to address: String, subject: String, body: String, messageID: String) async throws {
+        try await topic.publish(
+            subject: String(subject.prefix(100)), message: body, attributes: ["to": address, "messageId": messageID])
     }
 }

@@ -1,3 +1,4 @@
+import AWSAdapters
 import Foundation
 import Hummingbird
 import Logging
@@ -35,10 +36,20 @@ public struct AppOverrides: Sendable {
     }
 }
 
+/// Every storage port the services use; SQLite (`embedded`) and DynamoDB (`aws`) adapt them all.
+public typealias StorePorts = UserStore & LoginAttemptStore & CatalogStore & InventoryStore & CartStore & OrderStore
+    & PaymentStore & DeliveryStore & SubscriptionStore & SalesStore & EventOutbox & ConsumerLedger & EventLogStore
+    & IdempotencyStore & NotificationStore & StorageHealth
+
 /// The assembled system: adapters chosen, services built. The one place that sees both ports and adapters.
 public struct Composition: Sendable {
     public let configuration: OrderlyConfiguration
-    public let store: SQLiteStore
+    /// Where state lives: the SQLite database, or the DynamoDB tables with `ORDERLY_BACKEND=aws`.
+    public let store: any StorePorts
+    /// The embedded database; `nil` with the `aws` backend.
+    public let sqlite: SQLiteStore?
+    /// The AWS resources with the `aws` backend.
+    public let aws: AWSBackend?
     public let clock: any WallClock
     /// Every use case, as the interfaces call them.
     public let services: UseCases
@@ -63,7 +74,24 @@ public struct Composition: Sendable {
     ) async throws {
         try configuration.validate()
         let dataDirectory = try DataDirectory(path: configuration.dataDirectory)
-        let store = try SQLiteStore(path: dataDirectory.databasePath)
+        let store: any StorePorts
+        let journal: any ExecutionJournal
+        var leases: (any ExecutionLeases)?
+        let mailer: any Mailer
+        let blobs: any BlobStore
+        switch configuration.backend {
+        case .embedded:
+            let sqlite = try SQLiteStore(path: dataDirectory.databasePath)
+            (store, journal, self.sqlite, aws) = (sqlite, sqlite, sqlite, nil)
+            mailer = try FileMailer(folder: dataDirectory.url.appendingPathComponent("mail"))
+            blobs = try FileBlobStore(folder: dataDirectory.url.appendingPathComponent("blobs"))
+        case .aws:
+            // Several processes share the tables: the workflow journal's leases decide who drives an execution.
+            let backend = try AWSBackend(configuration)
+            (store, journal, leases, self.sqlite, aws) = (backend.store, backend.journal, backend.journal, nil, backend)
+            mailer = SNSMailer(topic: try await backend.notificationsTopic())
+            blobs = backend.receipts
+        }
         let clock = overrides.clock ?? SystemClock()
         let env = ServiceEnvironment(
             clock: clock, ids: SortableIDGenerator(clock: clock), currency: configuration.currency)
@@ -80,9 +108,7 @@ public struct Composition: Sendable {
         let gateway = try SimulatedPaymentGateway(
             ledgerFile: dataDirectory.url.appendingPathComponent("gateway/ledger.jsonl"))
         self.gateway = gateway
-        let mailer = try FileMailer(folder: dataDirectory.url.appendingPathComponent("mail"))
-        let receipts = ReceiptService(
-            blobs: try FileBlobStore(folder: dataDirectory.url.appendingPathComponent("blobs")))
+        let receipts = ReceiptService(blobs: blobs)
         let notifier = Notifier(notifications: store, users: store, mailer: mailer, env: env)
         let payments = PaymentService(payments: store, orders: store, gateway: gateway, ledger: store, env: env)
         let deliveries = DeliveryService(deliveries: store, orders: store, users: store, env: env)
@@ -94,8 +120,8 @@ public struct Composition: Sendable {
         let metrics = PrometheusCollectorRegistry()
         self.metrics = metrics
         let workflows = try EmbeddedWorkflowRuntime(
-            tasks: tasks.registry(), journal: store, clock: overrides.engineClock ?? SystemEngineClock(),
-            logger: logger,
+            tasks: tasks.registry(), journal: journal, clock: overrides.engineClock ?? SystemEngineClock(),
+            logger: logger, leases: leases,
             onEnd: { result in Self.recordWorkflowMetrics(result, into: metrics) })
         self.workflows = workflows
         var orders = OrderService(

@@ -22,6 +22,10 @@ public struct OrderlyConfiguration: Sendable {
     public var logLevel = Logger.Level.info
     public var logFormat = LogFormat.json
     public var backend = Backend.embedded
+    /// The start of every AWS resource name (`aws` backend), so that deployments and test runs do not collide.
+    public var awsPrefix = "orderly"
+    /// The `AWS_*` variables (region, credentials, endpoints) the `aws` backend reads.
+    public var awsEnvironment: [String: String] = [:]
 
     /// `json` (one object a line) or `text`.
     public enum LogFormat: String, Sendable, CaseIterable { case json, text }
@@ -85,6 +89,8 @@ public struct OrderlyConfiguration: Sendable {
         }
         if let format = try choice("ORDERLY_LOG_FORMAT", LogFormat.self) { config.logFormat = format }
         if let backend = try choice("ORDERLY_BACKEND", Backend.self) { config.backend = backend }
+        if let prefix = value("ORDERLY_AWS_PREFIX") { config.awsPrefix = prefix }
+        config.awsEnvironment = environment.filter { $0.key.hasPrefix("AWS_") }
         try config.validate()
         return config
     }
@@ -100,8 +106,31 @@ public struct OrderlyConfiguration: Sendable {
             throw ConfigurationError(variable: "ORDERLY_JWT_SECRET", message: "must be at least 32 bytes long")
         }
         if backend == .aws {
+            try validateAWSPrefix()
+            // Several processes share the state: each must sign and verify with the same keys, given to all.
+            if jwtSecret == nil {
+                throw ConfigurationError(
+                    variable: "ORDERLY_JWT_SECRET", message: "must be set with ORDERLY_BACKEND=aws")
+            }
+            if webhookSecret == nil {
+                throw ConfigurationError(
+                    variable: "ORDERLY_WEBHOOK_SECRET", message: "must be set with ORDERLY_BACKEND=aws")
+            }
+        }
+    }
+}
+
+extension OrderlyConfiguration {
+    /// Checks that the prefix makes valid resource names: DynamoDB tables, the S3 bucket (lowercase, at most 63
+    /// characters with `-receipts`), the topic.
+    public func validateAWSPrefix() throws {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789-")
+        guard (3...40).contains(awsPrefix.count), awsPrefix.allSatisfy(allowed.contains),
+            awsPrefix.first?.isLetter == true, awsPrefix.last != "-"
+        else {
             throw ConfigurationError(
-                variable: "ORDERLY_BACKEND", message: "the aws backend is not part of this build yet; use embedded")
+                variable: "ORDERLY_AWS_PREFIX",
+                message: "must be 3 to 40 lowercase letters, digits and hyphens, starting with a letter")
         }
     }
 }

@@ -10,7 +10,7 @@ struct Orderly: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "orderly",
         abstract: "Orderly, a commerce backend: users, catalog, carts, orders, payments, deliveries, subscriptions.",
-        subcommands: [Serve.self, Migrate.self, Admin.self, Demo.self, Check.self, States.self, Bench.self])
+        subcommands: [Serve.self, Migrate.self, Admin.self, Demo.self, Check.self, States.self, Bench.self, AWS.self])
 }
 
 /// Flags shared by every command that opens the data folder; each falls back to its `ORDERLY_*` variable.
@@ -49,7 +49,11 @@ struct Check: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() async throws {
-        let report = try await InvariantCheck.run(try common.configuration())
+        let configuration = try common.configuration()
+        guard configuration.backend == .embedded else {
+            throw ValidationError("check reads the embedded database; it does not check the aws backend's tables")
+        }
+        let report = try await InvariantCheck.run(configuration)
         for (what, count) in report.checked { print("checked \(count) \(what)") }
         if report.holds {
             print("every invariant holds")
@@ -89,8 +93,34 @@ struct Migrate: AsyncParsableCommand {
     @OptionGroup var common: CommonOptions
 
     func run() async throws {
-        let composition = try await Composition(try common.configuration())
-        for name in try composition.store.appliedMigrations() { print(name) }
+        let configuration = try common.configuration()
+        guard configuration.backend == .embedded else {
+            throw ValidationError(
+                "migrate is for the embedded database; with ORDERLY_BACKEND=aws run orderly aws provision")
+        }
+        let composition = try await Composition(configuration)
+        for name in try composition.sqlite?.appliedMigrations() ?? [] { print(name) }
+    }
+}
+
+struct AWS: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "aws", abstract: "The AWS backend's resources.", subcommands: [Provision.self])
+
+    struct Provision: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create what `ORDERLY_BACKEND=aws orderly serve` needs: tables, bucket, topic.",
+            discussion: """
+                Names start with ORDERLY_AWS_PREFIX (default orderly); AWS_REGION, the AWS credentials and \
+                AWS_ENDPOINT_URL (moto, LocalStack) say where. Running it again changes nothing.
+                """)
+
+        func run() async throws {
+            var configuration = try OrderlyConfiguration.fromEnvironment(ProcessInfo.processInfo.environment)
+            configuration.backend = .aws
+            try configuration.validateAWSPrefix()
+            for line in try await AWSBackend(configuration).provision() { print(line) }
+        }
     }
 }
 

@@ -46,7 +46,7 @@ struct CompositionTests {
             email: "boss@example.com", password: "boss-password")
         #expect(admin.role == .admin)
         #expect(admin.passwordHash.hasPrefix("$2b$10$"))
-        #expect(try composition.store.appliedMigrations() == SQLiteStore.migrationNames)
+        #expect(try #require(composition.sqlite).appliedMigrations() == SQLiteStore.migrationNames)
         #expect(SQLiteStore.migrationNames.first == "2026-11-22-01-users")
     }
 
@@ -69,6 +69,34 @@ struct CompositionTests {
         #expect(throws: ConfigurationError.self) {
             try OrderlyConfiguration.fromEnvironment(["ORDERLY_JWT_SECRET": "too-short"])
         }
+    }
+
+    @Test("the aws backend needs shared secrets and a prefix that makes valid resource names, and reads AWS_*")
+    func awsBackend() throws {
+        let secrets = [
+            "ORDERLY_BACKEND": "aws", "ORDERLY_JWT_SECRET": String(repeating: "s", count: 32),
+            "ORDERLY_WEBHOOK_SECRET": "webhook", "AWS_REGION": "eu-west-1", "HOME": "/root",
+        ]
+        let config = try OrderlyConfiguration.fromEnvironment(secrets)
+        #expect(config.backend == .aws && config.awsPrefix == "orderly")
+        #expect(config.awsEnvironment == ["AWS_REGION": "eu-west-1"])
+        for missing in ["ORDERLY_JWT_SECRET", "ORDERLY_WEBHOOK_SECRET"] {
+            #expect(throws: ConfigurationError.self) {
+                try OrderlyConfiguration.fromEnvironment(secrets.filter { $0.key != missing })
+            }
+        }
+        for prefix in ["Shop", "a_b", "ab", "9shop", "shop-", String(repeating: "a", count: 41)] {
+            #expect(throws: ConfigurationError.self, "\(prefix)") {
+                try OrderlyConfiguration.fromEnvironment(secrets.merging(["ORDERLY_AWS_PREFIX": prefix]) { $1 })
+            }
+        }
+        #expect(
+            try OrderlyConfiguration.fromEnvironment(secrets.merging(["ORDERLY_AWS_PREFIX": "shop-eu-1"]) { $1 })
+                .awsPrefix == "shop-eu-1")
+        // Without a region or credentials the composition says which variables to set.
+        var noCredentials = config
+        noCredentials.awsEnvironment = ["AWS_REGION": "eu-west-1"]
+        #expect(throws: ConfigurationError.self) { try AWSBackend(noCredentials) }
     }
 }
 

@@ -67,11 +67,11 @@ struct DurabilityTests {
         }
         // Stop once some checkouts have finished, while others are still in flight (a deadline bounds the wait).
         let deadline = ContinuousClock.now + .seconds(10)
-        while try await first.store.unfinished().count == orderIDs.count, ContinuousClock.now < deadline {
+        while try await #require(first.sqlite).unfinished().count == orderIDs.count, ContinuousClock.now < deadline {
             await Task.yield()
         }
         await first.workflows.stopAll()
-        let unfinished = try await first.store.unfinished().count
+        let unfinished = try await #require(first.sqlite).unfinished().count
         #expect(unfinished > 0, "the stop should catch checkouts in flight")
 
         // when a second process starts on the same folder,
@@ -101,7 +101,7 @@ struct DurabilityTests {
         #expect(ledger.sold == 8 && ledger.reserved == 0 && ledger.available == ledger.received - 8)
         // Charged once each, at the gateway itself (its ledger outlived the first process).
         #expect(second.gateway.capturesMade.count == 8)
-        #expect(try await second.store.unfinished().isEmpty)
+        #expect(try await #require(second.sqlite).unfinished().isEmpty)
         await second.workflows.stopAll()
     }
 }

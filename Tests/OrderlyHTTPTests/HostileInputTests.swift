@@ -80,7 +80,7 @@ struct IdempotencyLeaseTests {
             let first = try await api.call(
                 .post, "/v1/orders?wait=true", json: body, token: token, headers: ["Idempotency-Key": "k-1"])
             #expect(first.status == 200)
-            try await api.composition.store.forgetIdempotentAnswer(scope: userID, key: "k-1")
+            try await #require(api.composition.sqlite).forgetIdempotentAnswer(scope: userID, key: "k-1")
 
             // Then a retry within the lease is told the request is still running
             let early = try await api.call(

@@ -40,13 +40,13 @@ struct LoginThrottleTests {
     func hostileEmails() async throws {
         try await withAPI { api in
             let huge = String(repeating: "a", count: 400_000) + "@example.com"
-            let before = try await api.composition.store.loginAttemptCount()
+            let before = try await #require(api.composition.sqlite).loginAttemptCount()
             for email in [huge, "not-an-email", "a@b", String(repeating: "x", count: 250) + "@example.com"] {
                 let reply = try await api.call(
                     .post, "/v1/auth/login", json: #"{"email":"\#(email)","password":"password-123"}"#)
                 #expect(reply.status == 400 && reply.errorFields == ["email"], "\(reply.status)")
             }
-            #expect(try await api.composition.store.loginAttemptCount() == before)
+            #expect(try await #require(api.composition.sqlite).loginAttemptCount() == before)
         }
     }
 }

@@ -242,7 +242,8 @@ struct InvariantCheckTests {
                 amount: Money(amount: 999, currency: .usd), method: .card(token: "tok_visa"), idempotencyKey: "stray")
 
             // Then the checker names each
-            let report = try await InvariantCheck.check(api.composition.store, against: api.composition.gateway)
+            let report = try await InvariantCheck.check(
+                #require(api.composition.sqlite), against: api.composition.gateway)
             #expect(!report.holds)
             #expect(report.violations.contains { $0.contains("\(id) is CANCELLED but 800 is still captured") })
             #expect(report.violations.contains { $0.contains("captured 999") && $0.contains("for no payment") })

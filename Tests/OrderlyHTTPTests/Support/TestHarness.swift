@@ -105,7 +105,7 @@ struct TestAPI: Sendable {
     /// against the gateway simulator's own ledger; records each violation as a test issue.
     func expectInvariants(sourceLocation: SourceLocation = #_sourceLocation) async throws {
         try await dispatch()
-        let report = try await InvariantCheck.check(composition.store, against: composition.gateway)
+        let report = try await InvariantCheck.check(#require(composition.sqlite), against: composition.gateway)
         for violation in report.violations { Issue.record("invariant: \(violation)", sourceLocation: sourceLocation) }
     }
 
