@@ -7,90 +7,16 @@ Seeded (ORDERLY_FAULT_SEED or --seed; printed), bounded in rounds and seconds; o
 """
 import argparse
 import datetime
-import json
 import os
 import random
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 import urllib.error
-import urllib.request
 
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self, binary, data, port, log):
-        self.binary, self.data, self.port, self.log = binary, data, port, log
-        self.process = None
-
-    def start(self):
-        env = dict(os.environ)
-        env.update({
-            "ORDERLY_ADMIN_EMAIL": "admin@fault.test", "ORDERLY_ADMIN_PASSWORD": "admin-password",
-            "ORDERLY_SCHEDULER_INTERVAL_SECONDS": "1", "ORDERLY_LOG_LEVEL": "warning",
-            "ORDERLY_MAX_UNPAID_ORDERS": "1000",
-        })
-        self.process = subprocess.Popen(
-            [self.binary, "serve", "--port", str(self.port), "--data-dir", self.data],
-            env=env, stdout=self.log, stderr=self.log)
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                if call("GET", self.url("/health"))[0] == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.05)
-        raise SystemExit("fault test: the server did not start")
-
-    def url(self, path):
-        return f"http://127.0.0.1:{self.port}{path}"
-
-    def kill(self):
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait()
-
-    def stop(self):
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            raise SystemExit("fault test: the server did not stop on SIGTERM")
-
-
-def call(method, url, body=None, token=None, headers=None, timeout=15):
-    data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(url, data=data, method=method)
-    request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    for name, value in (headers or {}).items():
-        request.add_header(name, value)
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as answer:
-            text = answer.read()
-            return answer.status, (json.loads(text) if text and answer.headers.get_content_type().endswith("json") else text)
-    except urllib.error.HTTPError as error:
-        text = error.read()
-        try:
-            return error.code, json.loads(text)
-        except ValueError:
-            return error.code, text
-
-
-def must(answer, *statuses):
-    if answer[0] not in statuses:
-        raise SystemExit(f"fault test: setup call answered {answer}")
-    return answer[1]
+from orderly_process import Server, call, must
 
 
 def main():
@@ -107,7 +33,10 @@ def main():
     work = tempfile.mkdtemp(prefix="orderly-fault-")
     data = os.path.join(work, "data")
     log = open(os.path.join(work, "server.log"), "ab")
-    server = Server(os.path.abspath(args.bin), data, free_port(), log)
+    server = Server(os.path.abspath(args.bin), data, log, env={
+        "ORDERLY_ADMIN_EMAIL": "admin@fault.test", "ORDERLY_ADMIN_PASSWORD": "admin-password",
+        "ORDERLY_SCHEDULER_INTERVAL_SECONDS": "1", "ORDERLY_LOG_LEVEL": "warning", "ORDERLY_MAX_UNPAID_ORDERS": "1000",
+    })
     server.start()
 
     admin = must(call("POST", server.url("/v1/auth/login"), {"email": "admin@fault.test", "password": "admin-password"}), 200)["token"]

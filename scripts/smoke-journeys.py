@@ -2,35 +2,17 @@
 """The shopping journeys of the smoke test, against a running server: a paid checkout cancelled with its refund, a
 declined card, an order for more than is in stock, and 30 buyers racing for 10 units (exactly 10 confirmed, the
 stock ledger exact). Usage: smoke-journeys.py BASE_URL ADMIN_TOKEN. Only 127.0.0.1 is contacted."""
-import json
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
+
+from orderly_process import call as call_url, must
 
 base, admin = sys.argv[1], sys.argv[2]
 
 
 def call(method, path, body=None, token=None, headers=None):
-    request = urllib.request.Request(base + path, method=method, data=None if body is None else json.dumps(body).encode())
-    request.add_header("Content-Type", "application/json")
-    if token:
-        request.add_header("Authorization", f"Bearer {token}")
-    for name, value in (headers or {}).items():
-        request.add_header(name, value)
-    try:
-        with urllib.request.urlopen(request, timeout=30) as answer:
-            return answer.status, json.loads(answer.read() or b"null")
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
-
-
-def must(answer, *statuses):
-    status, body = answer
-    if status not in statuses:
-        raise SystemExit(f"smoke: answered {status}, not {statuses}: {body}")
-    return body
+    return call_url(method, base + path, body, token=token, headers=headers, timeout=30)
 
 
 def product(stock):
