@@ -104,7 +104,7 @@ let package = Package(
         .executableTarget(
             name: "orderly",
             dependencies: [
-                "OrderlyApp", "OrderlyModel", "StatesLanguage", "WorkflowEngine", "StoreSQLite",
+                "OrderlyApp", "OrderlyModel", "StatesLanguage", "WorkflowEngine", "StoreSQLite", "AWSAdapters",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -125,7 +125,7 @@ let package = Package(
             name: "OrderlyHTTPTests",
             dependencies: [
                 "OrderlyApp", "OrderlyModel", "OrderlyPorts", "OrderlyServices", "StoreSQLite", "WorkflowEngine",
-                "StatesLanguage",
+                "StatesLanguage", "AWSAdapters",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -57,7 +57,10 @@ public struct Composition: Sendable {
     public let checkoutTasks: CheckoutTasks
     /// The payment gateway simulator, with its ledger of charges and refunds.
     public let gateway: SimulatedPaymentGateway
-    public let workflows: EmbeddedWorkflowRuntime
+    /// Orderly's engine, when executions run in this process; `nil` with Step Functions.
+    public let workflows: EmbeddedWorkflowRuntime?
+    /// Where executions run, as the services see it: the embedded engine or Step Functions.
+    public let runtime: any WorkflowRuntime
     public let scheduler: SubscriptionScheduler
     public let dispatcher: EventDispatcher
     public let sweeper: ReservationSweeper
@@ -119,13 +122,24 @@ public struct Composition: Sendable {
         checkoutTasks = tasks
         let metrics = PrometheusCollectorRegistry()
         self.metrics = metrics
-        let workflows = try EmbeddedWorkflowRuntime(
-            tasks: tasks.registry(), journal: journal, clock: overrides.engineClock ?? SystemEngineClock(),
-            logger: logger, leases: leases,
-            onEnd: { result in Self.recordWorkflowMetrics(result, into: metrics) })
-        self.workflows = workflows
+        switch (configuration.workflows, aws) {
+        case (.stepfunctions, let backend?):
+            workflows = nil
+            runtime = StepFunctionsRuntime(
+                client: backend.client,
+                stateMachines: Dictionary(
+                    uniqueKeysWithValues: configuration.stateMachineARNs.map {
+                        (WorkflowName(rawValue: $0.key), $0.value)
+                    }))
+        default:
+            let engine = try EmbeddedWorkflowRuntime(
+                tasks: tasks.registry(), journal: journal, clock: overrides.engineClock ?? SystemEngineClock(),
+                logger: logger, leases: leases,
+                onEnd: { result in Self.recordWorkflowMetrics(result, into: metrics) })
+            (workflows, runtime) = (engine, engine)
+        }
         var orders = OrderService(
-            orders: store, carts: store, catalog: store, users: store, workflows: workflows, payments: store,
+            orders: store, carts: store, catalog: store, users: store, workflows: runtime, payments: store,
             inventory: store, receipts: receipts, env: env)
         orders.unpaidCashLimit = configuration.maximumUnpaidOrders
         let subscriptions = SubscriptionService(subscriptions: store, catalog: store, orders: store, env: env)
@@ -155,7 +169,7 @@ public struct Composition: Sendable {
             orders: orders, payments: payments, notifications: notifier, deliveries: deliveries,
             subscriptions: subscriptions, reports: ReportService(sales: store, env: env),
             operations: OperationsService(
-                eventLog: store, ledger: store, dispatcher: dispatcher, workflows: workflows, health: store),
+                eventLog: store, ledger: store, dispatcher: dispatcher, workflows: runtime, health: store),
             idempotency: IdempotencyService(store: store, clock: clock))
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import OrderlyModel
+import OrderlyServices
 
 /// How Orderly is set up: from flags, else `ORDERLY_*` environment variables, else defaults that work when nothing is
 /// set (see the configuration table in the README).
@@ -26,6 +27,14 @@ public struct OrderlyConfiguration: Sendable {
     public var awsPrefix = "orderly"
     /// The `AWS_*` variables (region, credentials, endpoints) the `aws` backend reads.
     public var awsEnvironment: [String: String] = [:]
+    /// Where workflow executions run: Orderly's engine in this process, or the deployed Step Functions state
+    /// machines (`aws` backend only).
+    public var workflows = Workflows.embedded
+    /// The state machine of each workflow (by name, such as `checkout`), with `workflows` `stepfunctions`.
+    public var stateMachineARNs: [String: String] = [:]
+
+    /// `embedded` or `stepfunctions`.
+    public enum Workflows: String, Sendable, CaseIterable { case embedded, stepfunctions }
 
     /// `json` (one object a line) or `text`.
     public enum LogFormat: String, Sendable, CaseIterable { case json, text }
@@ -91,6 +100,11 @@ public struct OrderlyConfiguration: Sendable {
         if let backend = try choice("ORDERLY_BACKEND", Backend.self) { config.backend = backend }
         if let prefix = value("ORDERLY_AWS_PREFIX") { config.awsPrefix = prefix }
         config.awsEnvironment = environment.filter { $0.key.hasPrefix("AWS_") }
+        if let workflows = try choice("ORDERLY_WORKFLOWS", Workflows.self) { config.workflows = workflows }
+        for name in WorkflowDefinitions.all.map(\.name) {
+            let variable = "ORDERLY_STATE_MACHINE_ARN_" + name.uppercased().replacingOccurrences(of: "-", with: "_")
+            if let arn = value(variable) { config.stateMachineARNs[name] = arn }
+        }
         try config.validate()
         return config
     }
@@ -115,6 +129,16 @@ public struct OrderlyConfiguration: Sendable {
             if webhookSecret == nil {
                 throw ConfigurationError(
                     variable: "ORDERLY_WEBHOOK_SECRET", message: "must be set with ORDERLY_BACKEND=aws")
+            }
+        }
+        if workflows == .stepfunctions {
+            guard backend == .aws else {
+                throw ConfigurationError(
+                    variable: "ORDERLY_WORKFLOWS", message: "stepfunctions needs ORDERLY_BACKEND=aws")
+            }
+            for name in WorkflowDefinitions.all.map(\.name) where stateMachineARNs[name] == nil {
+                let variable = "ORDERLY_STATE_MACHINE_ARN_" + name.uppercased().replacingOccurrences(of: "-", with: "_")
+                throw ConfigurationError(variable: variable, message: "must name the \(name) state machine")
             }
         }
     }

@@ -19,6 +19,18 @@ public struct AppRequestContext: RequestContext {
         self.clientAddress = source.channel.remoteAddress?.ipAddress
     }
 
+    /// A context for a request that did not come over a socket: an API Gateway event in Lambda, whose client
+    /// address API Gateway reports.
+    public init(logger: Logger, clientAddress: String?) {
+        self.coreContext = .init(source: DetachedSource(logger: logger))
+        self.clientAddress = clientAddress
+    }
+
     /// Bodies are read by ``JSONBody`` with its own limit; this only bounds Hummingbird's own decoding.
     public var maxUploadSize: Int { JSONBody.maximumBytes }
+}
+
+/// What a context not made by a server's channel comes from: a logger.
+struct DetachedSource: RequestContextSource {
+    var logger: Logger
 }

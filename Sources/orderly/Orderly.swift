@@ -1,3 +1,4 @@
+import AWSAdapters
 import ArgumentParser
 import Foundation
 import Logging
@@ -10,7 +11,9 @@ struct Orderly: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "orderly",
         abstract: "Orderly, a commerce backend: users, catalog, carts, orders, payments, deliveries, subscriptions.",
-        subcommands: [Serve.self, Migrate.self, Admin.self, Demo.self, Check.self, States.self, Bench.self, AWS.self])
+        subcommands: [
+            Serve.self, Migrate.self, Admin.self, Demo.self, Check.self, States.self, Bench.self, AWS.self, Lambda.self,
+        ])
 }
 
 /// Flags shared by every command that opens the data folder; each falls back to its `ORDERLY_*` variable.
@@ -103,6 +106,36 @@ struct Migrate: AsyncParsableCommand {
     }
 }
 
+struct Lambda: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract:
+            "Run as an AWS Lambda function (custom runtime): the Runtime API loop for the handler _HANDLER names.",
+        discussion: """
+            _HANDLER is api, outbox, scheduler, task.<Name> (a checkout task) or consumer.<name> (an event consumer). \
+            AWS_LAMBDA_RUNTIME_API says where the Runtime API is; the configuration is the aws backend's, from the \
+            environment. An error while starting is posted as an init error.
+            """)
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard let api = environment["AWS_LAMBDA_RUNTIME_API"], !api.isEmpty else {
+            throw ValidationError("AWS_LAMBDA_RUNTIME_API is not set: this runs inside AWS Lambda")
+        }
+        let runtime = LambdaRuntime(api: api)
+        try await runtime.run(
+            initialize: {
+                let configuration = try OrderlyConfiguration.fromEnvironment(environment)
+                let logger = bootstrapLogging(configuration)
+                return try await LambdaFunctions(
+                    handler: try LambdaFunctions.Handler(environment["_HANDLER"] ?? ""), configuration: configuration,
+                    logger: logger)
+            },
+            handle: { functions, invocation in
+                try await functions.handle(invocation.event, requestID: invocation.requestID)
+            }, error: LambdaFunctions.describe)
+    }
+}
+
 struct AWS: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aws", abstract: "The AWS backend's resources.", subcommands: [Provision.self])
@@ -136,7 +169,7 @@ struct Demo: AsyncParsableCommand {
         func run() async throws {
             let composition = try await Composition(try common.configuration())
             try await DemoSeed(composition: composition) { print($0) }.run()
-            await composition.workflows.stopAll()
+            await composition.workflows?.stopAll()
         }
     }
 }

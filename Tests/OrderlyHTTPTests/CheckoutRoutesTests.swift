@@ -177,7 +177,7 @@ struct CheckoutRoutesTests {
             let flaky = try await orderDrivingTime(api, engineClock, milk, card: "tok_processingError", token: token)
             #expect(flaky.string("status") == "CONFIRMED")
             let flakyID = try #require(flaky.string("executionId"))
-            let execution = try await api.composition.workflows.snapshot(executionID: flakyID)
+            let execution = try await api.composition.workflows?.snapshot(executionID: flakyID)
             let history = try #require(execution).history
             #expect(history.filter { $0.type == "TaskFailed" }.count == 1)
             #expect(
@@ -193,7 +193,7 @@ struct CheckoutRoutesTests {
             #expect(hung.string("status") == "CANCELLED")
             #expect(hung.string("failureReason") == "payment_unavailable")
             let hungID = try #require(hung.string("executionId"))
-            let timedOut = try #require(try await api.composition.workflows.snapshot(executionID: hungID))
+            let timedOut = try #require(try await api.composition.workflows?.snapshot(executionID: hungID))
             #expect(timedOut.history.filter { $0.type == "TaskTimedOut" }.count == 4)
             #expect(try await stock(api, milk) == (4, 0))
         }
@@ -233,7 +233,7 @@ struct CheckoutRoutesTests {
             #expect(api.composition.gateway.capturesMade.isEmpty)
             let execution = try #require(order.string("executionId"))
             for _ in 0..<60
-            where try await api.composition.workflows.snapshot(executionID: execution)?.status == .running {
+            where try await api.composition.workflows?.snapshot(executionID: execution)?.status == .running {
                 engineClock.advance(seconds: 1)
                 try await Task.sleep(for: .milliseconds(20))
             }

@@ -129,6 +129,6 @@ struct DemoSeedTests {
         #expect(first["DELIVERED"] == 1 && first["PACKED"] == 1 && first["CONFIRMED"] == 1 && first["CANCELLED"] == 1)
         try await DemoSeed(composition: composition, log: { _ in }).run()
         #expect(try await counts() == first)
-        await composition.workflows.stopAll()
+        await composition.workflows?.stopAll()
     }
 }

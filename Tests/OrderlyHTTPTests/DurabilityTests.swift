@@ -70,13 +70,13 @@ struct DurabilityTests {
         while try await #require(first.sqlite).unfinished().count == orderIDs.count, ContinuousClock.now < deadline {
             await Task.yield()
         }
-        await first.workflows.stopAll()
+        await first.workflows?.stopAll()
         let unfinished = try await #require(first.sqlite).unfinished().count
         #expect(unfinished > 0, "the stop should catch checkouts in flight")
 
         // when a second process starts on the same folder,
         let second = try await Composition(config, overrides: testOverrides(clock: clock, engineFactor: 0.01))
-        let resumed = try await second.workflows.resumeUnfinished()
+        let resumed = try await second.workflows?.resumeUnfinished()
         try await second.services.orders.startStrandedCheckouts()
         #expect(resumed == unfinished)
 
@@ -102,7 +102,7 @@ struct DurabilityTests {
         // Charged once each, at the gateway itself (its ledger outlived the first process).
         #expect(second.gateway.capturesMade.count == 8)
         #expect(try await #require(second.sqlite).unfinished().isEmpty)
-        await second.workflows.stopAll()
+        await second.workflows?.stopAll()
     }
 }
 

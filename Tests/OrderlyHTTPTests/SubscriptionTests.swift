@@ -169,7 +169,7 @@ struct SubscriptionTests {
             let placed = try await orders(api, ids[0], token: token)
             #expect(placed.count == 2)
             #expect(placed.last?["orderId"] as? String == "ord_claimedbeforecrash")
-            await other.workflows.stopAll()
+            await other.workflows?.stopAll()
         }
     }
 

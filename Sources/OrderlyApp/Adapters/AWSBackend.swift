@@ -1,5 +1,7 @@
 import AWSAdapters
 import Foundation
+import OrderlyServices
+import StatesLanguage
 
 /// The AWS resources of one deployment (`ORDERLY_BACKEND=aws`), every name starting with `ORDERLY_AWS_PREFIX`:
 /// the store's and the workflow journal's DynamoDB tables, the receipts bucket, the notifications topic.
@@ -28,6 +30,12 @@ public struct AWSBackend: Sendable {
 
     /// The notifications topic's name.
     public var topicName: String { "\(prefix)-notifications" }
+    /// The event bus the outbox is delivered to in the serverless deployment.
+    public var busName: String { "\(prefix)-events" }
+    /// A consumer's queue (its dead-letter queue is `<queue>-dlq`).
+    public func queueName(consumer: String) -> String { "\(prefix)-\(consumer)" }
+    /// How many times a consumer's queue hands a message out before it moves to the dead-letter queue.
+    public static let maxReceiveCount = 5
 
     /// The notifications topic (`CreateTopic` answers the ARN of the existing one).
     public func notificationsTopic() async throws -> SNSTopic {
@@ -48,6 +56,56 @@ public struct AWSBackend: Sendable {
         try await receipts.createBucket()
         lines.append("bucket \(receipts.bucket): ready")
         lines.append("topic \(try await notificationsTopic().arn): ready")
+        lines += try await provisionEvents()
         return lines
+    }
+
+    /// The bus, and for each consumer a queue with its dead-letter queue and the rule that routes its events there.
+    func provisionEvents() async throws -> [String] {
+        let events11 = "application/x-amz-json-1.1"
+        do {
+            _ = try await client.json(
+                .eventBridge, target: "AWSEvents.CreateEventBus", payload: ["Name": .string(busName)],
+                contentType: events11)
+        } catch let error as AWSError where error.code == "ResourceAlreadyExistsException" {}
+        var lines = ["bus \(busName): ready"]
+        for (consumer, pattern) in EventRoutes.all {
+            let (_, deadARN) = try await queue(queueName(consumer: consumer) + "-dlq", attributes: [:])
+            let redrive: JSON = [
+                "deadLetterTargetArn": .string(deadARN), "maxReceiveCount": .string(String(Self.maxReceiveCount)),
+            ]
+            let (_, arn) = try await queue(
+                queueName(consumer: consumer), attributes: ["RedrivePolicy": redrive.serialized()])
+            let rule = queueName(consumer: consumer)
+            _ = try await client.json(
+                .eventBridge, target: "AWSEvents.PutRule",
+                payload: [
+                    "Name": .string(rule), "EventBusName": .string(busName),
+                    "EventPattern": .string(pattern.eventBridgeJSON.serialized()),
+                ], contentType: events11)
+            _ = try await client.json(
+                .eventBridge, target: "AWSEvents.PutTargets",
+                payload: [
+                    "Rule": .string(rule), "EventBusName": .string(busName),
+                    "Targets": [["Id": "queue", "Arn": .string(arn)]],
+                ], contentType: events11)
+            lines.append("queue \(rule) (dead letters \(rule)-dlq) and its rule: ready")
+        }
+        return lines
+    }
+
+    /// Creates a queue (or finds it: `CreateQueue` with the same attributes answers the existing one).
+    /// - Returns: its URL and ARN.
+    func queue(_ name: String, attributes: [String: String]) async throws -> (String, String) {
+        var payload: [String: JSON] = ["QueueName": .string(name)]
+        if !attributes.isEmpty { payload["Attributes"] = .object(attributes.mapValues(JSON.string)) }
+        let created = try await client.json(.sqs, target: "AmazonSQS.CreateQueue", payload: .object(payload))
+        guard let url = created["QueueUrl"]?.stringValue else {
+            throw AWSError(code: "UnexpectedAnswer", message: "CreateQueue answered no QueueUrl.", status: 0)
+        }
+        let answer = try await client.json(
+            .sqs, target: "AmazonSQS.GetQueueAttributes",
+            payload: ["QueueUrl": .string(url), "AttributeNames": ["QueueArn"]])
+        return (url, answer["Attributes"]?["QueueArn"]?.stringValue ?? "")
     }
 }

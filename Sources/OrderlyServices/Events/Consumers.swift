@@ -5,8 +5,10 @@ import OrderlyPorts
 /// Sends the customer the messages that follow business events: welcome, cancelled, payment failed, refund issued,
 /// delivery moves and subscription changes. (The order-confirmed message is sent by the checkout workflow itself.)
 public struct NotificationConsumer: EventConsumer {
-    public let name = "notifications"
-    public let pattern = EventPattern(detailTypes: [
+    public static let name = "notifications"
+    public var name: String { Self.name }
+    public var pattern: EventPattern { Self.pattern }
+    public static let pattern = EventPattern(detailTypes: [
         UserRegistered.self, OrderCancelled.self, PaymentFailed.self, RefundIssued.self, DeliveryUpdated.self,
         SubscriptionCreated.self, SubscriptionResumed.self, SubscriptionPaused.self, SubscriptionCancelled.self,
         SubscriptionRunFailed.self,
@@ -91,8 +93,10 @@ public struct NotificationConsumer: EventConsumer {
 
 /// Keeps every event in the analytics event log.
 public struct AnalyticsConsumer: EventConsumer {
-    public let name = "analytics"
-    public let pattern = EventPattern([:])
+    public static let name = "analytics"
+    public var name: String { Self.name }
+    public var pattern: EventPattern { Self.pattern }
+    public static let pattern = EventPattern([:])
     let log: any EventLogStore
 
     public init(log: any EventLogStore) {
@@ -108,8 +112,10 @@ public struct AnalyticsConsumer: EventConsumer {
 /// starts them too; this consumer is what makes them happen when that process stopped in between, since the
 /// `OrderCancelled` event is recorded in the same write as the cancellation.
 public struct CancellationConsumer: EventConsumer {
-    public let name = "cancellations"
-    public let pattern = EventPattern(detailTypes: [OrderCancelled.self])
+    public static let name = "cancellations"
+    public var name: String { Self.name }
+    public var pattern: EventPattern { Self.pattern }
+    public static let pattern = EventPattern(detailTypes: [OrderCancelled.self])
     let orders: OrderService
 
     public init(orders: OrderService) {

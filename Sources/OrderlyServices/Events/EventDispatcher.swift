@@ -86,6 +86,23 @@ public struct EventDispatcher: Sendable {
         }
     }
 
+    /// Delivers one event to the consumer named `consumerName` once, for a transport that redelivers what fails
+    /// (SQS, which moves a message that keeps failing to its dead-letter queue): skipped when that consumer handled
+    /// it already; recorded as handled when it succeeds; thrown when it fails.
+    /// - Returns: false when no consumer has that name or its pattern does not match the event.
+    @discardableResult
+    public func deliverOnce(_ event: EventEnvelope, to consumerName: String) async throws -> Bool {
+        guard let consumer = consumers.first(where: { $0.name == consumerName }), consumer.pattern.matches(event)
+        else { return false }
+        if try await ledger.isProcessed(consumer: consumer.name, eventID: event.id) { return true }
+        try await consumer.handle(event)
+        try await ledger.markProcessed(consumer: consumer.name, eventID: event.id, at: clock.now())
+        return true
+    }
+
+    /// The names of the consumers events are delivered to.
+    public var consumerNames: [String] { consumers.map(\.name) }
+
     /// Delivers a dead letter to its consumer again; removes it only once the consumer has handled it (a crash in
     /// between replays it again, which consumers, idempotent by event id, absorb). If it fails again it stays, with
     /// one more attempt and the new error.

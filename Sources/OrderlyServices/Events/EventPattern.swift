@@ -10,6 +10,12 @@ import StatesLanguage
 public struct EventPattern: Sendable {
     let pattern: JSON
 
+    /// The pattern as EventBridge reads it. An empty pattern (every event) is `{"source":[{"prefix":""}]}` there,
+    /// since EventBridge refuses an empty one.
+    public var eventBridgeJSON: JSON {
+        pattern.objectValue?.isEmpty == true ? ["source": [["prefix": ""]]] : pattern
+    }
+
     public init(_ pattern: JSON) {
         self.pattern = pattern
     }
@@ -89,4 +95,14 @@ public struct EventPattern: Sendable {
             return false
         }
     }
+}
+
+/// The consumers the system runs, each with the pattern of the events it wants: what the in-process dispatcher
+/// delivers, and what the EventBridge rules route to each consumer's queue on AWS.
+public enum EventRoutes {
+    public static let all: [(name: String, pattern: EventPattern)] = [
+        (CancellationConsumer.name, CancellationConsumer.pattern),
+        (NotificationConsumer.name, NotificationConsumer.pattern),
+        (AnalyticsConsumer.name, AnalyticsConsumer.pattern), (SalesConsumer.name, SalesConsumer.pattern),
+    ]
 }

@@ -5,8 +5,10 @@ import OrderlyPorts
 /// Keeps the sales figures from events: an order counts on the day it is confirmed (its total and lines), a refund
 /// on the day it is issued. Facts are keyed by event, so an event delivered twice counts once.
 public struct SalesConsumer: EventConsumer {
-    public let name = "sales-figures"
-    public let pattern = EventPattern(detailTypes: [OrderConfirmed.self, RefundIssued.self])
+    public static let name = "sales-figures"
+    public var name: String { Self.name }
+    public var pattern: EventPattern { Self.pattern }
+    public static let pattern = EventPattern(detailTypes: [OrderConfirmed.self, RefundIssued.self])
     let store: any SalesStore
 
     public init(store: any SalesStore) {

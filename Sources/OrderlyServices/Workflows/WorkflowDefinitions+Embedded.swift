@@ -19,7 +19,7 @@ extension WorkflowDefinitions {
             "RefundPayment": {
               "Type": "Task",
               "Resource": "${RefundPaymentFunctionArn}",
-              "Parameters": {"orderId.$": "$.orderId", "reason.$": "$.reason"},
+              "Parameters": {"orderId.$": "$.orderId", "reason.$": "$.reason", "step.$": "States.Format('{}/{}', $$.Execution.Id, $$.State.Name)"},
               "ResultPath": "$.refund",
               "TimeoutSeconds": 30,
               "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0, "MaxDelaySeconds": 30}],
@@ -70,7 +70,7 @@ extension WorkflowDefinitions {
             "ProcessPayment": {
               "Type": "Task",
               "Resource": "${ProcessPaymentFunctionArn}",
-              "Parameters": {"orderId.$": "$.orderId"},
+              "Parameters": {"orderId.$": "$.orderId", "step.$": "States.Format('{}/{}', $$.Execution.Id, $$.State.Name)"},
               "ResultPath": "$.payment",
               "TimeoutSeconds": 20,
               "Retry": [
@@ -171,7 +171,7 @@ extension WorkflowDefinitions {
             "RefundPayment": {
               "Type": "Task",
               "Resource": "${RefundPaymentFunctionArn}",
-              "Parameters": {"orderId.$": "$.orderId", "reason": "checkout failed after payment"},
+              "Parameters": {"orderId.$": "$.orderId", "reason": "checkout failed after payment", "step.$": "States.Format('{}/{}', $$.Execution.Id, $$.State.Name)"},
               "ResultPath": "$.refund",
               "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0, "MaxDelaySeconds": 30}],
               "Next": "ReleaseInventoryAfterFailure"
@@ -180,7 +180,7 @@ extension WorkflowDefinitions {
               "Comment": "The charge's outcome is unknown (gateway down, timed out, or its answer not recorded): look it up and refund whatever was captured.",
               "Type": "Task",
               "Resource": "${RefundPaymentFunctionArn}",
-              "Parameters": {"orderId.$": "$.orderId", "reason": "checkout failed while paying"},
+              "Parameters": {"orderId.$": "$.orderId", "reason": "checkout failed while paying", "step.$": "States.Format('{}/{}', $$.Execution.Id, $$.State.Name)"},
               "ResultPath": "$.refund",
               "TimeoutSeconds": 30,
               "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 5, "BackoffRate": 2.0, "MaxDelaySeconds": 30}],

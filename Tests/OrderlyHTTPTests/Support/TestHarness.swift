@@ -231,8 +231,8 @@ func withAPI(
             try await body(api)
         }
     } catch {
-        await composition.workflows.stopAll()
+        await composition.workflows?.stopAll()
         throw error
     }
-    await composition.workflows.stopAll()
+    await composition.workflows?.stopAll()
 }

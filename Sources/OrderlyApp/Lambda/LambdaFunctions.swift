@@ -1,0 +1,163 @@
+import AWSAdapters
+import Foundation
+import Logging
+import OrderlyModel
+import OrderlyServices
+import StatesLanguage
+import WorkflowEngine
+
+/// The Lambda functions of the serverless deployment, one binary for all: `_HANDLER` says which one a function is.
+///
+/// | `_HANDLER` | event | does |
+/// | --- | --- | --- |
+/// | `api` | API Gateway HTTP API (2.0) | the HTTP API, through the server's router |
+/// | `task.<Name>` | the task input Step Functions sends | one checkout task (`task.ReserveInventory`, ...) |
+/// | `outbox` | a schedule | puts pending outbox events on the EventBridge bus |
+/// | `consumer.<name>` | SQS records of EventBridge events | one event consumer (`consumer.notifications`, ...) |
+/// | `scheduler` | a schedule | places due subscription runs, releases expired holds, settles pending refunds |
+public struct LambdaFunctions: Sendable {
+    public enum Handler: Hashable, Sendable {
+        case api, outbox, scheduler
+        case task(String)
+        case consumer(String)
+
+        /// - Throws: ``ConfigurationError`` for a name that is none of them.
+        public init(_ name: String) throws {
+            switch name {
+            case "api": self = .api
+            case "outbox": self = .outbox
+            case "scheduler": self = .scheduler
+            case let name where name.hasPrefix("task.") && name.count > 5: self = .task(String(name.dropFirst(5)))
+            case let name where name.hasPrefix("consumer.") && name.count > 9:
+                self = .consumer(String(name.dropFirst(9)))
+            default:
+                throw ConfigurationError(
+                    variable: "_HANDLER",
+                    message: "must be api, outbox, scheduler, task.<Name> or consumer.<name>; it is \(name)")
+            }
+        }
+    }
+
+    public let handler: Handler
+    public let composition: Composition
+    let api: APIGatewayBridge?
+    let bus: EventBridgeBus?
+
+    /// Builds the system for one function (the `aws` backend, from the environment) and checks that the handler
+    /// exists, so that a misconfigured function fails at init, not at its first event.
+    public init(handler: Handler, configuration: OrderlyConfiguration, logger: Logger) async throws {
+        guard configuration.backend == .aws else {
+            throw ConfigurationError(variable: "ORDERLY_BACKEND", message: "must be aws in Lambda")
+        }
+        self.handler = handler
+        composition = try await Composition(configuration, logger: logger)
+        api =
+            handler == .api
+            ? APIGatewayBridge(responder: try composition.router().buildResponder(), logger: logger) : nil
+        bus = composition.aws.map { EventBridgeBus(client: $0.client, name: $0.busName) }
+        switch handler {
+        case .task(let name) where composition.checkoutTasks.registry().handler(for: Self.resource(name)) == nil:
+            throw ConfigurationError(variable: "_HANDLER", message: "no checkout task is named \(name)")
+        case .consumer(let name) where !composition.dispatcher.consumerNames.contains(name):
+            throw ConfigurationError(
+                variable: "_HANDLER",
+                message:
+                    "no consumer is named \(name) (\(composition.dispatcher.consumerNames.joined(separator: ", ")))")
+        default: break
+        }
+    }
+
+    static func resource(_ task: String) -> String { WorkflowDefinitions.localResource(task) }
+
+    /// Handles one event.
+    /// - Throws: ``LambdaRuntime/FunctionError``: for a task, its `type` is the States error name (what the state
+    ///   machine's Retry and Catch match).
+    public func handle(_ event: Data, requestID: String) async throws -> Data {
+        switch handler {
+        case .api:
+            return try await api!.handle(event)
+        case .task(let name):
+            return try await task(name, event: event)
+        case .outbox:
+            return Data(try await dispatchOutbox().serialized().utf8)
+        case .consumer(let name):
+            return Data(try await consume(name, event: event).serialized().utf8)
+        case .scheduler:
+            let placed = try await composition.scheduler.tick()
+            let released = try await composition.sweeper.sweep()
+            try await composition.services.payments.settlePendingRefunds(
+                before: composition.clock.now().addingTimeInterval(-10))
+            return Data(JSON.object(["placed": .int(placed), "released": .int(released)]).serialized().utf8)
+        }
+    }
+
+    /// One checkout task. Its idempotency key is the `step` Step Functions passes (execution and state), the same
+    /// for every retry of the state.
+    func task(_ name: String, event: Data) async throws -> Data {
+        let input = try Self.parse(event)
+        guard let handler = composition.checkoutTasks.registry().handler(for: Self.resource(name)) else {
+            throw LambdaRuntime.FunctionError(type: "States.Runtime", message: "No task \(name).")
+        }
+        let orderID = input["orderId"]?.stringValue ?? ""
+        let step = input["step"]?.stringValue ?? "\(name)/\(orderID)"
+        let invocation = TaskInvocation(
+            token: step, resource: Self.resource(name), input: input, stateName: name,
+            executionID: String(step.split(separator: "/").first ?? ""), retryCount: 0, idempotencyKey: step,
+            timeoutSeconds: nil)
+        do {
+            return Data(try await handler.invoke(invocation).serialized().utf8)
+        } catch let error as StatesError {
+            throw LambdaRuntime.FunctionError(type: error.error, message: error.cause)
+        }
+    }
+
+    /// Puts pending outbox events on the bus, a batch at a time, marking each batch once the bus took it.
+    func dispatchOutbox() async throws -> JSON {
+        guard let bus else { throw ConfigurationError(variable: "ORDERLY_BACKEND", message: "must be aws") }
+        var sent = 0
+        while true {
+            let events = try await composition.store.pendingEvents(limit: 100)
+            if events.isEmpty { break }
+            try await bus.put(events)
+            try await composition.store.markDispatched(events.map(\.id), at: composition.clock.now())
+            sent += events.count
+        }
+        return ["sent": .int(sent)]
+    }
+
+    /// SQS records, each an EventBridge event, handed to one consumer. The records that fail are answered as
+    /// `batchItemFailures` (the event source mapping's `ReportBatchItemFailures`): only they come back.
+    func consume(_ name: String, event: Data) async throws -> JSON {
+        var failures: [JSON] = []
+        for record in try Self.parse(event)["Records"]?.arrayValue ?? [] {
+            let id = record["messageId"]?.stringValue ?? ""
+            do {
+                let envelope = try SQSEventConsumerLoop.envelope(from: record["body"]?.stringValue ?? "")
+                try await composition.dispatcher.deliverOnce(envelope, to: name)
+            } catch {
+                composition.logger.error(
+                    "consumer failed", metadata: ["consumer": "\(name)", "message_id": "\(id)", "error": "\(error)"])
+                failures.append(["itemIdentifier": .string(id)])
+            }
+        }
+        return ["batchItemFailures": .array(failures)]
+    }
+
+    static func parse(_ event: Data) throws -> JSON {
+        do {
+            return try JSON(parsing: String(decoding: event, as: UTF8.self))
+        } catch {
+            throw LambdaRuntime.FunctionError(type: "InvalidEvent", message: "The event is not JSON: \(error)")
+        }
+    }
+
+    /// What the Runtime API is told of an error.
+    public static func describe(_ error: any Error) -> LambdaRuntime.FunctionError {
+        switch error {
+        case let error as LambdaRuntime.FunctionError: return error
+        case let error as ConfigurationError: return .init(type: "Configuration", message: error.description)
+        case let error as OrderlyError: return .init(type: error.code.rawValue, message: error.message)
+        default: return .init(type: "Unhandled", message: "\(error)")
+        }
+    }
+}
