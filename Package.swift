@@ -117,7 +117,8 @@ let package = Package(
             dependencies: ["StoreSQLite", "WorkflowEngine", "StatesLanguage", "OrderlyApp", "AWSAdapters"],
             swiftSettings: swiftSettings),
         .testTarget(
-            name: "AWSAdaptersTests", dependencies: ["AWSAdapters", "StatesLanguage", "WorkflowEngine"],
+            name: "AWSAdaptersTests",
+            dependencies: ["AWSAdapters", "StatesLanguage", "WorkflowEngine", "OrderlyApp", "OrderlyServices"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "OrderlyModelTests", dependencies: ["OrderlyModel", "OrderlyPorts"], swiftSettings: swiftSettings),

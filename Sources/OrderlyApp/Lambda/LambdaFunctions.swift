@@ -51,6 +51,8 @@ public struct LambdaFunctions: Sendable {
         }
         self.handler = handler
         composition = try await Composition(configuration, logger: logger)
+        // The first admin (ORDERLY_ADMIN_EMAIL / ORDERLY_ADMIN_PASSWORD), as `serve` makes it.
+        if handler == .api { try await composition.ensureConfiguredAdmin(logger: logger) }
         api =
             handler == .api
             ? APIGatewayBridge(responder: try composition.router().buildResponder(), logger: logger) : nil
