@@ -1,4 +1,4 @@
-.PHONY: run test smoke fault ci format lint workflows
+.PHONY: run test smoke fault ci format lint workflows template lambda-package
 
 run:	## run the server, embedded
 	swift run orderly serve
@@ -24,3 +24,14 @@ lint:	## what CI checks of the habits: formatting, and no warnings in Orderly's 
 
 workflows:	## embed Workflows/*.asl.json into the binary after editing them
 	python3 scripts/embed-workflows.py
+
+template:	## write the AWS SAM template from the code (tables, tasks, consumers, workflows)
+	swift run orderly aws template > deploy/aws/template.yaml
+
+# Its own scratch folder, so that a release build does not hold up the debug builds of the working copy.
+lambda-package:	## the Lambda bundle .build/lambda/orderly.zip: the release binary as `bootstrap` (provided.al2023)
+	swift build -c release --product orderly --static-swift-stdlib --scratch-path .build/release-lambda
+	rm -rf .build/lambda && mkdir -p .build/lambda/bundle
+	cp "$$(swift build -c release --scratch-path .build/release-lambda --show-bin-path)/orderly" .build/lambda/bundle/bootstrap
+	cd .build/lambda/bundle && python3 -c 'import zipfile; z = zipfile.ZipFile("../orderly.zip", "w", zipfile.ZIP_DEFLATED); z.write("bootstrap"); z.close()'
+	@ls -l .build/lambda/orderly.zip

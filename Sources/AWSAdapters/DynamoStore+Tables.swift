@@ -43,13 +43,12 @@ extension DynamoStore {
     /// The names of the store's tables under `prefix`.
     public static func tableNames(prefix: String) -> [String] { Table.allCases.map { "\(prefix)-\($0.rawValue)" } }
 
-    /// Creates every table (on demand), unless it exists, and turns on TTL where items expire. Idempotent.
-    /// - Returns: the names of the tables created now.
-    @discardableResult
-    public func createTables() async throws -> [String] {
-        var created: [String] = []
-        for table in Table.allCases {
-            guard let spec = Self.specs[table] else { continue }
+    /// Every table's definition under `prefix`, in the shape of `CreateTable`'s request (which is also the shape
+    /// of CloudFormation's `AWS::DynamoDB::Table` properties): `TableName`, `BillingMode`, `KeySchema`,
+    /// `AttributeDefinitions`, `GlobalSecondaryIndexes`; and the TTL attribute of the tables whose items expire.
+    public static func tableDefinitions(prefix: String) -> [(suffix: String, request: JSON, expiresBy: String?)] {
+        Table.allCases.compactMap { table in
+            guard let spec = specs[table] else { return nil }
             var attributes = Set([spec.hash] + (spec.range.map { [$0] } ?? []))
             var keys: [JSON] = [["AttributeName": .string(spec.hash), "KeyType": "HASH"]]
             if let range = spec.range { keys.append(["AttributeName": .string(range), "KeyType": "RANGE"]) }
@@ -65,23 +64,35 @@ extension DynamoStore {
                 ])
             }
             var request: [String: JSON] = [
-                "TableName": .string(name(table)), "BillingMode": "PAY_PER_REQUEST", "KeySchema": .array(keys),
+                "TableName": .string("\(prefix)-\(table.rawValue)"), "BillingMode": "PAY_PER_REQUEST",
+                "KeySchema": .array(keys),
                 "AttributeDefinitions": .array(
                     attributes.sorted().map { ["AttributeName": .string($0), "AttributeType": "S"] }),
             ]
             if !indexes.isEmpty { request["GlobalSecondaryIndexes"] = .array(indexes) }
+            return (table.rawValue, .object(request), spec.expires ? "expireAt" : nil)
+        }
+    }
+
+    /// Creates every table (on demand), unless it exists, and turns on TTL where items expire. Idempotent.
+    /// - Returns: the names of the tables created now.
+    @discardableResult
+    public func createTables() async throws -> [String] {
+        var created: [String] = []
+        for (_, request, expiresBy) in Self.tableDefinitions(prefix: prefix) {
+            let name = request["TableName"]?.stringValue ?? ""
             do {
-                _ = try await dynamo.call("CreateTable", .object(request))
-                created.append(name(table))
+                _ = try await dynamo.call("CreateTable", request)
+                created.append(name)
             } catch let error as AWSError where error.code == "ResourceInUseException" {
                 continue
             }
-            if spec.expires {
+            if let expiresBy {
                 _ = try await dynamo.call(
                     "UpdateTimeToLive",
                     [
-                        "TableName": .string(name(table)),
-                        "TimeToLiveSpecification": ["Enabled": true, "AttributeName": "expireAt"],
+                        "TableName": .string(name),
+                        "TimeToLiveSpecification": ["Enabled": true, "AttributeName": .string(expiresBy)],
                     ])
             }
         }

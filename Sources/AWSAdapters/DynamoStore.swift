@@ -125,7 +125,8 @@ extension DynamoStore {
         }
     }
 
-    /// Runs `attempt` again while it loses a race on a version (``VersionConflict``).
+    /// Runs `attempt` again while it loses a race on a version (``VersionConflict``), with a short random pause.
+    /// - Throws: `conflict` when it lost every time (the item is that contended): the caller may try again.
     func retryingConflicts<Result>(_ attempt: () async throws -> Result) async throws -> Result {
         for _ in 1..<Self.attempts {
             do {
@@ -134,7 +135,11 @@ extension DynamoStore {
                 try await Task.sleep(for: .milliseconds(Int.random(in: 1...20)))
             }
         }
-        return try await attempt()
+        do {
+            return try await attempt()
+        } catch is VersionConflict {
+            throw OrderlyError(.conflict, "Others changed this at the same moment, every time; try again.")
+        }
     }
 
     /// The condition of a versioned write: the item is as read (`version`), or new when `version` is nil.

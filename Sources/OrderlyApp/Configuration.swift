@@ -32,6 +32,8 @@ public struct OrderlyConfiguration: Sendable {
     public var workflows = Workflows.embedded
     /// The state machine of each workflow (by name, such as `checkout`), with `workflows` `stepfunctions`.
     public var stateMachineARNs: [String: String] = [:]
+    /// The notifications topic (`aws` backend); found by the prefix's name when not given.
+    public var notificationsTopicARN: String?
 
     /// `embedded` or `stepfunctions`.
     public enum Workflows: String, Sendable, CaseIterable { case embedded, stepfunctions }
@@ -101,6 +103,7 @@ public struct OrderlyConfiguration: Sendable {
         if let prefix = value("ORDERLY_AWS_PREFIX") { config.awsPrefix = prefix }
         config.awsEnvironment = environment.filter { $0.key.hasPrefix("AWS_") }
         if let workflows = try choice("ORDERLY_WORKFLOWS", Workflows.self) { config.workflows = workflows }
+        config.notificationsTopicARN = value("ORDERLY_NOTIFICATIONS_TOPIC_ARN")
         for name in WorkflowDefinitions.all.map(\.name) {
             let variable = "ORDERLY_STATE_MACHINE_ARN_" + name.uppercased().replacingOccurrences(of: "-", with: "_")
             if let arn = value(variable) { config.stateMachineARNs[name] = arn }

@@ -14,6 +14,16 @@ struct Orderly: AsyncParsableCommand {
         subcommands: [
             Serve.self, Migrate.self, Admin.self, Demo.self, Check.self, States.self, Bench.self, AWS.self, Lambda.self,
         ])
+
+    /// Run as `bootstrap` (the name a `provided.al2023` Lambda runtime starts), it is `orderly lambda`.
+    static func main() async {
+        let invokedAs = CommandLine.arguments.first.map { URL(fileURLWithPath: $0).lastPathComponent }
+        if invokedAs == "bootstrap", CommandLine.arguments.count == 1 {
+            await main(["lambda"])
+        } else {
+            await main(nil)
+        }
+    }
 }
 
 /// Flags shared by every command that opens the data folder; each falls back to its `ORDERLY_*` variable.
@@ -138,7 +148,14 @@ struct Lambda: AsyncParsableCommand {
 
 struct AWS: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "aws", abstract: "The AWS backend's resources.", subcommands: [Provision.self])
+        commandName: "aws", abstract: "The AWS backend's resources.", subcommands: [Provision.self, Template.self])
+
+    struct Template: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the AWS SAM template of the serverless deployment (deploy/aws/template.yaml).")
+
+        func run() async throws { print(SAMTemplate.text, terminator: "") }
+    }
 
     struct Provision: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

@@ -11,6 +11,7 @@ public struct AWSBackend: Sendable {
     public let store: DynamoStore
     public let journal: DynamoDBJournal
     public let receipts: S3BlobStore
+    let topicARN: String?
 
     /// - Throws: ``ConfigurationError`` when the `AWS_*` variables give no region or credentials, or a bad endpoint.
     public init(_ configuration: OrderlyConfiguration) throws {
@@ -26,6 +27,7 @@ public struct AWSBackend: Sendable {
         store = DynamoStore(dynamo: dynamo, prefix: prefix)
         journal = DynamoDBJournal(dynamo: dynamo, prefix: prefix)
         receipts = S3BlobStore(client: client, bucket: "\(prefix)-receipts")
+        topicARN = configuration.notificationsTopicARN
     }
 
     /// The notifications topic's name.
@@ -37,9 +39,11 @@ public struct AWSBackend: Sendable {
     /// How many times a consumer's queue hands a message out before it moves to the dead-letter queue.
     public static let maxReceiveCount = 5
 
-    /// The notifications topic (`CreateTopic` answers the ARN of the existing one).
+    /// The notifications topic: the one `ORDERLY_NOTIFICATIONS_TOPIC_ARN` names (a deployment knows it), else the
+    /// one named by the prefix (`CreateTopic` answers the ARN of the existing one).
     public func notificationsTopic() async throws -> SNSTopic {
-        try await SNSTopic.create(client: client, name: topicName)
+        if let topicARN { return SNSTopic(client: client, arn: topicARN) }
+        return try await SNSTopic.create(client: client, name: topicName)
     }
 
     /// Creates what `serve` needs, unless it exists: every table (with TTL where items expire), the bucket and the
