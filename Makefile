@@ -28,10 +28,15 @@ workflows:	## embed Workflows/*.asl.json into the binary after editing them
 template:	## write the AWS SAM template from the code (tables, tasks, consumers, workflows)
 	swift run orderly aws template > deploy/aws/template.yaml
 
-# Its own scratch folder, so that a release build does not hold up the debug builds of the working copy.
+# Its own scratch folder, so that a release build does not hold up the debug builds of the working copy. The
+# libraries the binary loads besides the C library's own (SQLite, the C++ runtime, zlib) go in lib/, which Lambda puts
+# on LD_LIBRARY_PATH: build on Amazon Linux 2023 (docs/deploy-aws.md) so that they are that system's.
 lambda-package:	## the Lambda bundle .build/lambda/orderly.zip: the release binary as `bootstrap` (provided.al2023)
 	swift build -c release --product orderly --static-swift-stdlib --scratch-path .build/release-lambda
-	rm -rf .build/lambda && mkdir -p .build/lambda/bundle
+	rm -rf .build/lambda && mkdir -p .build/lambda/bundle/lib
 	cp "$$(swift build -c release --scratch-path .build/release-lambda --show-bin-path)/orderly" .build/lambda/bundle/bootstrap
-	cd .build/lambda/bundle && python3 -c 'import zipfile; z = zipfile.ZipFile("../orderly.zip", "w", zipfile.ZIP_DEFLATED); z.write("bootstrap"); z.close()'
-	@ls -l .build/lambda/orderly.zip
+	strip .build/lambda/bundle/bootstrap
+	ldd .build/lambda/bundle/bootstrap | awk '$$3 ~ /^\// {print $$3}' \
+	    | grep -Ev '/(libc|libm|libdl|librt|libpthread|ld-linux[^/]*)\.so' | xargs -r -I{} cp -L {} .build/lambda/bundle/lib/
+	cd .build/lambda/bundle && python3 -c 'import os, zipfile; z = zipfile.ZipFile("../orderly.zip", "w", zipfile.ZIP_DEFLATED); [z.write(p) for p in ["bootstrap"] + sorted("lib/" + n for n in os.listdir("lib"))]; z.close()'
+	@unzip -l .build/lambda/orderly.zip

@@ -6,6 +6,7 @@ Afterwards every order must be finished within a bound and `orderly check` must 
 Seeded (ORDERLY_FAULT_SEED or --seed; printed), bounded in rounds and seconds; only 127.0.0.1 is ever contacted.
 """
 import argparse
+import atexit
 import datetime
 import os
 import random
@@ -38,6 +39,8 @@ def main():
         "ORDERLY_SCHEDULER_INTERVAL_SECONDS": "1", "ORDERLY_LOG_LEVEL": "warning", "ORDERLY_MAX_UNPAID_ORDERS": "1000",
     })
     server.start()
+    # Whatever happens, no server outlives the test.
+    atexit.register(lambda: server.process.poll() is None and server.kill())
 
     admin = must(call("POST", server.url("/v1/auth/login"), {"email": "admin@fault.test", "password": "admin-password"}), 200)["token"]
     products = []

@@ -45,8 +45,11 @@ def main():
     try:
         race(a, b)
         takeover(a, b, args.takeover_seconds)
-    except SystemExit:
+    except BaseException:
         print(f"two servers: logs kept in {work}", flush=True)
+        for server in servers:
+            if server.process.poll() is None:
+                server.kill()
         raise
     for server in servers:
         if server.process.poll() is None:

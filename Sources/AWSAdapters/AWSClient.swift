@@ -155,7 +155,7 @@ public final class AWSClient: Sendable {
     let clock: @Sendable () -> Date
 
     public init(
-        configuration: AWSConfiguration, retry: AWSRetryPolicy = AWSRetryPolicy(), http: HTTPClient = .shared,
+        configuration: AWSConfiguration, retry: AWSRetryPolicy = AWSRetryPolicy(), http: HTTPClient = AWSClient.http,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.configuration = configuration
@@ -163,6 +163,15 @@ public final class AWSClient: Sendable {
         self.http = http
         self.clock = clock
     }
+
+    /// The process's HTTP client for AWS: like `HTTPClient.shared`, with more connections per host (64, not 8),
+    /// since SQS long polls hold theirs for seconds, and an emulator serves every service from one host.
+    public static let http: HTTPClient = {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 64)
+        // Kept for the life of the process (a static is never released), so never shut down.
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
 
     /// An answer that was not an error.
     public struct Response: Sendable {

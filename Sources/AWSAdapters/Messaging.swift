@@ -153,9 +153,11 @@ public struct SQSEventConsumerLoop: Sendable {
     public let queue: SQSQueue
     /// Seconds a received message stays hidden while it is handled.
     public var visibility = 30
-    let handle: @Sendable (EventEnvelope) async throws -> Void
+    /// Handles an event; told how many times its message was received (1 the first time).
+    let handle: @Sendable (EventEnvelope, _ receiveCount: Int) async throws -> Void
 
-    public init(queue: SQSQueue, handle: @escaping @Sendable (EventEnvelope) async throws -> Void) {
+    public init(queue: SQSQueue, handle: @escaping @Sendable (EventEnvelope, _ receiveCount: Int) async throws -> Void)
+    {
         self.queue = queue
         self.handle = handle
     }
@@ -167,7 +169,7 @@ public struct SQSEventConsumerLoop: Sendable {
         var handled = 0
         for message in try await queue.receive(maximum: 10, wait: wait, visibility: visibility) {
             do {
-                try await handle(try Self.envelope(from: message.body))
+                try await handle(try Self.envelope(from: message.body), message.receiveCount)
                 try await queue.delete(message)
                 handled += 1
             } catch is CancellationError {
@@ -228,5 +230,34 @@ public struct SNSMailer: Mailer {
     public func send(to address: String, subject: String, body: String, messageID: String) async throws {
         try await topic.publish(
             subject: String(subject.prefix(100)), message: body, attributes: ["to": address, "messageId": messageID])
+    }
+}
+
+/// Relays the transactional outbox to an EventBridge bus: pending events are put on the bus (ten a call, refused
+/// entries put again) and marked delivered once the bus took them. A crash in between puts them again: consumers
+/// are idempotent by event id.
+public struct OutboxRelay: Sendable {
+    let outbox: any EventOutbox
+    let bus: EventBridgeBus
+    let clock: any WallClock
+
+    public init(outbox: any EventOutbox, bus: EventBridgeBus, clock: any WallClock) {
+        self.outbox = outbox
+        self.bus = bus
+        self.clock = clock
+    }
+
+    /// Relays until nothing is pending.
+    /// - Returns: how many events were put on the bus.
+    @discardableResult
+    public func relayPending(batch: Int = 100) async throws -> Int {
+        var sent = 0
+        while true {
+            let events = try await outbox.pendingEvents(limit: batch)
+            if events.isEmpty { return sent }
+            try await bus.put(events)
+            try await outbox.markDispatched(events.map(\.id), at: clock.now())
+            sent += events.count
+        }
     }
 }

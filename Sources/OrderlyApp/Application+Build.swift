@@ -63,6 +63,8 @@ public struct Composition: Sendable {
     public let runtime: any WorkflowRuntime
     public let scheduler: SubscriptionScheduler
     public let dispatcher: EventDispatcher
+    /// On the aws backend, what puts the outbox on the event bus (consumers then read their queues).
+    public let outboxRelay: OutboxRelay?
     public let sweeper: ReservationSweeper
     public let tokens: TokenAuthority
     public let metrics: PrometheusCollectorRegistry
@@ -159,6 +161,9 @@ public struct Composition: Sendable {
                 outbox: store, ledger: store, consumers: consumers, clock: clock, logger: logger)
         }
         self.dispatcher = dispatcher
+        outboxRelay = aws.map {
+            OutboxRelay(outbox: store, bus: EventBridgeBus(client: $0.client, name: $0.busName), clock: clock)
+        }
         sweeper = ReservationSweeper(inventory: store, env: env)
         services = UseCases(
             accounts: AccountService(
@@ -215,29 +220,15 @@ public struct Composition: Sendable {
     /// The background services: workflow resumption, event delivery, the subscription scheduler, and the sweep of
     /// expired reservations and unsettled refunds.
     func backgroundServices() -> [any Service] {
-        let dispatcher = self.dispatcher
         let sweeper = self.sweeper
         let scheduler = self.scheduler
         let payments = services.payments
         let clock = self.clock
-        let metrics = self.metrics
         let interval = Duration.seconds(configuration.schedulerIntervalSeconds)
         let logger = self.logger
         return [
-            WorkflowService(workflows: workflows, orders: services.orders, logger: logger),
-            LoopService {
-                let pending = metrics.makeGauge(
-                    descriptor: MetricNameDescriptor(
-                        metricName: "outbox_pending_events", unitName: "", helpText: "Events not yet delivered"))
-                let lag = metrics.makeGauge(
-                    descriptor: MetricNameDescriptor(
-                        metricName: "outbox_lag", unitName: "seconds",
-                        helpText: "Age of the oldest event not yet delivered"))
-                await dispatcher.run(interval: .milliseconds(100)) { count, age in
-                    pending.set(Double(count))
-                    lag.set(age)
-                }
-            },
+            WorkflowService(workflows: workflows, orders: services.orders, logger: logger)
+        ] + eventDeliveryServices() + [
             LoopService { await scheduler.run(interval: interval) },
             LoopService {
                 while !Task.isCancelled {

@@ -148,7 +148,7 @@ struct MessagingTests {
 
         // When a consumer that fails on one of them runs a few passes (a visibility timeout of 0: at once again)
         let seen = Seen()
-        var loop = SQSEventConsumerLoop(queue: orders) { event in
+        var loop = SQSEventConsumerLoop(queue: orders) { event, _ in
             await seen.add(event.id.rawValue)
             if event.id.rawValue == "evt_bad" { throw AWSError(code: "Boom", message: "", status: 0) }
             #expect(try event.decode(OrderCompleted.self).orderId.rawValue == "ord_1")

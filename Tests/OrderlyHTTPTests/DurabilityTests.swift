@@ -150,6 +150,29 @@ struct EventConsumerTests {
         }
     }
 
+    @Test("from a transport that redelivers (SQS): a failure is thrown until the last receive, then dead-lettered once")
+    func deliverOnce() async throws {
+        let broken = Broken()
+        try await withAPI(extraConsumers: [broken]) { api in
+            let event = try EventEnvelope(
+                id: .init(rawValue: "evt_sqs1"), time: Date(),
+                event: UserRegistered(userId: .init(rawValue: "usr_sqs1"), email: "a@b.co", name: "A", role: .customer))
+            let dispatcher = api.composition.dispatcher
+            for receive in 1...4 {
+                await #expect(throws: OrderlyError.self) {
+                    try await dispatcher.deliverOnce(event, to: "broken", attempt: receive, lastAttempt: 5)
+                }
+            }
+            #expect(try await dispatcher.deliverOnce(event, to: "broken", attempt: 5, lastAttempt: 5))
+            let letters = try await api.composition.store.deadLetters(page: .init(limit: 10)).items
+            #expect(letters.map(\.event.id) == [event.id] && letters.first?.attempts == 5)
+            // Handled (as dead-lettered): a sixth receive, or a duplicate, does nothing.
+            #expect(try await dispatcher.deliverOnce(event, to: "broken", attempt: 6, lastAttempt: 5))
+            #expect(broken.attempts == 5)
+            #expect(try await !dispatcher.deliverOnce(event, to: "nobody"))
+        }
+    }
+
     @Test("an event whose detail does not decode is dead-lettered by the consumers that read it, never counted as zero")
     func undecodableDetail() async throws {
         try await withAPI { api in

@@ -98,6 +98,16 @@ public struct AWSBackend: Sendable {
         return lines
     }
 
+    /// The URL of a consumer's queue.
+    public func queueURL(consumer: String) async throws -> String {
+        let answer = try await client.json(
+            .sqs, target: "AmazonSQS.GetQueueUrl", payload: ["QueueName": .string(queueName(consumer: consumer))])
+        guard let url = answer["QueueUrl"]?.stringValue else {
+            throw AWSError(code: "UnexpectedAnswer", message: "GetQueueUrl answered no QueueUrl.", status: 0)
+        }
+        return url
+    }
+
     /// Creates a queue (or finds it: `CreateQueue` with the same attributes answers the existing one).
     /// - Returns: its URL and ARN.
     func queue(_ name: String, attributes: [String: String]) async throws -> (String, String) {

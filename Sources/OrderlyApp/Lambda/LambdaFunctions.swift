@@ -41,7 +41,6 @@ public struct LambdaFunctions: Sendable {
     public let handler: Handler
     public let composition: Composition
     let api: APIGatewayBridge?
-    let bus: EventBridgeBus?
 
     /// Builds the system for one function (the `aws` backend, from the environment) and checks that the handler
     /// exists, so that a misconfigured function fails at init, not at its first event.
@@ -56,7 +55,6 @@ public struct LambdaFunctions: Sendable {
         api =
             handler == .api
             ? APIGatewayBridge(responder: try composition.router().buildResponder(), logger: logger) : nil
-        bus = composition.aws.map { EventBridgeBus(client: $0.client, name: $0.busName) }
         switch handler {
         case .task(let name) where composition.checkoutTasks.registry().handler(for: Self.resource(name)) == nil:
             throw ConfigurationError(variable: "_HANDLER", message: "no checkout task is named \(name)")
@@ -115,27 +113,24 @@ public struct LambdaFunctions: Sendable {
 
     /// Puts pending outbox events on the bus, a batch at a time, marking each batch once the bus took it.
     func dispatchOutbox() async throws -> JSON {
-        guard let bus else { throw ConfigurationError(variable: "ORDERLY_BACKEND", message: "must be aws") }
-        var sent = 0
-        while true {
-            let events = try await composition.store.pendingEvents(limit: 100)
-            if events.isEmpty { break }
-            try await bus.put(events)
-            try await composition.store.markDispatched(events.map(\.id), at: composition.clock.now())
-            sent += events.count
+        guard let relay = composition.outboxRelay else {
+            throw ConfigurationError(variable: "ORDERLY_BACKEND", message: "must be aws")
         }
-        return ["sent": .int(sent)]
+        return ["sent": .int(try await relay.relayPending())]
     }
 
     /// SQS records, each an EventBridge event, handed to one consumer. The records that fail are answered as
-    /// `batchItemFailures` (the event source mapping's `ReportBatchItemFailures`): only they come back.
+    /// `batchItemFailures` (the event source mapping's `ReportBatchItemFailures`): only they come back, until their
+    /// last receive, when the event goes to the dead letters (replayable through the admin API) instead.
     func consume(_ name: String, event: Data) async throws -> JSON {
         var failures: [JSON] = []
         for record in try Self.parse(event)["Records"]?.arrayValue ?? [] {
             let id = record["messageId"]?.stringValue ?? ""
             do {
                 let envelope = try SQSEventConsumerLoop.envelope(from: record["body"]?.stringValue ?? "")
-                try await composition.dispatcher.deliverOnce(envelope, to: name)
+                let receives = record["attributes"]?["ApproximateReceiveCount"]?.stringValue.flatMap { Int($0) } ?? 1
+                try await composition.dispatcher.deliverOnce(
+                    envelope, to: name, attempt: receives, lastAttempt: AWSBackend.maxReceiveCount)
             } catch {
                 composition.logger.error(
                     "consumer failed", metadata: ["consumer": "\(name)", "message_id": "\(id)", "error": "\(error)"])

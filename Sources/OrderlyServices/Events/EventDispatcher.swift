@@ -87,15 +87,29 @@ public struct EventDispatcher: Sendable {
     }
 
     /// Delivers one event to the consumer named `consumerName` once, for a transport that redelivers what fails
-    /// (SQS, which moves a message that keeps failing to its dead-letter queue): skipped when that consumer handled
-    /// it already; recorded as handled when it succeeds; thrown when it fails.
+    /// (SQS): skipped when that consumer handled it already; recorded as handled when it succeeds; thrown when it
+    /// fails, unless this was the last attempt the transport makes (`attempt >= lastAttempt`): then it goes to the
+    /// dead-letter store, as the in-process dispatcher does after its retries, where it can be replayed.
     /// - Returns: false when no consumer has that name or its pattern does not match the event.
     @discardableResult
-    public func deliverOnce(_ event: EventEnvelope, to consumerName: String) async throws -> Bool {
+    public func deliverOnce(
+        _ event: EventEnvelope, to consumerName: String, attempt: Int = 1, lastAttempt: Int = .max
+    ) async throws -> Bool {
         guard let consumer = consumers.first(where: { $0.name == consumerName }), consumer.pattern.matches(event)
         else { return false }
         if try await ledger.isProcessed(consumer: consumer.name, eventID: event.id) { return true }
-        try await consumer.handle(event)
+        do {
+            try await consumer.handle(event)
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            guard attempt >= lastAttempt else { throw error }
+            logger.error(
+                "event dead-lettered",
+                metadata: ["event_id": "\(event.id)", "consumer": "\(consumer.name)", "error": "\(error)"])
+            try await ledger.deadLetter(
+                consumer: consumer.name, event: event, error: "\(error)", attempts: attempt, at: clock.now())
+        }
         try await ledger.markProcessed(consumer: consumer.name, eventID: event.id, at: clock.now())
         return true
     }
