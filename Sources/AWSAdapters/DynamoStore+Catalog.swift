@@ -128,16 +128,7 @@ extension DynamoStore: CatalogStore {
                 ] + outboxPuts(events))
         } catch let cancelled as TransactionCancelled where cancelled.failed(0) {
             guard let product = try await product(id: id) else { throw OrderlyError.notFound("product") }
-            if delta > 0 {
-                throw OrderlyError(
-                    .conflict, "The stock would pass \(ProductRules.maximumStock) units.",
-                    fieldIssues: [
-                        FieldIssue(field: "delta", message: "stock may not exceed \(ProductRules.maximumStock)")
-                    ])
-            }
-            throw OrderlyError(
-                .insufficientStock, "Only \(product.stock.available) units are available to remove.",
-                fieldIssues: [FieldIssue(field: "delta", message: "would take available stock below zero")])
+            throw ProductRules.adjustmentRefused(delta: delta, available: product.stock.available)
         }
         guard let product = try await product(id: id) else { throw OrderlyError.notFound("product") }
         return product.stock

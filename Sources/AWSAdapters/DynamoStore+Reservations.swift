@@ -44,20 +44,9 @@ extension DynamoStore: InventoryStore {
             guard let (reservation, version) = try await versionedReservation(id: id) else {
                 throw OrderlyError.notFound("reservation")
             }
-            switch reservation.status {
-            case .committed: return reservation
-            case .released, .expired, .returned:
-                throw OrderlyError(.conflict, "The reservation \(id) was \(reservation.status.rawValue.lowercased()).")
-            case .held:
-                // An expired hold is the sweeper's to release, never sold: commit and release exclude each other.
-                guard reservation.expiresAt > time else {
-                    throw OrderlyError(.conflict, "The reservation \(id) expired before it was committed.")
-                }
-            }
-            var committed = reservation
-            committed.status = .committed
-            committed.updatedAt = time
-            try await move(committed, version: version, from: "reserved", to: "sold", events: events)
+            guard let committed = try reservation.committed(at: time) else { return reservation }
+            try await move(
+                committed, version: version, from: Reservation.Holding.reserved.rawValue, to: "sold", events: events)
             return committed
         }
     }
@@ -68,20 +57,8 @@ extension DynamoStore: InventoryStore {
         try await retryingConflicts {
             guard let (reservation, version) = try await versionedReservation(id: id) else { return nil }
             // The sweeper's release is conditional: only a hold that is still held (the version says so) and expired.
-            if expired, reservation.status != .held || reservation.expiresAt > time { return reservation }
-            var released = reservation
-            let from: String
-            switch reservation.status {
-            case .released, .expired, .returned: return reservation
-            case .held:
-                from = "reserved"
-                released.status = expired ? .expired : .released
-            case .committed:
-                from = "sold"
-                released.status = .returned
-            }
-            released.updatedAt = time
-            try await move(released, version: version, from: from, to: "available", events: events)
+            guard let (released, from) = reservation.released(expired: expired, at: time) else { return reservation }
+            try await move(released, version: version, from: from.rawValue, to: "available", events: events)
             return released
         }
     }

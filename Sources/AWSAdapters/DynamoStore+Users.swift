@@ -47,15 +47,7 @@ extension DynamoStore: UserStore {
             guard let item = try await get(.users, ["id": Attribute.string(id.rawValue)]) else {
                 throw OrderlyError.notFound("user")
             }
-            var user = try Self.decode(User.self, item)
-            if let name = patch.name { user.name = name }
-            if let phone = patch.phone { user.phone = phone }
-            if let address = patch.address { user.address = address }
-            if let hash = patch.passwordHash {
-                user.passwordHash = hash
-                user.tokenGeneration += 1
-            }
-            user.updatedAt = time
+            let user = patch.applied(to: try Self.decode(User.self, item), at: time)
             let (condition, names, values) = Self.versionCondition(Self.version(item), key: "id")
             try await transactVersioned(
                 [

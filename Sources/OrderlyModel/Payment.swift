@@ -198,4 +198,51 @@ public struct Reservation: Hashable, Sendable, Codable {
 
     /// The reservation id of an order: one reservation per order, so reserving twice is reserving once.
     public static func id(for orderID: Order.ID) -> String { "rsv_" + orderID.rawValue.dropFirst(Order.idPrefix.count) }
+
+    /// Where a reservation's units are counted while it holds them.
+    public enum Holding: String, Sendable {
+        /// Held by a checkout in flight (`reserved`).
+        case reserved
+        /// Sold (`sold`).
+        case sold
+    }
+
+    /// The reservation committed at `time` (its units move from reserved to sold), or `nil` when it is committed
+    /// already: committing twice is committing once. Pure; the stores apply it.
+    /// - Throws: `conflict` when it was released, expired or returned, or is a hold past its `expiresAt` (an expired
+    ///   hold is the sweeper's to release, never sold: commit and release exclude each other).
+    public func committed(at time: Date) throws -> Reservation? {
+        switch status {
+        case .committed: return nil
+        case .released, .expired, .returned:
+            throw OrderlyError(.conflict, "The reservation \(id) was \(status.rawValue.lowercased()).")
+        case .held:
+            guard expiresAt > time else {
+                throw OrderlyError(.conflict, "The reservation \(id) expired before it was committed.")
+            }
+        }
+        var committed = self
+        committed.status = .committed
+        committed.updatedAt = time
+        return committed
+    }
+
+    /// The reservation released at `time`, and where its units come back from (to available): a hold's from
+    /// reserved (to `RELEASED`, or `EXPIRED` for the sweeper), a sale's from sold (to `RETURNED`). `nil` when there
+    /// is nothing to do: released already, or, for the sweeper (`expired`), anything but a hold past its expiry.
+    /// Pure; the stores apply it.
+    public func released(expired: Bool, at time: Date) -> (reservation: Reservation, from: Holding)? {
+        if expired, status != .held || expiresAt > time { return nil }
+        var released = self
+        released.updatedAt = time
+        switch status {
+        case .released, .expired, .returned: return nil
+        case .held:
+            released.status = expired ? .expired : .released
+            return (released, .reserved)
+        case .committed:
+            released.status = .returned
+            return (released, .sold)
+        }
+    }
 }

@@ -47,6 +47,19 @@ public struct StockLevel: Hashable, Sendable, Codable {
 public enum ProductRules {
     /// The most units one product may hold in stock.
     public static let maximumStock = 1_000_000_000
+
+    /// Why an inventory adjustment of `delta` was refused with `available` units in stock: past the maximum for
+    /// an addition, below zero for a removal.
+    public static func adjustmentRefused(delta: Int, available: Int) -> OrderlyError {
+        if delta > 0 {
+            return OrderlyError(
+                .conflict, "The stock would pass \(maximumStock) units.",
+                fieldIssues: [FieldIssue(field: "delta", message: "stock may not exceed \(maximumStock)")])
+        }
+        return OrderlyError(
+            .insufficientStock, "Only \(available) units are available to remove.",
+            fieldIssues: [FieldIssue(field: "delta", message: "would take available stock below zero")])
+    }
     /// The highest price: a full cart or order (50 lines of 99 units) at this price stays within
     /// ``Money/maximumAmount``, so no total can overflow.
     public static let maximumPrice = 200_000_000

@@ -32,6 +32,20 @@ public struct UserPatch: Sendable, Hashable {
         self.address = address
         self.passwordHash = passwordHash
     }
+
+    /// `user` with the patch applied at `time`; a new password bumps the token generation. Pure.
+    public func applied(to user: User, at time: Date) -> User {
+        var user = user
+        if let name { user.name = name }
+        if let phone { user.phone = phone }
+        if let address { user.address = address }
+        if let passwordHash {
+            user.passwordHash = passwordHash
+            user.tokenGeneration += 1
+        }
+        user.updatedAt = time
+        return user
+    }
 }
 
 /// One limit on sign-in attempts: at most `limit` within `window` for `key` (an email, a client address, or all).

@@ -127,16 +127,7 @@ extension SQLiteStore: CatalogStore {
             guard let row else { throw OrderlyError.notFound("product") }
             let level = StockLevel(available: row["available"], reserved: row["reserved"])
             guard db.changesCount == 1 else {
-                if delta > 0 {
-                    throw OrderlyError(
-                        .conflict, "The stock would pass \(ProductRules.maximumStock) units.",
-                        fieldIssues: [
-                            FieldIssue(field: "delta", message: "stock may not exceed \(ProductRules.maximumStock)")
-                        ])
-                }
-                throw OrderlyError(
-                    .insufficientStock, "Only \(level.available) units are available to remove.",
-                    fieldIssues: [FieldIssue(field: "delta", message: "would take available stock below zero")])
+                throw ProductRules.adjustmentRefused(delta: delta, available: level.available)
             }
             try db.execute(
                 sql: "UPDATE products SET updated_at = ? WHERE id = ?", arguments: [time.millis, id.rawValue])

@@ -32,20 +32,11 @@ extension SQLiteStore: InventoryStore {
 
     public func commitReservation(id: String, at time: Date, events: [EventEnvelope]) async throws -> Reservation {
         try await pool.write { db in
-            guard var reservation = try Self.reservation(id: id, in: db) else {
+            guard let reservation = try Self.reservation(id: id, in: db) else {
                 throw OrderlyError.notFound("reservation")
             }
-            switch reservation.status {
-            case .committed: return reservation
-            case .released, .expired, .returned:
-                throw OrderlyError(.conflict, "The reservation \(id) was \(reservation.status.rawValue.lowercased()).")
-            case .held:
-                // An expired hold is the sweeper's to release, never sold: commit and release exclude each other.
-                guard reservation.expiresAt > time else {
-                    throw OrderlyError(.conflict, "The reservation \(id) expired before it was committed.")
-                }
-            }
-            for line in reservation.lines {
+            guard let committed = try reservation.committed(at: time) else { return reservation }
+            for line in committed.lines {
                 try db.execute(
                     sql: """
                         UPDATE inventory SET reserved = reserved - ?1, sold = sold + ?1, updated_at = ?2
@@ -53,11 +44,9 @@ extension SQLiteStore: InventoryStore {
                         """,
                     arguments: [line.quantity, time.millis, line.productID.rawValue])
             }
-            reservation.status = .committed
-            reservation.updatedAt = time
-            try Self.write(reservation, in: db, insert: false)
+            try Self.write(committed, in: db, insert: false)
             try Self.record(events, in: db)
-            return reservation
+            return committed
         }
     }
 
@@ -65,31 +54,21 @@ extension SQLiteStore: InventoryStore {
         -> Reservation?
     {
         try await pool.write { db in
-            guard var reservation = try Self.reservation(id: id, in: db) else { return nil }
+            guard let reservation = try Self.reservation(id: id, in: db) else { return nil }
             // The sweeper's release is conditional, in this write: only a hold that is still held and has expired.
-            if expired, reservation.status != .held || reservation.expiresAt > time { return reservation }
-            let from: String
-            switch reservation.status {
-            case .released, .expired, .returned: return reservation
-            case .held:
-                from = "reserved"
-                reservation.status = expired ? .expired : .released
-            case .committed:
-                from = "sold"
-                reservation.status = .returned
-            }
-            for line in reservation.lines {
+            guard let (released, from) = reservation.released(expired: expired, at: time) else { return reservation }
+            let column = from.rawValue
+            for line in released.lines {
                 try db.execute(
                     sql: """
-                        UPDATE inventory SET \(from) = \(from) - ?1, available = available + ?1, updated_at = ?2
+                        UPDATE inventory SET \(column) = \(column) - ?1, available = available + ?1, updated_at = ?2
                         WHERE product_id = ?3
                         """,
                     arguments: [line.quantity, time.millis, line.productID.rawValue])
             }
-            reservation.updatedAt = time
-            try Self.write(reservation, in: db, insert: false)
+            try Self.write(released, in: db, insert: false)
             try Self.record(events, in: db)
-            return reservation
+            return released
         }
     }
 

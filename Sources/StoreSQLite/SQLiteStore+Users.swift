@@ -46,15 +46,7 @@ extension SQLiteStore: UserStore {
             else {
                 throw OrderlyError.notFound("user")
             }
-            var user = try Self.user(from: row)
-            if let name = patch.name { user.name = name }
-            if let phone = patch.phone { user.phone = phone }
-            if let address = patch.address { user.address = address }
-            if let hash = patch.passwordHash {
-                user.passwordHash = hash
-                user.tokenGeneration += 1
-            }
-            user.updatedAt = time
+            let user = patch.applied(to: try Self.user(from: row), at: time)
             try db.execute(
                 sql: """
                     UPDATE users SET name = ?, phone = ?, address = ?, password_hash = ?, token_generation = ?,

@@ -15,7 +15,7 @@ struct JournalContractTests {
 
         /// The kinds this machine can test: DynamoDB only with an emulator to talk to.
         static var available: [Kind] {
-            ProcessInfo.processInfo.environment["ORDERLY_TEST_AWS_ENDPOINT"] == nil ? [.memory, .sqlite] : allCases
+            TestStorage.hasDynamoDB ? allCases : [.memory, .sqlite]
         }
     }
 
@@ -28,20 +28,10 @@ struct JournalContractTests {
             let journal = InMemoryJournal()
             return (journal, { journal })
         case .sqlite:
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            let path = folder.appendingPathComponent("orderly.sqlite").path
+            let path = try TestStorage.sqlitePath("journal")
             return (try SQLiteStore(path: path), { try SQLiteStore(path: path) })
         case .dynamodb:
-            let endpoint = try #require(
-                ProcessInfo.processInfo.environment["ORDERLY_TEST_AWS_ENDPOINT"].flatMap { URL(string: $0) })
-            let dynamo = DynamoDB(
-                client: AWSClient(
-                    configuration: AWSConfiguration(
-                        region: "us-east-1",
-                        credentials: AWSCredentials(accessKeyID: "testing", secretAccessKey: "testing"),
-                        endpoint: endpoint)))
-            let prefix = "orderly-test-\(UUID().uuidString.prefix(8).lowercased())"
+            let (dynamo, prefix) = try TestStorage.dynamoDB()
             let journal = DynamoDBJournal(dynamo: dynamo, prefix: prefix)
             try await journal.createTables()
             return (journal, { DynamoDBJournal(dynamo: dynamo, prefix: prefix) })

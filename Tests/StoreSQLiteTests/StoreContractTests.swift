@@ -18,26 +18,17 @@ struct StoreContractTests {
         case sqlite, dynamodb
 
         static var available: [Kind] {
-            ProcessInfo.processInfo.environment["ORDERLY_TEST_AWS_ENDPOINT"] == nil ? [.sqlite] : allCases
+            TestStorage.hasDynamoDB ? allCases : [.sqlite]
         }
     }
 
     static func make(_ kind: Kind) async throws -> any Stores {
         switch kind {
         case .sqlite:
-            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("stores-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            return try SQLiteStore(path: folder.appendingPathComponent("orderly.sqlite").path)
+            return try SQLiteStore(path: try TestStorage.sqlitePath("stores"))
         case .dynamodb:
-            let endpoint = try #require(
-                ProcessInfo.processInfo.environment["ORDERLY_TEST_AWS_ENDPOINT"].flatMap { URL(string: $0) })
-            let dynamo = DynamoDB(
-                client: AWSClient(
-                    configuration: AWSConfiguration(
-                        region: "us-east-1",
-                        credentials: AWSCredentials(accessKeyID: "testing", secretAccessKey: "testing"),
-                        endpoint: endpoint)))
-            let store = DynamoStore(dynamo: dynamo, prefix: "orderly-test-\(UUID().uuidString.prefix(8).lowercased())")
+            let (dynamo, prefix) = try TestStorage.dynamoDB()
+            let store = DynamoStore(dynamo: dynamo, prefix: prefix)
             try await store.createTables()
             return store
         }

@@ -69,11 +69,7 @@ public struct EventDispatcher: Sendable {
                 throw CancellationError()
             } catch {
                 if attempt == maximumAttempts {
-                    logger.error(
-                        "event dead-lettered",
-                        metadata: ["event_id": "\(event.id)", "consumer": "\(consumer.name)", "error": "\(error)"])
-                    try await ledger.deadLetter(
-                        consumer: consumer.name, event: event, error: "\(error)", attempts: attempt, at: clock.now())
+                    try await deadLetter(event, for: consumer, error: error, attempts: attempt)
                     try await ledger.markProcessed(consumer: consumer.name, eventID: event.id, at: clock.now())
                     return
                 }
@@ -104,14 +100,21 @@ public struct EventDispatcher: Sendable {
             throw CancellationError()
         } catch {
             guard attempt >= lastAttempt else { throw error }
-            logger.error(
-                "event dead-lettered",
-                metadata: ["event_id": "\(event.id)", "consumer": "\(consumer.name)", "error": "\(error)"])
-            try await ledger.deadLetter(
-                consumer: consumer.name, event: event, error: "\(error)", attempts: attempt, at: clock.now())
+            try await deadLetter(event, for: consumer, error: error, attempts: attempt)
         }
         try await ledger.markProcessed(consumer: consumer.name, eventID: event.id, at: clock.now())
         return true
+    }
+
+    /// Puts an event a consumer kept failing on into the dead-letter store, where it can be replayed.
+    func deadLetter(_ event: EventEnvelope, for consumer: any EventConsumer, error: any Error, attempts: Int)
+        async throws
+    {
+        logger.error(
+            "event dead-lettered",
+            metadata: ["event_id": "\(event.id)", "consumer": "\(consumer.name)", "error": "\(error)"])
+        try await ledger.deadLetter(
+            consumer: consumer.name, event: event, error: "\(error)", attempts: attempts, at: clock.now())
     }
 
     /// The names of the consumers events are delivered to.
