@@ -183,28 +183,17 @@ extension DynamoStore {
             names["#sort"] = sortKey
             values[":after"] = Attribute.string(after)
         }
-        var items: [JSON] = []
-        var start: JSON?
-        repeat {
-            var query: [String: JSON] = [
-                "TableName": .string(name(table)), "KeyConditionExpression": .string(condition),
-                "ScanIndexForward": .bool(!newestFirst), "Limit": .int(page.limit + 1 - items.count),
-                "ExpressionAttributeNames": .object(names.mapValues(JSON.string)),
-                "ExpressionAttributeValues": .object(values),
-            ]
-            if let index { query["IndexName"] = .string(index) } else { query["ConsistentRead"] = true }
-            if let filter { query["FilterExpression"] = .string(filter) }
-            if let start { query["ExclusiveStartKey"] = start }
-            let answer = try await dynamo.call("Query", .object(query))
-            items += answer["Items"]?.arrayValue ?? []
-            start = answer["LastEvaluatedKey"]
-        } while start != nil && items.count <= page.limit
+        // One more than the page: whether there is a next page.
+        let items = try await all(
+            table, index: index, condition: condition, names: names, values: values, filter: filter,
+            ascending: !newestFirst, limit: page.limit + 1)
         let kept = Array(items.prefix(page.limit))
         let next = items.count > page.limit ? kept.last.flatMap { Attribute.string($0[sortKey]) } : nil
         return (kept, next)
     }
 
-    /// Every item of a query (all its pages), up to `limit`.
+    /// The items of a query, its pages followed, `limit` at most. Reads from the table itself are strongly
+    /// consistent (an index's cannot be).
     func all(
         _ table: Table, index: String?, condition: String, names: [String: String], values: [String: JSON],
         filter: String? = nil, ascending: Bool = true, limit: Int = .max
@@ -214,9 +203,11 @@ extension DynamoStore {
         repeat {
             var query: [String: JSON] = [
                 "TableName": .string(name(table)), "KeyConditionExpression": .string(condition),
-                "ScanIndexForward": .bool(ascending), "ExpressionAttributeNames": .object(names.mapValues(JSON.string)),
-                "ExpressionAttributeValues": .object(values),
+                "ScanIndexForward": .bool(ascending), "ExpressionAttributeValues": .object(values),
             ]
+            // DynamoDB refuses an empty ExpressionAttributeNames.
+            if !names.isEmpty { query["ExpressionAttributeNames"] = .object(names.mapValues(JSON.string)) }
+            if limit != .max { query["Limit"] = .int(limit - items.count) }
             if let index { query["IndexName"] = .string(index) } else { query["ConsistentRead"] = true }
             if let filter { query["FilterExpression"] = .string(filter) }
             if let start { query["ExclusiveStartKey"] = start }
