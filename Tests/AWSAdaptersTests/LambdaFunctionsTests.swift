@@ -213,6 +213,10 @@ extension MotoStepFunctions {
             #expect(answer["batchItemFailures"] == [["itemIdentifier": "not-an-event"]])
             let logged = try await request(api, "GET", "/v1/admin/events?type=OrderConfirmed", token: admin).body
             #expect(logged["items"]?.arrayValue?.count == 1)
+
+            // The scheduler's minute: nothing due, nothing expired, nothing stranded.
+            let tick = try await function("scheduler").handle(Data("{}".utf8), requestID: "s")
+            #expect(try JSON(parsing: String(decoding: tick, as: UTF8.self)) == ["placed": 0, "released": 0])
         }
 
         @Test("a handler that does not exist fails at init, naming _HANDLER")

@@ -14,7 +14,7 @@ import WorkflowEngine
 /// | `task.<Name>` | the task input Step Functions sends | one checkout task (`task.ReserveInventory`, ...) |
 /// | `outbox` | a schedule | puts pending outbox events on the EventBridge bus |
 /// | `consumer.<name>` | SQS records of EventBridge events | one event consumer (`consumer.notifications`, ...) |
-/// | `scheduler` | a schedule | places due subscription runs, releases expired holds, settles pending refunds |
+/// | `scheduler` | a schedule | places due subscription runs, releases expired holds, settles pending refunds, starts stranded checkouts |
 public struct LambdaFunctions: Sendable {
     public enum Handler: Hashable, Sendable {
         case api, outbox, scheduler
@@ -87,6 +87,9 @@ public struct LambdaFunctions: Sendable {
             let released = try await composition.sweeper.sweep()
             try await composition.services.payments.settlePendingRefunds(
                 before: composition.clock.now().addingTimeInterval(-10))
+            // Orders stored whose execution never started (the API stopped in between): started now, by name, so
+            // one the API did start is not started twice.
+            try await composition.services.orders.startStrandedCheckouts()
             return Data(JSON.object(["placed": .int(placed), "released": .int(released)]).serialized().utf8)
         }
     }
