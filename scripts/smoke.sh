@@ -68,10 +68,16 @@ from openapi_spec_validator import validate
 validate(json.load(open(sys.argv[1])))
 PY
 
+# Every event delivered (the gauge is there and at zero), then stop and check every invariant at rest.
+for _ in $(seq 1 300); do
+    grep -qx 'outbox_pending_events 0.0' <<<"$(curl -s "$base/metrics")" && break
+    sleep 0.1
+done
 kill -TERM "$pid"
 for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
 kill -0 "$pid" 2>/dev/null && fail "the server did not stop on SIGTERM"
 wait "$pid" || fail "the server exited with status $? on SIGTERM"
+"$bin" check --data-dir "$work/data" >"$work/check.log" || { cat "$work/check.log" >&2; fail "orderly check found broken rules"; }
 
 # No password, password hash or secret in any log line.
 [ -n "${secrets+set}" ] || secrets=("$(cat "$work/data/jwt-secret")" "$(cat "$work/data/webhook-secret")")

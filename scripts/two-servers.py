@@ -51,9 +51,19 @@ def main():
             if server.process.poll() is None:
                 server.kill()
         raise
+    # Every event relayed, then every invariant of the shared tables at rest.
+    deadline = time.time() + 60
+    while "outbox_pending_events 0.0" not in call("GET", b.url("/metrics"))[1].decode().splitlines():
+        if time.time() > deadline:
+            raise SystemExit("two servers: events still waiting to be relayed after 60 s")
+        time.sleep(0.5)
     for server in servers:
         if server.process.poll() is None:
             server.stop()
+    check = subprocess.run([binary, "check"], env={**os.environ, **env}, capture_output=True, text=True)
+    print(check.stdout, end="", flush=True)
+    if check.returncode != 0:
+        raise SystemExit("two servers: orderly check found broken rules in the shared tables")
     print("two servers: 1 passed, 0 failed")
 
 

@@ -1,10 +1,19 @@
+import AWSAdapters
 import Foundation
+import OrderlyPorts
 import StoreSQLite
 
 /// `orderly check`: the invariants of a data folder at rest, with the payment simulator's ledger beside it.
 public enum InvariantCheck {
-    /// Opens the data folder's database and gateway ledger and checks every invariant.
+    /// Opens the data folder's database and gateway ledger and checks every invariant; with the aws backend, the
+    /// tables under the prefix (each server there keeps its own payment simulator, so the gateway comparison is
+    /// the embedded check's).
     public static func run(_ configuration: OrderlyConfiguration) async throws -> InvariantReport {
+        if configuration.backend == .aws {
+            let backend = try AWSBackend(configuration)
+            return try await backend.store.checkInvariants(
+                journal: configuration.workflows == .embedded ? backend.journal : nil)
+        }
         let dataDirectory = try DataDirectory(path: configuration.dataDirectory)
         let store = try SQLiteStore(path: dataDirectory.databasePath)
         let ledger = dataDirectory.url.appendingPathComponent("gateway/ledger.jsonl")
