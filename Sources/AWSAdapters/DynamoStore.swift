@@ -115,13 +115,27 @@ extension DynamoStore {
     }
 
     /// Writes every item at once, or none.
+    ///
+    /// Each attempt carries its own `ClientRequestToken`, so the client may send it again when the answer was lost
+    /// (DynamoDB applies a token once). A transaction cancelled only because another was under way on the same
+    /// items (`TransactionConflict`: nothing was applied, no condition failed) is tried again after a short random
+    /// pause, as DynamoDB advises.
     /// - Throws: ``TransactionCancelled`` naming which items' conditions failed; ``AWSError`` otherwise.
     func transact(_ items: [JSON]) async throws {
         precondition(items.count <= 100, "a DynamoDB transaction holds at most 100 items")
-        do {
-            _ = try await dynamo.call("TransactWriteItems", ["TransactItems": .array(items)])
-        } catch let error as AWSError where error.code == "TransactionCanceledException" {
-            throw TransactionCancelled(reasons: error.cancellationReasons, underlying: error)
+        for attempt in 1...Self.attempts {
+            do {
+                _ = try await dynamo.call(
+                    "TransactWriteItems",
+                    ["TransactItems": .array(items), "ClientRequestToken": .string(UUID().uuidString)])
+                return
+            } catch let error as AWSError where error.code == "TransactionCanceledException" {
+                let cancelled = TransactionCancelled(reasons: error.cancellationReasons, underlying: error)
+                guard cancelled.conflicted, !cancelled.reasons.contains("ConditionalCheckFailed"),
+                    attempt < Self.attempts
+                else { throw cancelled }
+                try await Task.sleep(for: .milliseconds(Int.random(in: 5...(20 * min(attempt, 10)))))
+            }
         }
     }
 
