@@ -1,4 +1,4 @@
-.PHONY: run test smoke fault ci format lint workflows template lambda-package
+.PHONY: run test smoke fault browser ci format lint workflows template lambda-package
 
 run:	## run the server, embedded
 	swift run orderly serve
@@ -11,6 +11,9 @@ smoke:	## end-to-end check of the real binary
 
 fault:	## kill the real server at random moments under load, then check every invariant (ORDERLY_FAULT_SEED repeats a run)
 	swift build --product orderly && python3 scripts/fault-test.py
+
+browser:	## the storefront in headless Chromium (needs chromium, chromium-driver and selenium; .ci/run installs them)
+	swift build --product orderly && python3 scripts/browser-test.py
 
 ci:	## what CI runs
 	bash .ci/run

@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
         // The Amazon States Language: JSON values, definitions and validation, JSONPath, intrinsic functions.
@@ -70,6 +71,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The web storefront and admin: server-rendered pages over the same use cases, sessions, CSRF.
+        .target(
+            name: "OrderlyWeb",
+            dependencies: [
+                "OrderlyModel", "OrderlyPorts", "OrderlyServices", "OrderlyHTTP",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // HTTP: routes, auth, DTOs, problem+json, OpenAPI document.
         .target(
             name: "OrderlyHTTP",
@@ -90,7 +103,7 @@ let package = Package(
             name: "OrderlyApp",
             dependencies: [
                 "OrderlyModel", "OrderlyPorts", "OrderlyServices", "StoreSQLite", "OrderlyHTTP", "WorkflowEngine",
-                "AWSAdapters",
+                "AWSAdapters", "OrderlyWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),

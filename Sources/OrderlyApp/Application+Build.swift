@@ -6,6 +6,7 @@ import OrderlyHTTP
 import OrderlyModel
 import OrderlyPorts
 import OrderlyServices
+import OrderlyWeb
 import Prometheus
 import ServiceLifecycle
 import StoreSQLite
@@ -207,14 +208,16 @@ public struct Composition: Sendable {
         if created { logger.notice("created the configured admin", metadata: ["user_id": "\(user.id)"]) }
     }
 
-    /// The HTTP router over these services.
-    /// - Parameter table: where the routes are recorded, for a caller that walks them (a test).
+    /// The HTTP router over these services: the API, and the web storefront's pages.
+    /// - Parameter table: where the API's routes are recorded, for a caller that walks them (a test).
     public func router(recordingInto table: RouteTable = RouteTable()) throws -> Router<AppRequestContext> {
-        try buildRouter(
+        let router = try buildRouter(
             HTTPDependencies(
                 services: services, tokens: tokens, metrics: metrics, webhookSecret: webhookSecret, clock: clock,
                 currency: configuration.currency),
             recordingInto: table)
+        try WebRoutes(services: services, tokens: tokens, clock: clock).add(to: router)
+        return router
     }
 
     /// The background services: workflow resumption, event delivery, the subscription scheduler, and the sweep of

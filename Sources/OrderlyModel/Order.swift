@@ -176,8 +176,12 @@ public enum DeliverySlot {
     }
 }
 
-/// RFC 3339 parsing for the model (seconds precision, `Z` or an offset).
+/// RFC 3339 parsing for the model (seconds precision, `Z` or an offset), and writing (UTC, seconds).
 public enum RFC3339 {
+    public static func format(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: false))
+    }
+
     public static func parse(_ text: String) -> Date? {
         let style = Date.ISO8601FormatStyle(includingFractionalSeconds: false)
         if let date = try? style.parse(text) { return date }
