@@ -103,11 +103,17 @@ extension WebRoutes {
             let order = try await services.orders.place(
                 .init(
                     items: nil, paymentMethod: method, deliverySlot: form["deliverySlot"],
-                    idempotencyKey: form["idempotencyKey"].map { "web-" + $0 }), for: actor)
+                    idempotencyKey: Self.idempotencyKey(form["idempotencyKey"])), for: actor)
             return Self.redirect("/orders/\(order.id)")
         } catch let error as OrderlyError where error.code != .notFound {
             return try await checkout(session, error: Self.describe(error))
         }
+    }
+
+    /// The form's key, as the checkout form made it (a UUID); anything else is no key.
+    static func idempotencyKey(_ posted: String?) -> String? {
+        guard let posted, posted.count <= 64, posted.allSatisfy({ $0.isHexDigit || $0 == "-" }) else { return nil }
+        return "web-" + posted
     }
 
     func orders(_ session: WebSession) async throws -> Response {

@@ -104,12 +104,20 @@ public struct WebRoutes: Sendable {
                 case .notFound: .notFound
                 case .forbidden: .forbidden
                 case .unauthenticated: .unauthorized
+                case .rateLimited: .tooManyRequests
+                case .paymentDeclined: .init(code: 402)
+                case .conflict, .invalidTransition, .insufficientStock, .cartEmpty, .emailTaken: .conflict
                 default: .badRequest
                 }
             return views.page(
                 "error", title: "Sorry", values: ["heading": "Sorry", "message": Self.describe(error)],
                 session: session,
                 status: status)
+        case let error as any HTTPResponseError where error.status.code < 500:
+            // What Hummingbird refuses itself, such as a form past its size limit.
+            return views.page(
+                "error", title: "Sorry", values: ["heading": "Sorry", "message": error.status.reasonPhrase],
+                session: session, status: error.status)
         default:
             return views.page(
                 "error", title: "Something went wrong",

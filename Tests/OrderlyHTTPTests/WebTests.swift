@@ -87,6 +87,9 @@ struct WebTests {
                 "/signin", ["email": "nobody@example.com", "password": "wrong-password"])
             #expect(wrong.status == 401 && wrong.text.contains(#"role="alert""#))
             #expect(wrong.text.contains(#"value="nobody@example.com""#))
+            // A form past its size limit is refused as such, with a page, not an error of ours.
+            let huge = try await browser.post("/signin", ["email": String(repeating: "a", count: 70_000)])
+            #expect(huge.status == 413 && huge.header("Content-Type")?.hasPrefix("text/html") == true)
         }
     }
 
