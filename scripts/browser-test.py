@@ -2,7 +2,7 @@
 """The storefront in a real browser: headless Chromium driven by Selenium against a real `orderly serve`.
 
 A customer registers, searches, adds to the cart, checks out with tok_visa and sees CONFIRMED; then checks out
-with a declined card and sees the reason. Controls are found by their labels and button texts, as a person finds
+with a declined card and sees the reason; subscribes to daily milk, pauses and resumes it; reads the welcome mail. Controls are found by their labels and button texts, as a person finds
 them. A screenshot of every page is saved (the folder is printed). Only 127.0.0.1 is contacted.
 
 Needs Debian's chromium and chromium-driver, and PyPI's selenium (.ci/run installs them).
@@ -140,6 +140,25 @@ def main():
 
         person.press("Orders")
         assert person.text().count("CONFIRMED") == 1 and person.text().count("CANCELLED") == 1, person.text()
+
+        # A daily milk subscription, paused, then resumed; the welcome mail among the notifications.
+        person.press("Subscriptions")
+        person.choose("Product", "Farm Milk 1L (USD 2.49)")
+        person.choose("Frequency", "Daily")
+        person.choose("Payment method", "Cash on delivery")
+        person.press("Subscribe")
+        person.wait_for("ACTIVE")
+        person.press("Pause")
+        person.wait_for("PAUSED")
+        person.press("Resume")
+        person.wait_for("ACTIVE")
+        person.press("Notifications")
+        for _ in range(20):
+            if "Welcome to Orderly" in person.text():
+                break
+            time.sleep(0.5)
+            person.open("/notifications")
+        assert "Welcome to Orderly" in person.text(), person.text()
         person.press("Sign out")
         assert "Sign in" in driver.find_element(By.TAG_NAME, "header").text
     except BaseException:

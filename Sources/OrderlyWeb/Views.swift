@@ -23,7 +23,8 @@ struct Views: Sendable {
         status: HTTPResponse.Status = .ok,
         refresh: Bool = false
     ) -> Response {
-        var values = values
+        // Mustache shows a section for an empty string: a missing message or cursor is `false` instead.
+        var values = values.mapValues { ($0 as? String)?.isEmpty == true ? false : $0 }
         values["csrf"] = session.csrf
         let body = library.render(values, withTemplate: template) ?? ""
         let layout: [String: Any] = [
@@ -75,6 +76,8 @@ struct Views: Sendable {
         {{#signedIn}}
         <a href="/cart">Cart</a>
         <a href="/orders">Orders</a>
+        <a href="/subscriptions">Subscriptions</a>
+        <a href="/notifications">Notifications</a>
         <span>Signed in as {{name}}</span>
         <form class="inline" method="post" action="/signout"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit">Sign out</button></form>
         {{/signedIn}}
@@ -224,6 +227,44 @@ struct Views: Sendable {
         {{#cancellable}}
         <form method="post" action="/orders/{{id}}/cancel"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit">Cancel order</button></form>
         {{/cancellable}}
+        """,
+        "subscriptions": """
+        <h1>Subscriptions</h1>
+        {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
+        <table>
+        <thead><tr><th scope="col">Product</th><th scope="col">Quantity</th><th scope="col">Every</th><th scope="col">At (UTC)</th><th scope="col">Status</th><th scope="col">Next order</th><th scope="col"><span class="visually-hidden">Change</span></th></tr></thead>
+        <tbody>
+        {{#subscriptions}}
+        <tr><td>{{product}}</td><td>{{quantity}}</td><td>{{frequency}}</td><td>{{time}}</td><td class="status">{{status}}</td><td>{{next}}</td>
+        <td>{{#moves}}<form class="inline" method="post" action="/subscriptions/{{id}}/{{move}}"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit">{{label}}</button></form> {{/moves}}</td></tr>
+        {{/subscriptions}}
+        </tbody>
+        </table>
+        {{^subscriptions}}<p>No subscriptions yet.</p>{{/subscriptions}}
+        <h2>Subscribe</h2>
+        <form method="post" action="/subscriptions">
+        <input type="hidden" name="_csrf" value="{{csrf}}">
+        <label for="sub-product">Product</label>
+        <select id="sub-product" name="productId">{{#products}}<option value="{{id}}">{{name}} ({{price}})</option>{{/products}}</select>
+        <label for="sub-quantity">Quantity</label>
+        <input id="sub-quantity" name="quantity" type="number" min="1" max="99" value="{{quantity}}">
+        <label for="sub-frequency">Frequency</label>
+        <select id="sub-frequency" name="frequency"><option value="DAILY">Daily</option><option value="WEEKLY">Weekly</option></select>
+        <label for="sub-start">Start date</label>
+        <input id="sub-start" name="startDate" type="date" value="{{today}}">
+        <label for="sub-time">Delivery time (UTC)</label>
+        <input id="sub-time" name="deliveryTime" type="time" value="{{deliveryTime}}">
+        <label for="sub-payment">Payment method</label>
+        <select id="sub-payment" name="payment">{{#methods}}<option value="{{value}}">{{label}}</option>{{/methods}}</select>
+        <p><button type="submit">Subscribe</button></p>
+        </form>
+        """,
+        "notifications": """
+        <h1>Notifications</h1>
+        <ul>
+        {{#notifications}}<li><strong>{{subject}}</strong> ({{channel}}, {{at}}): {{message}}</li>{{/notifications}}
+        </ul>
+        {{^notifications}}<p>No notifications.</p>{{/notifications}}
         """,
         "error": """
         <h1>{{heading}}</h1>

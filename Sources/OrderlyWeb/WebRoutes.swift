@@ -48,6 +48,7 @@ public struct WebRoutes: Sendable {
             }
         }
         addShoppingRoutes(to: router)
+        addSubscriptionRoutes(to: router)
     }
 
     // MARK: - Plumbing

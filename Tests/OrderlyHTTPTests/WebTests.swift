@@ -49,6 +49,7 @@ struct WebTests {
             #expect(
                 home.headers[values: .setCookie].contains { $0.contains("orderly_csrf=") && $0.contains("HttpOnly") })
             #expect(home.text.contains(#"<label for="q">Search</label>"#))
+            #expect(!home.text.contains("role=\"status\"") && !home.text.contains("More products"))
 
             // No token, or another's: refused, and nothing is made.
             let forged = try await browser.post(
@@ -107,6 +108,7 @@ struct WebTests {
             #expect(try await browser.get("/cart").text.contains("Check out"))
             let form = try await browser.get("/checkout")
             #expect(form.text.contains(#"<label for="payment">Payment method</label>"#))
+            #expect(!form.text.contains(#"class="error""#))
             let key = try #require(form.text.firstMatch(of: /name="idempotencyKey" value="([^"]+)"/)?.1)
             let fields = ["payment": "tok_visa", "idempotencyKey": String(key), "deliverySlot": ""]
             let first = try await browser.post("/checkout", fields)
