@@ -115,12 +115,13 @@ struct WebTests {
             let second = try await browser.post("/checkout", fields)
             #expect(first.status == 303 && first.header("Location") == second.header("Location"))
             let orderPath = try #require(first.header("Location"))
-            try await api.dispatch()
-            var page = try await browser.get(orderPath)
-            for _ in 0..<100 where page.text.contains("Status: <span class=\"status\" id=\"order-status\">CREATED") {
-                try await Task.sleep(for: .milliseconds(50))
-                page = try await browser.get(orderPath)
-            }
+            // The checkout runs in the background: wait for its execution to end, then read the page.
+            let order = try #require(
+                try await api.composition.store.order(
+                    id: .init(rawValue: String(orderPath.dropFirst("/orders/".count)))))
+            let execution = try #require(order.executionID)
+            #expect(await api.composition.runtime.waitForEnd(executionID: execution, timeout: .seconds(10)))
+            let page = try await browser.get(orderPath)
             #expect(page.text.contains(#"id="order-status">CONFIRMED</span>"#))
             #expect(try await browser.get("/orders").text.components(separatedBy: "/orders/ord_").count == 2)
         }

@@ -75,7 +75,8 @@ public struct LambdaFunctions: Sendable {
     public func handle(_ event: Data, requestID: String) async throws -> Data {
         switch handler {
         case .api:
-            return try await api!.handle(event)
+            guard let api else { throw ConfigurationError(variable: "_HANDLER", message: "api was not set up") }
+            return try await api.handle(event)
         case .task(let name):
             return try await task(name, event: event)
         case .outbox:
