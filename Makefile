@@ -12,7 +12,7 @@ smoke:	## end-to-end check of the real binary
 fault:	## kill the real server at random moments under load, then check every invariant (ORDERLY_FAULT_SEED repeats a run)
 	swift build --product orderly && python3 scripts/fault-test.py
 
-browser:	## the storefront in headless Chromium (needs chromium, chromium-driver and selenium; .ci/run installs them)
+browser:	## the website (shop, admin, courier) in headless Chromium (needs chromium, chromium-driver and selenium; .ci/run installs them)
 	swift build --product orderly && python3 scripts/browser-test.py
 
 ci:	## what CI runs

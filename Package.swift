@@ -75,9 +75,10 @@ let package = Package(
         .target(
             name: "OrderlyWeb",
             dependencies: [
-                "OrderlyModel", "OrderlyPorts", "OrderlyServices", "OrderlyHTTP",
+                "OrderlyModel", "OrderlyPorts", "OrderlyServices", "OrderlyHTTP", "StatesLanguage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
@@ -119,6 +120,9 @@ let package = Package(
             dependencies: [
                 "OrderlyApp", "OrderlyModel", "StatesLanguage", "WorkflowEngine", "StoreSQLite", "AWSAdapters",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

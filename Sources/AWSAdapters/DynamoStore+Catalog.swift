@@ -17,7 +17,9 @@ extension DynamoStore: CatalogStore {
         item["sold"] = Attribute.number(0)
         item["received"] = Attribute.number(product.stock.available + product.stock.reserved)
         do {
-            try await transact([put(.products, item, condition: "attribute_not_exists(id)")] + outboxPuts(events))
+            try await transact(
+                [put(.products, item, condition: "attribute_not_exists(id)")]
+                    + categoryCounts(from: nil, to: product) + outboxPuts(events))
         } catch let cancelled as TransactionCancelled where cancelled.failed(0) {
             throw OrderlyError(.conflict, "A product with the id \(product.id) exists already.")
         }
@@ -80,6 +82,41 @@ extension DynamoStore: CatalogStore {
         return Page(items: try items.map(Self.product(from:)), nextAfter: next)
     }
 
+    public func categories() async throws -> [String] {
+        try await all(
+            .uniques, index: "categories", condition: "categoryShard = :shard", names: ["#active": "active"],
+            values: [":shard": Attribute.string("catalog"), ":zero": Attribute.number(0)], filter: "#active > :zero"
+        )
+        .compactMap { Attribute.string($0["name"]) }
+        .sorted { $0.lowercased() < $1.lowercased() }
+    }
+
+    /// The writes that keep each category's count of active products (the `uniques` item `category#<lowercased>`,
+    /// listed by the sparse `categories` index) in step with a product going from `old` to `new`.
+    func categoryCounts(from old: Product?, to new: Product) -> [JSON] {
+        var deltas: [String: (name: String, delta: Int)] = [:]
+        if let old, old.active { deltas[old.category.lowercased()] = (old.category, -1) }
+        if new.active {
+            let key = new.category.lowercased()
+            deltas[key] = (new.category, (deltas[key]?.delta ?? 0) + 1)
+        }
+        // A category is shown as the last spelling that came into it.
+        return deltas.filter { $0.value.delta != 0 }.sorted { $0.key < $1.key }.map { key, count in
+            count.delta > 0
+                ? update(
+                    .uniques, ["key": Attribute.string("category#" + key)],
+                    "SET categoryShard = :shard, #name = :name ADD #active :delta",
+                    names: ["#name": "name", "#active": "active"],
+                    values: [
+                        ":shard": Attribute.string("catalog"), ":name": Attribute.string(count.name),
+                        ":delta": Attribute.number(count.delta),
+                    ])
+                : update(
+                    .uniques, ["key": Attribute.string("category#" + key)], "ADD #active :delta",
+                    names: ["#active": "active"], values: [":delta": Attribute.number(count.delta)])
+        }
+    }
+
     public func updateProduct(id: Product.ID, patch: ProductPatch, at time: Date, events: [EventEnvelope]) async throws
         -> Product
     {
@@ -87,7 +124,8 @@ extension DynamoStore: CatalogStore {
             guard let item = try await get(.products, ["id": Attribute.string(id.rawValue)]) else {
                 throw OrderlyError.notFound("product")
             }
-            let product = patch.applied(to: try Self.product(from: item), at: time)
+            let current = try Self.product(from: item)
+            let product = patch.applied(to: current, at: time)
             var values = try Self.productAttributes(product).reduce(into: [String: JSON]()) {
                 $0[":" + $1.key] = $1.value
             }
@@ -102,7 +140,7 @@ extension DynamoStore: CatalogStore {
                             .products, ["id": Attribute.string(id.rawValue)], "SET " + sets.joined(separator: ", "),
                             condition: "#version = :version", names: names.merging(["#version": "version"]) { $1 },
                             values: values)
-                    ] + outboxPuts(events))
+                    ] + categoryCounts(from: current, to: product) + outboxPuts(events))
             } catch let cancelled as TransactionCancelled where cancelled.failed(0) || cancelled.conflicted {
                 throw VersionConflict()
             }

@@ -25,7 +25,8 @@ extension DynamoStore {
     /// every order still `CREATED` has a checkout that can resume. Every outbox event must have been relayed.
     public func checkInvariants(journal: DynamoDBJournal?) async throws -> InvariantReport {
         var report = InvariantReport()
-        let ledgers = try await scan(.products).map { item in
+        let products = try await scan(.products)
+        let ledgers = products.map { item in
             (
                 productID: Attribute.string(item["id"]) ?? "",
                 ledger: StockLedger(
@@ -43,9 +44,24 @@ extension DynamoStore {
         var unpaid: [String: Int] = [:]
         for order in orders { unpaid[order.userID.rawValue, default: 0] += Self.unpaid(order) }
         var counted: [String: Int] = [:]
+        var categories: [String: Int] = [:]
         for item in try await scan(.uniques) {
-            guard let key = Attribute.string(item["key"]), key.hasPrefix("unpaid#") else { continue }
-            counted[String(key.dropFirst("unpaid#".count))] = Attribute.number(item["count"]) ?? 0
+            guard let key = Attribute.string(item["key"]) else { continue }
+            if key.hasPrefix("unpaid#") {
+                counted[String(key.dropFirst("unpaid#".count))] = Attribute.number(item["count"]) ?? 0
+            } else if key.hasPrefix("category#") {
+                categories[String(key.dropFirst("category#".count))] = Attribute.number(item["active"]) ?? 0
+            }
+        }
+        var active: [String: Int] = [:]
+        for product in products where product["active"]?["BOOL"] == .bool(true) {
+            active[Attribute.string(product["categoryKey"]) ?? "", default: 0] += 1
+        }
+        for category in Set(active.keys).union(categories.keys)
+        where active[category, default: 0] != categories[category, default: 0] {
+            report.violations.append(
+                "category \(category) has \(active[category, default: 0]) active products, but its count says \(categories[category, default: 0])"
+            )
         }
         for user in Set(unpaid.keys).union(counted.keys) where unpaid[user, default: 0] != counted[user, default: 0] {
             report.violations.append(

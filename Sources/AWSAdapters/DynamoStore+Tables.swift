@@ -13,7 +13,7 @@ extension DynamoStore {
     }
 
     static let specs: [Table: TableSpec] = [
-        .users: TableSpec(hash: "id"),
+        .users: TableSpec(hash: "id", indexes: [("staff", "staffRole", "id")]),
         .products: TableSpec(
             hash: "id", indexes: [("all", "catalogShard", "id"), ("byCategory", "categoryKey", "id")]),
         .carts: TableSpec(hash: "userId"),
@@ -30,7 +30,7 @@ extension DynamoStore {
         .notifications: TableSpec(hash: "id", indexes: [("byUser", "userId", "id")]),
         .subscriptionRuns: TableSpec(
             hash: "subscriptionId", range: "runAt", indexes: [("claimed", "claimedShard", "runAt")]),
-        .uniques: TableSpec(hash: "key"),
+        .uniques: TableSpec(hash: "key", indexes: [("categories", "categoryShard", "key")]),
         .outbox: TableSpec(hash: "id", indexes: [("pending", "pendingShard", "id")], expires: true),
         .consumerLedger: TableSpec(hash: "consumer", range: "eventId", expires: true),
         .deadLetters: TableSpec(hash: "id", indexes: [("all", "listShard", "id")]),

@@ -9,13 +9,7 @@ extension DynamoStore: UserStore {
         do {
             try await transact(
                 [
-                    put(
-                        .users,
-                        [
-                            "id": Attribute.string(user.id.rawValue), "doc": try Self.doc(user),
-                            "version": Attribute.number(1),
-                        ],
-                        condition: "attribute_not_exists(id)"),
+                    put(.users, try Self.userItem(user, version: 1), condition: "attribute_not_exists(id)"),
                     put(
                         .uniques,
                         [
@@ -42,6 +36,23 @@ extension DynamoStore: UserStore {
         return try await user(id: User.ID(rawValue: id))
     }
 
+    public func staff(role: Role, page: PageRequest) async throws -> Page<User> {
+        guard role != .customer else { return Page(items: [], nextAfter: nil) }
+        let (items, next) = try await self.page(
+            .users, index: "staff", hash: (name: "staffRole", value: Attribute.string(role.rawValue)), sortKey: "id",
+            newestFirst: true, page: page)
+        return Page(items: try items.map { try Self.decode(User.self, $0) }, nextAfter: next)
+    }
+
+    /// A user's item: the document, its version, and for staff the role the `staff` index lists them by.
+    static func userItem(_ user: User, version: Int) throws -> [String: JSON] {
+        var item: [String: JSON] = [
+            "id": Attribute.string(user.id.rawValue), "doc": try doc(user), "version": Attribute.number(version),
+        ]
+        if user.role != .customer { item["staffRole"] = Attribute.string(user.role.rawValue) }
+        return item
+    }
+
     public func updateUser(id: User.ID, patch: UserPatch, at time: Date, events: [EventEnvelope]) async throws -> User {
         try await retryingConflicts {
             guard let item = try await get(.users, ["id": Attribute.string(id.rawValue)]) else {
@@ -52,11 +63,8 @@ extension DynamoStore: UserStore {
             try await transactVersioned(
                 [
                     put(
-                        .users,
-                        [
-                            "id": Attribute.string(id.rawValue), "doc": try Self.doc(user),
-                            "version": Attribute.number(Self.version(item) + 1),
-                        ], condition: condition, names: names, values: values)
+                        .users, try Self.userItem(user, version: Self.version(item) + 1), condition: condition,
+                        names: names, values: values)
                 ] + outboxPuts(events))
             return user
         }

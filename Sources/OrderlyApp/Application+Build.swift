@@ -216,7 +216,8 @@ public struct Composition: Sendable {
                 services: services, tokens: tokens, metrics: metrics, webhookSecret: webhookSecret, clock: clock,
                 currency: configuration.currency),
             recordingInto: table)
-        try WebRoutes(services: services, tokens: tokens, clock: clock).add(to: router)
+        try WebRoutes(services: services, tokens: tokens, clock: clock, currency: configuration.currency).add(
+            to: router)
         return router
     }
 

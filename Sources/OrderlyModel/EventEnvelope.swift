@@ -128,4 +128,12 @@ public struct EventName: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let subscriptionResumed = EventName(rawValue: "SubscriptionResumed")
     public static let subscriptionCancelled = EventName(rawValue: "SubscriptionCancelled")
     public static let subscriptionRunFailed = EventName(rawValue: "SubscriptionRunFailed")
+
+    /// Every name above, in the order of the business's flow.
+    public static let all: [EventName] = [
+        .userRegistered, .productCreated, .inventoryAdjusted, .orderCreated, .inventoryReserved, .inventoryReleased,
+        .inventoryCommitted, .paymentSucceeded, .paymentFailed, .orderConfirmed, .orderCompleted, .orderCancelled,
+        .refundIssued, .orderStatusChanged, .deliveryUpdated, .subscriptionCreated, .subscriptionPaused,
+        .subscriptionResumed, .subscriptionCancelled, .subscriptionRunFailed,
+    ]
 }

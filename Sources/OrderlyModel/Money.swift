@@ -89,22 +89,40 @@ public struct Money: Hashable, Sendable, Codable, CustomStringConvertible {
     }
 
     /// The amount written with its currency's minor digits: `USD 12.99`, `JPY 500`, `-USD 0.05`.
-    public var formatted: String {
+    public var formatted: String { (amount < 0 ? "-" : "") + "\(currency.rawValue) \(magnitudeText)" }
+
+    /// The amount as a person types it, without the currency: `12.99`, `500`, `-0.05` (what
+    /// ``init(decimal:currency:)`` reads back).
+    public var decimalText: String { (amount < 0 ? "-" : "") + magnitudeText }
+
+    private var magnitudeText: String {
         let digits = currency.minorUnitDigits
         let magnitude = amount.magnitude
-        var text: String
-        if digits == 0 {
-            text = String(magnitude)
-        } else {
-            var scale: UInt = 1
-            for _ in 0..<digits { scale *= 10 }
-            let fraction = String(magnitude % scale)
-            text = "\(magnitude / scale).\(String(repeating: "0", count: digits - fraction.count))\(fraction)"
-        }
-        return (amount < 0 ? "-" : "") + "\(currency.rawValue) \(text)"
+        guard digits > 0 else { return String(magnitude) }
+        var scale: UInt = 1
+        for _ in 0..<digits { scale *= 10 }
+        let fraction = String(magnitude % scale)
+        return "\(magnitude / scale).\(String(repeating: "0", count: digits - fraction.count))\(fraction)"
     }
 
     public var description: String { formatted }
+
+    /// An amount typed as a decimal (`12.99`, `12.9`, `12`) in `currency`'s minor units; `nil` for anything else
+    /// (a sign, spaces, more decimals than the currency has, letters, more digits than any amount).
+    public init?(decimal text: String, currency: Currency) {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        let digits = currency.minorUnitDigits
+        guard (1...2).contains(parts.count), let whole = parts.first, !whole.isEmpty, whole.count <= 13,
+            whole.allSatisfy(\.isASCII), whole.allSatisfy(\.isNumber)
+        else { return nil }
+        var fraction = parts.count == 2 ? String(parts[1]) : ""
+        guard fraction.count <= digits, fraction.allSatisfy(\.isASCII), fraction.allSatisfy(\.isNumber),
+            parts.count == 1 || !fraction.isEmpty
+        else { return nil }
+        fraction += String(repeating: "0", count: digits - fraction.count)
+        guard let minor = Int(whole + fraction), minor <= Money.maximumAmount else { return nil }
+        self.init(amount: minor, currency: currency)
+    }
 
     /// Checks that this is a valid price in the store currency: not negative, within bounds, right currency.
     /// - Parameters:

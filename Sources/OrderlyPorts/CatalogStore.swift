@@ -15,6 +15,9 @@ public protocol CatalogStore: Sendable {
     /// Products matching `query`, ordered by id (creation order), `page.limit` at most after `page.after`.
     func products(matching query: ProductQuery, page: PageRequest) async throws -> Page<Product>
 
+    /// The categories that have an active product, each once (compared case-insensitively), sorted.
+    func categories() async throws -> [String]
+
     /// Applies `patch` in one write and returns the product as it now is.
     /// - Throws: `not_found` when there is no such product.
     func updateProduct(id: Product.ID, patch: ProductPatch, at time: Date, events: [EventEnvelope]) async throws

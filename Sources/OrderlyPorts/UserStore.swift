@@ -13,6 +13,9 @@ public protocol UserStore: Sendable {
     /// The user with this email (compared case-insensitively), if any.
     func user(email: EmailAddress) async throws -> User?
 
+    /// The accounts of one staff role (`courier` or `admin`), newest first. Customers are not listed this way.
+    func staff(role: Role, page: PageRequest) async throws -> Page<User>
+
     /// Applies `patch` to the user in one write and returns the result.
     /// - Throws: `not_found` when there is no such user.
     func updateUser(id: User.ID, patch: UserPatch, at time: Date, events: [EventEnvelope]) async throws -> User

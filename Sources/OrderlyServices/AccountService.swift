@@ -63,6 +63,11 @@ public struct AccountService: Sendable {
         return try await create(account)
     }
 
+    /// The accounts of a staff role (couriers to give deliveries to, admins), newest first.
+    public func staff(_ role: Role, page: PageRequest) async throws -> Page<User> {
+        try await users.staff(role: role, page: page)
+    }
+
     /// Makes an account of any role on behalf of the operator (the command line, the configuration): never reachable
     /// over HTTP, where ``createAccount(_:by:)`` applies.
     public func provision(_ account: NewAccount) async throws -> User {

@@ -78,6 +78,11 @@ public struct CatalogService: Sendable {
         return try await catalog.products(matching: query, page: page)
     }
 
+    /// The categories shoppers can filter by: each that has an active product, sorted.
+    public func categories() async throws -> [String] {
+        try await catalog.categories()
+    }
+
     /// Changes a product's details (admin only); stock changes go through ``adjustInventory(_:delta:reason:by:)``.
     public func updateProduct(_ id: Product.ID, _ patch: ProductPatch, by actor: Actor) async throws -> Product {
         var issues: [FieldIssue] = []

@@ -1,9 +1,10 @@
 import Foundation
 import Hummingbird
 import Mustache
+import OrderlyModel
 
-/// The pages' Mustache templates, parsed once. Every value is escaped (`{{name}}`); only the page body, rendered by
-/// these same templates, goes into the layout unescaped (`{{{body}}}`).
+/// The pages' Mustache templates, parsed once. Every value is escaped (`{{name}}`); only what these templates or the
+/// SVG drawers (which escape every text they place) made goes in unescaped (`{{{body}}}`, `{{{graph}}}`).
 ///
 /// Plain HTML forms do every flow; there is no script. Labels name every control, the focus outline is kept, the
 /// colours pass WCAG AA contrast, and the layout holds down to a phone's width.
@@ -12,24 +13,29 @@ struct Views: Sendable {
 
     init() throws {
         var templates: [String: MustacheTemplate] = [:]
-        for (name, text) in Self.sources { templates[name] = try MustacheTemplate(string: text) }
+        for (name, text) in Self.shopTemplates.merging(Self.adminTemplates, uniquingKeysWith: { $1 }) {
+            templates[name] = try MustacheTemplate(string: text)
+        }
+        templates["layout"] = try MustacheTemplate(string: Self.layout)
         library = MustacheLibrary(templates: templates)
     }
 
     /// A whole page: `template` rendered with `values`, inside the layout with the session's navigation.
-    /// - Parameter refresh: the page reloads itself every two seconds (an order whose checkout runs).
+    /// - Parameter refresh: the page reloads itself after this many seconds (an order whose checkout runs).
     func page(
         _ template: String, title: String, values: [String: Any], session: WebSession,
-        status: HTTPResponse.Status = .ok,
-        refresh: Bool = false
+        status: HTTPResponse.Status = .ok, refresh: Int? = nil
     ) -> Response {
-        // Mustache shows a section for an empty string: a missing message or cursor is `false` instead.
-        var values = values.mapValues { ($0 as? String)?.isEmpty == true ? false : $0 }
+        var values = Self.withoutEmptyText(values)
         values["csrf"] = session.csrf
+        values["isAdmin"] = values["isAdmin"] ?? (session.actor?.role == .admin)
         let body = library.render(values, withTemplate: template) ?? ""
+        let role = session.actor?.role
         let layout: [String: Any] = [
             "title": title, "body": body, "csrf": session.csrf, "signedIn": session.actor != nil,
-            "name": session.name ?? "", "refresh": refresh,
+            "name": session.name ?? "", "refresh": refresh ?? false, "isCustomer": role == .customer,
+            "isAdmin": role == .admin, "delivers": role == .admin || role == .courier,
+            "inAdmin": template.hasPrefix("admin-"),
         ]
         var response = Response(
             status: status, headers: [.contentType: "text/html; charset=utf-8"],
@@ -38,45 +44,104 @@ struct Views: Sendable {
         return response
     }
 
-    static let sources: [String: String] = [
-        "layout": """
+    /// Mustache shows a section for an empty string: a missing message or cursor becomes ``Blank``, at every depth.
+    static func withoutEmptyText(_ values: [String: Any]) -> [String: Any] {
+        values.mapValues(withoutEmptyText)
+    }
+
+    /// Nothing: renders as no text, and a section over it is not shown.
+    struct Blank: MustacheCustomRenderable {
+        var renderText: String { "" }
+        var isNull: Bool { true }
+    }
+
+    private static func withoutEmptyText(_ value: Any) -> Any {
+        switch value {
+        case let text as String: return text.isEmpty ? Blank() : text
+        case let object as [String: Any]: return withoutEmptyText(object)
+        case let list as [[String: Any]]: return list.map(withoutEmptyText)
+        default: return value
+        }
+    }
+
+    /// The frame of every page: the header with the visitor's navigation, and the styles. Colours are chosen for
+    /// WCAG AA contrast (4.5:1 for text) on their backgrounds.
+    static let layout = """
         <!doctype html>
         <html lang="en">
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>{{title}} · Orderly</title>
-        {{#refresh}}<meta http-equiv="refresh" content="2">{{/refresh}}
+        {{#refresh}}<meta http-equiv="refresh" content="{{refresh}}">{{/refresh}}
         <style>
         body{font-family:system-ui,sans-serif;margin:0;color:#1a1a1a;background:#fff;line-height:1.5}
         header{background:#0b3d2e;color:#fff;padding:.5rem 1rem;display:flex;flex-wrap:wrap;gap:1rem;align-items:center}
         header a,header button{color:#fff}
-        nav{display:flex;flex-wrap:wrap;gap:1rem;align-items:center}
-        main{max-width:60rem;margin:0 auto;padding:1rem}
+        nav{display:flex;flex-wrap:wrap;gap:.4rem 1rem;align-items:center}
+        nav.admin{background:#e9f1ee;padding:.5rem 1rem}
+        nav.admin a{color:#0b3d2e}
+        main{max-width:72rem;margin:0 auto;padding:1rem;overflow-wrap:anywhere}
         a{color:#0b4f8a}
-        button,.button{background:#0b4f8a;color:#fff;border:0;padding:.5rem .9rem;border-radius:.3rem;font-size:1rem;cursor:pointer;text-decoration:none;display:inline-block}
+        button,.button{background:#0b4f8a;color:#fff;border:0;padding:.5rem .9rem;border-radius:.3rem;font-size:1rem;cursor:pointer;text-decoration:none;display:inline-block;margin:.15rem 0}
+        button.danger{background:#a71d2a}
         header form button{background:transparent;border:1px solid #fff}
-        input,select{font-size:1rem;padding:.4rem;border:1px solid #555;border-radius:.3rem;max-width:100%}
+        input,select,textarea{font-size:1rem;padding:.4rem;border:1px solid #555;border-radius:.3rem;max-width:100%;box-sizing:border-box}
+        textarea{width:100%}
         label{display:block;font-weight:600;margin-top:.6rem}
-        :focus{outline:3px solid #e8a300;outline-offset:2px}
+        label.check{display:flex;gap:.5rem;align-items:center}
+        :focus-visible{outline:3px solid #e8a300;outline-offset:2px}
         .products{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(14rem,1fr));gap:1rem}
-        .products li,.card{border:1px solid #767676;border-radius:.4rem;padding:.8rem}
+        .products li,.card{border:1px solid #767676;border-radius:.4rem;padding:.8rem;margin-bottom:.8rem}
         .error{background:#fde8e8;color:#8a1111;border:1px solid #8a1111;padding:.6rem;border-radius:.3rem}
+        .notice{background:#e6f4ea;color:#14532d;border:1px solid #14532d;padding:.6rem;border-radius:.3rem}
         .status{font-weight:700;font-family:ui-monospace,monospace}
-        table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ccc;padding:.4rem;text-align:left}
+        .table{overflow-x:auto}
+        table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ccc;padding:.4rem;text-align:left;vertical-align:top}
         .inline{display:inline}
         .visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}
+        .board{display:grid;grid-template-columns:repeat(auto-fill,minmax(13rem,1fr));gap:1rem}
+        .board section{background:#f4f6f5;border-radius:.4rem;padding:.5rem}
+        .board h2{font-size:1rem;margin:.2rem 0 .5rem}
+        .figures{display:grid;grid-template-columns:repeat(auto-fill,minmax(11rem,1fr));gap:1rem;padding:0;list-style:none}
+        .figures li{border:1px solid #767676;border-radius:.4rem;padding:.8rem}
+        .figures strong{display:block;font-size:1.6rem}
+        pre{background:#f4f6f5;padding:.6rem;overflow-x:auto;font-size:.85rem;max-height:24rem}
+        .scroll{overflow-x:auto;border:1px solid #ccc;border-radius:.4rem;padding:.5rem;background:#fff}
+        svg.chart{width:100%;height:auto;max-width:48rem}
+        svg .bar{fill:#0b4f8a}svg .grid{stroke:#d0d0d0}svg .axis{font-size:12px;fill:#333}
+        svg .edge{fill:none;stroke:#404040;stroke-width:1.5}svg .edge.caught{stroke:#a35200;stroke-dasharray:5 4}
+        svg .state rect{stroke-width:2}svg .state text{text-anchor:middle;fill:#1a1a1a}
+        svg .state .name{font-size:13px;font-weight:600}svg .state .meta{font-size:11px}
+        svg .branch{fill:#f7f7f7;stroke:#9a9a9a;stroke-dasharray:3 3}
+        svg a:focus-visible rect{stroke:#e8a300;stroke-width:4}
+        .plain rect,.not-run rect{fill:#fff;stroke:#6c757d}
+        .succeeded rect{fill:#d4edda;stroke:#1e7e34}.failed rect{fill:#f8d7da;stroke:#a71d2a}
+        .caught rect{fill:#ffe8cc;stroke:#a35200}.running rect{fill:#cfe2ff;stroke:#0a58ca}
+        .legend{display:flex;flex-wrap:wrap;gap:1rem;list-style:none;padding:0}
+        .legend span{display:inline-block;width:1rem;height:1rem;border:2px solid;vertical-align:middle;margin-right:.3rem}
+        .legend .succeeded span{background:#d4edda;border-color:#1e7e34}.legend .failed span{background:#f8d7da;border-color:#a71d2a}
+        .legend .caught span{background:#ffe8cc;border-color:#a35200}.legend .running span{background:#cfe2ff;border-color:#0a58ca}
+        .legend .not-run span{background:#fff;border-color:#6c757d}
+        tr.succeeded td:first-child{border-left:4px solid #1e7e34}tr.failed td:first-child{border-left:4px solid #a71d2a}
+        tr.caught td:first-child{border-left:4px solid #a35200}tr.running td:first-child{border-left:4px solid #0a58ca}
+        .skip{position:absolute;left:-999px}.skip:focus{left:1rem;top:1rem;background:#fff;color:#0b4f8a;padding:.4rem;z-index:1}
         </style>
         </head>
         <body>
+        <a class="skip" href="#main">Skip to content</a>
         <header>
         <a href="/"><strong>Orderly</strong></a>
         <nav aria-label="Main">
         <a href="/">Shop</a>
-        {{#signedIn}}
+        {{#isCustomer}}
         <a href="/cart">Cart</a>
         <a href="/orders">Orders</a>
         <a href="/subscriptions">Subscriptions</a>
+        {{/isCustomer}}
+        {{#isAdmin}}<a href="/admin">Admin</a>{{/isAdmin}}
+        {{#delivers}}<a href="/deliveries">Deliveries</a>{{/delivers}}
+        {{#signedIn}}
         <a href="/notifications">Notifications</a>
         <span>Signed in as {{name}}</span>
         <form class="inline" method="post" action="/signout"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit">Sign out</button></form>
@@ -87,189 +152,23 @@ struct Views: Sendable {
         {{/signedIn}}
         </nav>
         </header>
-        <main>
+        {{#inAdmin}}
+        <nav class="admin" aria-label="Admin">
+        <a href="/admin">Overview</a>
+        <a href="/admin/orders">Order board</a>
+        <a href="/admin/products">Products</a>
+        <a href="/deliveries">Deliveries</a>
+        <a href="/admin/reports">Sales</a>
+        <a href="/admin/workflows">Workflows</a>
+        <a href="/admin/dead-letters">Dead letters</a>
+        <a href="/admin/events">Events</a>
+        <a href="/admin/staff">Staff</a>
+        </nav>
+        {{/inAdmin}}
+        <main id="main">
         {{{body}}}
         </main>
         </body>
         </html>
-        """,
-        "catalog": """
-        <h1>Shop</h1>
-        <form method="get" action="/" role="search">
-        <label for="q">Search</label>
-        <input id="q" name="q" type="search" value="{{query}}">
-        <label for="category">Category</label>
-        <select id="category" name="category">
-        <option value="">All categories</option>
-        {{#categories}}<option value="{{name}}"{{#selected}} selected{{/selected}}>{{name}}</option>{{/categories}}
-        </select>
-        <button type="submit">Search</button>
-        </form>
-        {{#message}}<p role="status">{{message}}</p>{{/message}}
-        <ul class="products">
-        {{#products}}
-        <li>
-        <h2><a href="/products/{{id}}">{{name}}</a></h2>
-        <p>{{price}} · {{available}} in stock</p>
-        {{#signedIn}}{{#available}}
-        <form method="post" action="/cart/items">
-        <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="productId" value="{{id}}">
-        <label for="qty-{{id}}">Quantity</label>
-        <input id="qty-{{id}}" name="quantity" type="number" min="1" max="99" value="1">
-        <button type="submit" aria-label="Add {{name}} to cart">Add to cart</button>
-        </form>
-        {{/available}}{{/signedIn}}
-        </li>
-        {{/products}}
-        </ul>
-        {{^products}}<p>No products match.</p>{{/products}}
-        {{#next}}<p><a href="/?q={{query}}&amp;category={{category}}&amp;cursor={{next}}">More products</a></p>{{/next}}
-        """,
-        "product": """
-        <h1>{{name}}</h1>
-        <p>{{description}}</p>
-        <p><strong>{{price}}</strong> · <span>{{available}} in stock</span> · {{category}}</p>
-        {{#signedIn}}{{#available}}
-        <form method="post" action="/cart/items">
-        <input type="hidden" name="_csrf" value="{{csrf}}"><input type="hidden" name="productId" value="{{id}}">
-        <label for="quantity">Quantity</label>
-        <input id="quantity" name="quantity" type="number" min="1" max="99" value="1">
-        <button type="submit">Add to cart</button>
-        </form>
-        {{/available}}{{/signedIn}}
-        {{^signedIn}}<p><a href="/signin">Sign in</a> to buy.</p>{{/signedIn}}
-        """,
-        "signin": """
-        <h1>Sign in</h1>
-        {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
-        <form method="post" action="/signin">
-        <input type="hidden" name="_csrf" value="{{csrf}}">
-        <label for="email">Email</label>
-        <input id="email" name="email" type="email" autocomplete="username" required value="{{email}}">
-        <label for="password">Password</label>
-        <input id="password" name="password" type="password" autocomplete="current-password" required>
-        <p><button type="submit">Sign in</button></p>
-        </form>
-        <p>New here? <a href="/register">Create account</a></p>
-        """,
-        "register": """
-        <h1>Create account</h1>
-        {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
-        <form method="post" action="/register">
-        <input type="hidden" name="_csrf" value="{{csrf}}">
-        <label for="name">Name</label>
-        <input id="name" name="name" autocomplete="name" required value="{{name}}">
-        <label for="email">Email</label>
-        <input id="email" name="email" type="email" autocomplete="username" required value="{{email}}">
-        <label for="password">Password</label>
-        <input id="password" name="password" type="password" autocomplete="new-password" required minlength="8">
-        <p><button type="submit">Create account</button></p>
-        </form>
-        """,
-        "cart": """
-        <h1>Cart</h1>
-        {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
-        {{#hasLines}}
-        <table>
-        <thead><tr><th scope="col">Product</th><th scope="col">Quantity</th><th scope="col">Price</th><th scope="col"><span class="visually-hidden">Remove</span></th></tr></thead>
-        <tbody>
-        {{#lines}}
-        <tr><td>{{name}}</td><td>{{quantity}}</td><td>{{total}}</td>
-        <td><form method="post" action="/cart/items/{{id}}/remove"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit" aria-label="Remove {{name}}">Remove</button></form></td></tr>
-        {{/lines}}
-        </tbody>
-        </table>
-        <p>Total: <strong>{{total}}</strong></p>
-        <p><a class="button" href="/checkout">Check out</a></p>
-        {{/hasLines}}
-        {{^hasLines}}<p>Your cart is empty. <a href="/">Shop</a></p>{{/hasLines}}
-        """,
-        "checkout": """
-        <h1>Check out</h1>
-        {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
-        <p>Total: <strong>{{total}}</strong></p>
-        <form method="post" action="/checkout">
-        <input type="hidden" name="_csrf" value="{{csrf}}">
-        <input type="hidden" name="idempotencyKey" value="{{idempotencyKey}}">
-        <label for="payment">Payment method</label>
-        <select id="payment" name="payment">
-        {{#methods}}<option value="{{value}}">{{label}}</option>{{/methods}}
-        </select>
-        <label for="slot">Delivery slot</label>
-        <select id="slot" name="deliverySlot">
-        <option value="">Any time</option>
-        {{#slots}}<option value="{{.}}">{{.}}</option>{{/slots}}
-        </select>
-        <p><button type="submit">Place order</button></p>
-        </form>
-        """,
-        "orders": """
-        <h1>Orders</h1>
-        <table>
-        <thead><tr><th scope="col">Order</th><th scope="col">Placed</th><th scope="col">Total</th><th scope="col">Status</th></tr></thead>
-        <tbody>
-        {{#orders}}<tr><td><a href="/orders/{{id}}">{{id}}</a></td><td>{{placed}}</td><td>{{total}}</td><td class="status">{{status}}</td></tr>{{/orders}}
-        </tbody>
-        </table>
-        {{^orders}}<p>No orders yet.</p>{{/orders}}
-        """,
-        "order": """
-        <h1>Order {{id}}</h1>
-        <p>Status: <span class="status" id="order-status">{{status}}</span>{{#running}} (updating…){{/running}}</p>
-        {{#failure}}<p class="error" role="alert">{{failure}}</p>{{/failure}}
-        <p>Payment: <span class="status">{{paymentStatus}}</span> · Total: <strong>{{total}}</strong></p>
-        <table>
-        <thead><tr><th scope="col">Product</th><th scope="col">Quantity</th><th scope="col">Price</th></tr></thead>
-        <tbody>{{#lines}}<tr><td>{{name}}</td><td>{{quantity}}</td><td>{{total}}</td></tr>{{/lines}}</tbody>
-        </table>
-        <h2>Timeline</h2>
-        <ol>{{#timeline}}<li><span class="status">{{status}}</span> at {{at}}{{#note}} — {{note}}{{/note}}</li>{{/timeline}}</ol>
-        {{#cancellable}}
-        <form method="post" action="/orders/{{id}}/cancel"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit">Cancel order</button></form>
-        {{/cancellable}}
-        """,
-        "subscriptions": """
-        <h1>Subscriptions</h1>
-        {{#error}}<p class="error" role="alert">{{error}}</p>{{/error}}
-        <table>
-        <thead><tr><th scope="col">Product</th><th scope="col">Quantity</th><th scope="col">Every</th><th scope="col">At (UTC)</th><th scope="col">Status</th><th scope="col">Next order</th><th scope="col"><span class="visually-hidden">Change</span></th></tr></thead>
-        <tbody>
-        {{#subscriptions}}
-        <tr><td>{{product}}</td><td>{{quantity}}</td><td>{{frequency}}</td><td>{{time}}</td><td class="status">{{status}}</td><td>{{next}}</td>
-        <td>{{#moves}}<form class="inline" method="post" action="/subscriptions/{{id}}/{{move}}"><input type="hidden" name="_csrf" value="{{csrf}}"><button type="submit">{{label}}</button></form> {{/moves}}</td></tr>
-        {{/subscriptions}}
-        </tbody>
-        </table>
-        {{^subscriptions}}<p>No subscriptions yet.</p>{{/subscriptions}}
-        <h2>Subscribe</h2>
-        <form method="post" action="/subscriptions">
-        <input type="hidden" name="_csrf" value="{{csrf}}">
-        <label for="sub-product">Product</label>
-        <select id="sub-product" name="productId">{{#products}}<option value="{{id}}">{{name}} ({{price}})</option>{{/products}}</select>
-        <label for="sub-quantity">Quantity</label>
-        <input id="sub-quantity" name="quantity" type="number" min="1" max="99" value="{{quantity}}">
-        <label for="sub-frequency">Frequency</label>
-        <select id="sub-frequency" name="frequency"><option value="DAILY">Daily</option><option value="WEEKLY">Weekly</option></select>
-        <label for="sub-start">Start date</label>
-        <input id="sub-start" name="startDate" type="date" value="{{today}}">
-        <label for="sub-time">Delivery time (UTC)</label>
-        <input id="sub-time" name="deliveryTime" type="time" value="{{deliveryTime}}">
-        <label for="sub-payment">Payment method</label>
-        <select id="sub-payment" name="payment">{{#methods}}<option value="{{value}}">{{label}}</option>{{/methods}}</select>
-        <p><button type="submit">Subscribe</button></p>
-        </form>
-        """,
-        "notifications": """
-        <h1>Notifications</h1>
-        <ul>
-        {{#notifications}}<li><strong>{{subject}}</strong> ({{channel}}, {{at}}): {{message}}</li>{{/notifications}}
-        </ul>
-        {{^notifications}}<p>No notifications.</p>{{/notifications}}
-        """,
-        "error": """
-        <h1>{{heading}}</h1>
-        <p class="error" role="alert">{{message}}</p>
-        <p><a href="/">Back to the shop</a></p>
-        """,
-    ]
+        """
 }

@@ -18,50 +18,38 @@ extension WebRoutes {
         ("cash", "Cash on delivery", .cash),
     ]
 
-    func addShoppingRoutes(to router: Router<AppRequestContext>) {
-        router.get("/cart") { request, _ in try await page(request) { try await cart($0) } }
-        router.post("/cart/items") { request, _ in
-            try await form(request) { session, form in
-                let actor = try signedIn(session)
-                guard let id = form["productId"].flatMap(Product.ID.init(validating:)) else {
-                    throw OrderlyError.notFound("product")
-                }
-                let quantity = form["quantity"].flatMap { Int($0) } ?? 1
-                _ = try await services.carts.addItem(id, quantity: quantity, for: actor)
-                return Self.redirect("/cart")
+    /// The cart and checkout are the customers' (as in the API); anyone signed in sees their own orders.
+    static let shoppingRoutes: [WebRoute] = [
+        .get("/cart", .roles([.customer])) { try await $0.cart($1) },
+        .post("/cart/items", .roles([.customer])) { web, visit in
+            guard let id = visit.form["productId"].flatMap(Product.ID.init(validating:)) else {
+                throw OrderlyError.notFound("product")
             }
-        }
-        router.post("/cart/items/{id}/remove") { request, context in
-            try await form(request) { session, _ in
-                let actor = try signedIn(session)
-                guard let id = context.parameters.get("id").flatMap(Product.ID.init(validating:)) else {
-                    throw OrderlyError.notFound("product")
-                }
-                _ = try await services.carts.removeItem(id, for: actor)
-                return Self.redirect("/cart")
-            }
-        }
-        router.get("/checkout") { request, _ in try await page(request) { try await checkout($0, error: nil) } }
-        router.post("/checkout") { request, _ in try await form(request) { try await placeOrder($0, $1) } }
-        router.get("/orders") { request, _ in try await page(request) { try await orders($0) } }
-        router.get("/orders/{id}") { request, context in
-            try await page(request) { try await order(context.parameters.get("id") ?? "", $0) }
-        }
-        router.post("/orders/{id}/cancel") { request, context in
-            try await form(request) { session, _ in
-                let actor = try signedIn(session)
-                guard let id = context.parameters.get("id").flatMap(Order.ID.init(validating:)) else {
-                    throw OrderlyError.notFound("order")
-                }
-                _ = try await services.orders.cancel(id, reason: "cancelled on the website", by: actor)
-                return Self.redirect("/orders/\(id)")
-            }
-        }
-    }
+            let quantity = visit.form["quantity"].flatMap { Int($0) } ?? 1
+            _ = try await web.services.carts.addItem(id, quantity: quantity, for: try visit.actor)
+            return Self.redirect("/cart")
+        },
+        .post("/cart/items/{id}/remove", .roles([.customer])) { web, visit in
+            _ = try await web.services.carts.removeItem(
+                try visit.id("id", of: Product.self, "product"), for: try visit.actor)
+            return Self.redirect("/cart")
+        },
+        .get("/checkout", .roles([.customer])) { try await $0.checkout($1, error: nil) },
+        .post("/checkout", .roles([.customer])) { try await $0.placeOrder($1) },
+        .get("/orders", .signedIn) { try await $0.orders($1) },
+        .get("/orders/{id}", .signedIn) { web, visit in
+            try await web.order(try visit.id("id", of: Order.self, "order"), visit)
+        },
+        .post("/orders/{id}/cancel", .signedIn) { web, visit in
+            let id = try visit.id("id", of: Order.self, "order")
+            _ = try await web.services.orders.cancel(id, reason: "cancelled on the website", by: try visit.actor)
+            return Self.redirect("/orders/\(id)")
+        },
+    ]
 
-    func cart(_ session: WebSession) async throws -> Response {
-        let priced = try await services.carts.cart(for: try signedIn(session))
-        return views.page("cart", title: "Cart", values: Self.cartValues(priced), session: session)
+    func cart(_ visit: WebVisit) async throws -> Response {
+        let priced = try await services.carts.cart(for: try visit.actor)
+        return views.page("cart", title: "Cart", values: Self.cartValues(priced), session: visit.session)
     }
 
     static func cartValues(_ priced: CartService.PricedCart) -> [String: Any] {
@@ -77,36 +65,65 @@ extension WebRoutes {
     }
 
     /// The checkout form. Its idempotency key is made when the form is shown: posting it twice (a double click, a
-    /// resent form) places one order.
-    func checkout(_ session: WebSession, error: String?) async throws -> Response {
-        let priced = try await services.carts.cart(for: try signedIn(session))
+    /// resent form) places one order. The address is the profile's until the customer changes it.
+    func checkout(_ visit: WebVisit, error: String?) async throws -> Response {
+        let actor = try visit.actor
+        let priced = try await services.carts.cart(for: actor)
         guard !priced.lines.isEmpty else { return Self.redirect("/cart") }
-        let tomorrow = Calendar(identifier: .gregorian).startOfDay(for: Date().addingTimeInterval(86_400))
+        let tomorrow = Calendar.utc.startOfDay(for: clock.now().addingTimeInterval(86_400))
         let slots = [7, 9, 17].map { hour in
             let start = tomorrow.addingTimeInterval(Double(hour) * 3600)
             return RFC3339.format(start) + "/" + RFC3339.format(start.addingTimeInterval(7200))
         }
-        return views.page(
-            "checkout", title: "Check out",
-            values: [
-                "total": priced.total.description, "idempotencyKey": UUID().uuidString, "slots": slots,
-                "error": error ?? "", "methods": Self.paymentMethods.map { ["value": $0.value, "label": $0.label] },
-            ], session: session)
+        let address = error == nil ? try await services.accounts.profile(of: actor.userID).address : nil
+        var values: [String: Any] = [
+            "total": priced.total.description, "idempotencyKey": UUID().uuidString,
+            "error": error ?? "",
+            "methods": Self.paymentMethods.map {
+                ["value": $0.value, "label": $0.label, "selected": $0.value == visit.form["payment"]]
+            },
+            "slots": slots.map { ["slot": $0, "selected": $0 == visit.form["deliverySlot"]] },
+        ]
+        for field in Self.addressFields {
+            values[field] = visit.form[field] ?? address.map { Self.addressValue(field, of: $0) } ?? ""
+        }
+        return views.page("checkout", title: "Check out", values: values, session: visit.session)
     }
 
-    func placeOrder(_ session: WebSession, _ form: WebForm) async throws -> Response {
-        let actor = try signedIn(session)
-        guard let method = Self.paymentMethods.first(where: { $0.value == form["payment"] })?.method else {
-            return try await checkout(session, error: "Choose a payment method.")
+    static let addressFields = ["line1", "line2", "city", "postalCode", "country"]
+
+    static func addressValue(_ field: String, of address: Address) -> String {
+        switch field {
+        case "line1": address.line1
+        case "line2": address.line2 ?? ""
+        case "city": address.city
+        case "postalCode": address.postalCode
+        default: address.country
+        }
+    }
+
+    /// The address a form gives, `nil` when every field is empty (the profile's is used).
+    static func address(from form: WebForm) -> Address? {
+        guard addressFields.contains(where: { form[$0] != nil }) else { return nil }
+        return Address(
+            line1: form["line1"] ?? "", line2: form["line2"], city: form["city"] ?? "",
+            postalCode: form["postalCode"] ?? "", country: form["country"] ?? "")
+    }
+
+    func placeOrder(_ visit: WebVisit) async throws -> Response {
+        let actor = try visit.actor
+        guard let method = Self.paymentMethods.first(where: { $0.value == visit.form["payment"] })?.method else {
+            return try await checkout(visit, error: "Choose a payment method.")
         }
         do {
             let order = try await services.orders.place(
                 .init(
-                    items: nil, paymentMethod: method, deliverySlot: form["deliverySlot"],
-                    idempotencyKey: Self.idempotencyKey(form["idempotencyKey"])), for: actor)
+                    items: nil, paymentMethod: method, deliverySlot: visit.form["deliverySlot"],
+                    address: Self.address(from: visit.form),
+                    idempotencyKey: Self.idempotencyKey(visit.form["idempotencyKey"])), for: actor)
             return Self.redirect("/orders/\(order.id)")
         } catch let error as OrderlyError where error.code != .notFound {
-            return try await checkout(session, error: Self.describe(error))
+            return try await checkout(visit, error: Self.describe(error))
         }
     }
 
@@ -116,43 +133,101 @@ extension WebRoutes {
         return "web-" + posted
     }
 
-    func orders(_ session: WebSession) async throws -> Response {
+    func orders(_ visit: WebVisit) async throws -> Response {
         let page = try await services.orders.orders(
-            for: try signedIn(session), status: nil, page: PageRequest(limit: 50))
+            for: try visit.actor, status: nil, page: PageRequest(limit: 50, after: visit.query("cursor")))
         return views.page(
             "orders", title: "Orders",
-            values: [
-                "orders": page.items.map {
-                    [
-                        "id": $0.id.rawValue, "placed": RFC3339.format($0.createdAt), "total": $0.total.description,
-                        "status": $0.status.rawValue,
-                    ]
-                }
-            ], session: session)
+            values: ["orders": page.items.map(Self.orderRow), "next": page.nextAfter ?? ""], session: visit.session)
     }
 
-    /// An order with its status word as the API gives it; while its checkout runs, the page reloads itself.
-    func order(_ id: String, _ session: WebSession) async throws -> Response {
-        guard let orderID = Order.ID(validating: id) else { throw OrderlyError.notFound("order") }
-        let order = try await services.orders.order(orderID, for: try signedIn(session))
-        let running = order.status == .created
-        return views.page(
-            "order", title: "Order \(order.id)",
-            values: [
-                "id": order.id.rawValue, "status": order.status.rawValue, "paymentStatus": order.paymentStatus.rawValue,
-                "total": order.total.description, "running": running,
-                "failure": order.failureReason.map {
-                    "The checkout failed: \($0.replacingOccurrences(of: "_", with: " "))."
-                }
-                    ?? "",
-                "cancellable": order.status.isCancellable && !running,
-                "lines": order.lines.map {
-                    ["name": $0.name, "quantity": $0.quantity, "total": $0.lineTotal.description] as [String: Any]
-                },
-                "timeline": order.timeline.map {
-                    ["status": $0.status.rawValue, "at": RFC3339.format($0.at), "note": $0.note ?? false]
-                        as [String: Any]
-                },
-            ], session: session, refresh: running)
+    static func orderRow(_ order: Order) -> [String: Any] {
+        [
+            "id": order.id.rawValue, "placed": RFC3339.format(order.createdAt), "total": order.total.description,
+            "status": order.status.rawValue, "paymentStatus": order.paymentStatus.rawValue,
+            "user": order.userID.rawValue,
+        ]
     }
+
+    /// An order with its status word as the API gives it, its payment and its delivery. While its checkout runs the
+    /// page reloads itself every two seconds, and every 15 while it is out for delivery.
+    func order(_ id: Order.ID, _ visit: WebVisit) async throws -> Response {
+        let actor = try visit.actor
+        let order = try await services.orders.order(id, for: actor)
+        let running = order.status == .created
+        var values = Self.orderValues(order)
+        values["cancellable"] = order.status.isCancellable && !running
+        values["running"] = running
+        if let delivery = try await latestDelivery(of: id, for: actor) {
+            values["delivery"] = Self.deliveryValues(delivery)
+        }
+        if let payment = try await services.payments.payment(ofOrder: id, for: actor) {
+            values["refunds"] = payment.refunds.map(Self.refundValues)
+            values["hasRefunds"] = !payment.refunds.isEmpty
+        }
+        return views.page(
+            "order", title: "Order \(order.id)", values: values, session: visit.session,
+            refresh: running ? 2 : order.status == .outForDelivery ? 15 : nil)
+    }
+
+    /// The order's newest delivery, `nil` when it has none.
+    func latestDelivery(of id: Order.ID, for actor: Actor) async throws -> Delivery? {
+        do {
+            return try await services.deliveries.delivery(ofOrder: id, for: actor)
+        } catch let error as OrderlyError where error.code == .notFound {
+            return nil
+        }
+    }
+
+    /// What the customer's and the admin's order pages both show.
+    static func orderValues(_ order: Order) -> [String: Any] {
+        [
+            "id": order.id.rawValue, "status": order.status.rawValue, "paymentStatus": order.paymentStatus.rawValue,
+            "total": order.total.description, "user": order.userID.rawValue,
+            "slot": order.deliverySlot ?? "",
+            "address": order.address.map {
+                [$0.line1, $0.line2, $0.city, $0.postalCode, $0.country].compactMap { $0 }.joined(separator: ", ")
+            } ?? "",
+            "failure": order.failureReason.map {
+                "The checkout failed: \($0.replacingOccurrences(of: "_", with: " "))."
+            }
+                ?? "",
+            "lines": order.lines.map {
+                [
+                    "name": $0.name, "quantity": $0.quantity, "unitPrice": $0.unitPrice.description,
+                    "total": $0.lineTotal.description,
+                ] as [String: Any]
+            },
+            "timeline": order.timeline.map {
+                ["status": $0.status.rawValue, "at": RFC3339.format($0.at), "note": $0.note ?? ""] as [String: Any]
+            },
+            "executionId": order.executionID ?? "",
+        ]
+    }
+
+    static func deliveryValues(_ delivery: Delivery) -> [String: Any] {
+        [
+            "id": delivery.id.rawValue, "status": delivery.status.rawValue, "order": delivery.orderID.rawValue,
+            "courier": delivery.courierID?.rawValue ?? "unassigned", "slot": delivery.deliverySlot ?? "any time",
+            "history": delivery.history.map {
+                ["status": $0.status.rawValue, "at": RFC3339.format($0.at), "note": $0.note ?? ""] as [String: Any]
+            },
+        ]
+    }
+
+    static func refundValues(_ refund: Refund) -> [String: Any] {
+        [
+            "amount": refund.amount.description, "reason": refund.reason, "status": refund.status.rawValue,
+            "at": RFC3339.format(refund.createdAt),
+        ]
+    }
+}
+
+extension Calendar {
+    /// The Gregorian calendar in UTC, as every time on the site is.
+    static let utc: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
 }

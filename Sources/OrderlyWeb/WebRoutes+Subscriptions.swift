@@ -5,57 +5,53 @@ import OrderlyModel
 import OrderlyServices
 
 extension WebRoutes {
-    /// Recurring orders (create, pause, resume, cancel) and the customer's notifications.
-    func addSubscriptionRoutes(to router: Router<AppRequestContext>) {
-        router.get("/subscriptions") { request, _ in
-            try await page(request) { try await subscriptions($0, error: nil, form: nil) }
-        }
-        router.post("/subscriptions") { request, _ in try await form(request) { try await subscribe($0, $1) } }
-        router.post("/subscriptions/{id}/{move}") { request, context in
-            try await form(request) { session, _ in
-                let actor = try signedIn(session)
-                let moves: [String: Subscription.Status] = ["pause": .paused, "resume": .active, "cancel": .cancelled]
-                guard let id = context.parameters.get("id").flatMap(Subscription.ID.init(validating:)),
-                    let status = context.parameters.get("move").flatMap({ moves[$0] })
-                else { throw OrderlyError.notFound("subscription") }
-                _ = try await services.subscriptions.move(id, to: status, by: actor)
-                return Self.redirect("/subscriptions")
+    /// Recurring orders (create, pause, resume, cancel) and anyone's notifications.
+    static let subscriptionRoutes: [WebRoute] = [
+        .get("/subscriptions", .signedIn) { try await $0.subscriptions($1, error: nil) },
+        .post("/subscriptions", .roles([.customer])) { try await $0.subscribe($1) },
+        .post("/subscriptions/{id}/{move}", .signedIn) { web, visit in
+            let moves: [String: Subscription.Status] = ["pause": .paused, "resume": .active, "cancel": .cancelled]
+            let id = try visit.id("id", of: Subscription.self, "subscription")
+            guard let status = visit.parameters["move"].flatMap({ moves[$0] }) else {
+                throw OrderlyError.notFound("subscription")
             }
-        }
-        router.get("/notifications") { request, _ in
-            try await page(request) { session in
-                let page = try await services.notifications.list(
-                    for: try signedIn(session), page: PageRequest(limit: 50))
-                return views.page(
-                    "notifications", title: "Notifications",
-                    values: [
-                        "notifications": page.items.map {
-                            [
-                                "subject": $0.subject, "message": $0.message, "channel": $0.channel,
-                                "at": RFC3339.format($0.createdAt),
-                            ]
-                        }
-                    ], session: session)
-            }
-        }
-    }
+            _ = try await web.services.subscriptions.move(id, to: status, by: try visit.actor)
+            return Self.redirect("/subscriptions")
+        },
+        .get("/notifications", .signedIn) { web, visit in
+            let page = try await web.services.notifications.list(
+                for: try visit.actor, page: PageRequest(limit: 50, after: visit.query("cursor")))
+            return web.views.page(
+                "notifications", title: "Notifications",
+                values: [
+                    "notifications": page.items.map {
+                        [
+                            "subject": $0.subject, "message": $0.message, "channel": $0.channel,
+                            "at": RFC3339.format($0.createdAt),
+                        ]
+                    },
+                    "next": page.nextAfter ?? "",
+                ], session: visit.session)
+        },
+    ]
 
-    func subscriptions(_ session: WebSession, error: String?, form: WebForm?) async throws -> Response {
-        let actor = try signedIn(session)
+    func subscriptions(_ visit: WebVisit, error: String?) async throws -> Response {
+        let actor = try visit.actor
+        let form = visit.form
         let page = try await services.subscriptions.list(for: actor, page: PageRequest(limit: 50))
         let products = try await services.catalog.products(
             matching: ProductQuery(inStockOnly: true), page: PageRequest(limit: 100), for: actor)
         let names = Dictionary(products.items.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         var values: [String: Any] = [
-            "error": error ?? "", "today": Schedule.dayString(Date()),
-            "quantity": form?["quantity"] ?? "1", "deliveryTime": form?["deliveryTime"] ?? "07:00",
+            "error": error ?? "", "today": Schedule.dayString(clock.now()), "canSubscribe": actor.role == .customer,
+            "quantity": form["quantity"] ?? "1", "deliveryTime": form["deliveryTime"] ?? "07:00",
         ]
         values["products"] = products.items.map {
             ["id": $0.id.rawValue, "name": $0.name, "price": $0.price.description]
         }
         values["methods"] = Self.paymentMethods.map { ["value": $0.value, "label": $0.label] }
         values["subscriptions"] = page.items.map { Self.subscriptionValues($0, product: names[$0.productID]) }
-        return views.page("subscriptions", title: "Subscriptions", values: values, session: session)
+        return views.page("subscriptions", title: "Subscriptions", values: values, session: visit.session)
     }
 
     /// A subscription's row, with the moves its status allows.
@@ -75,14 +71,14 @@ extension WebRoutes {
         ]
     }
 
-    func subscribe(_ session: WebSession, _ form: WebForm) async throws -> Response {
-        let actor = try signedIn(session)
+    func subscribe(_ visit: WebVisit) async throws -> Response {
+        let actor = try visit.actor
+        let form = visit.form
         guard let productID = form["productId"].flatMap(Product.ID.init(validating:)),
             let method = Self.paymentMethods.first(where: { $0.value == form["payment"] })?.method,
             let frequency = form["frequency"].flatMap(Subscription.Frequency.init(rawValue:))
         else {
-            return try await subscriptions(
-                session, error: "Choose a product, a frequency and a payment method.", form: form)
+            return try await subscriptions(visit, error: "Choose a product, a frequency and a payment method.")
         }
         do {
             _ = try await services.subscriptions.create(
@@ -92,7 +88,7 @@ extension WebRoutes {
                     paymentMethod: method, address: nil), for: actor)
             return Self.redirect("/subscriptions")
         } catch let error as OrderlyError where error.code != .notFound {
-            return try await subscriptions(session, error: Self.describe(error), form: form)
+            return try await subscriptions(visit, error: Self.describe(error))
         }
     }
 }

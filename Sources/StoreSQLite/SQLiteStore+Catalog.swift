@@ -87,6 +87,17 @@ extension SQLiteStore: CatalogStore {
         return Page(items: items, nextAfter: rows.count > page.limit ? items.last?.id.rawValue : nil)
     }
 
+    public func categories() async throws -> [String] {
+        try await pool.read { db in
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT min(category) FROM products WHERE active = 1
+                    GROUP BY category COLLATE NOCASE ORDER BY category COLLATE NOCASE
+                    """)
+        }
+    }
+
     public func updateProduct(id: Product.ID, patch: ProductPatch, at time: Date, events: [EventEnvelope]) async throws
         -> Product
     {

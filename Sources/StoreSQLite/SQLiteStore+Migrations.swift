@@ -250,6 +250,10 @@ extension SQLiteStore {
                     ALTER TABLE users ADD COLUMN token_generation INTEGER NOT NULL DEFAULT 0;
                     """)
         }
+        // The staff list (couriers to assign deliveries to) without reading every customer.
+        migrator.registerMigration("2026-12-01-09-staff") { db in
+            try db.execute(sql: "CREATE INDEX users_staff ON users (role, id) WHERE role != 'customer';")
+        }
         return migrator
     }()
 }

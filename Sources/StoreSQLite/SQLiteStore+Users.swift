@@ -40,6 +40,14 @@ extension SQLiteStore: UserStore {
         }
     }
 
+    public func staff(role: Role, page: PageRequest) async throws -> Page<User> {
+        guard role != .customer else { return Page(items: [], nextAfter: nil) }
+        return try await self.page(
+            "SELECT * FROM users", where: ["role = ?", "role != 'customer'"], arguments: [role.rawValue], page: page,
+            decode: Self.user(from:),
+            key: \.id.rawValue)
+    }
+
     public func updateUser(id: User.ID, patch: UserPatch, at time: Date, events: [EventEnvelope]) async throws -> User {
         try await pool.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ?", arguments: [id.rawValue])

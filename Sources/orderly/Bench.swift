@@ -8,7 +8,8 @@ import WorkflowEngine
 /// `orderly bench`: measured figures, reported against a baseline measured in the same run.
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Benchmarks, each reported with a baseline measured in the same run.", subcommands: [StatesBench.self]
+        abstract: "Benchmarks, each reported with a baseline measured in the same run.",
+        subcommands: [StatesBench.self, PagesBench.self]
     )
 }
 

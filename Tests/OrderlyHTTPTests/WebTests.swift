@@ -6,44 +6,10 @@ import Testing
 /// same rules as the API. (`scripts/browser-test.py` drives them in a real browser.)
 @Suite("Web storefront")
 struct WebTests {
-    /// A browser's cookie jar, kept across calls.
-    final class Browser: @unchecked Sendable {
-        let api: TestAPI
-        var cookies: [String: String] = [:]
-        init(_ api: TestAPI) { self.api = api }
-
-        var csrf: String { cookies["orderly_csrf"] ?? "" }
-
-        @discardableResult
-        func get(_ path: String) async throws -> Reply { try await send(.get, path, form: nil) }
-
-        @discardableResult
-        func post(_ path: String, _ fields: [String: String], csrf: Bool = true) async throws -> Reply {
-            var fields = fields
-            if csrf { fields["_csrf"] = self.csrf }
-            let body = fields.map {
-                "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
-            }
-            .joined(separator: "&")
-            return try await send(.post, path, form: body)
-        }
-
-        func send(_ method: HTTPRequest.Method, _ path: String, form: String?) async throws -> Reply {
-            var headers = ["Cookie": cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")]
-            if form != nil { headers["Content-Type"] = "application/x-www-form-urlencoded" }
-            let reply = try await api.call(method, path, json: form, headers: headers)
-            for cookie in reply.headers[values: .setCookie] {
-                let pair = cookie.split(separator: ";")[0].split(separator: "=", maxSplits: 1).map(String.init)
-                cookies[pair[0]] = pair.count > 1 && !cookie.contains("Max-Age=0") ? pair[1] : nil
-            }
-            return reply
-        }
-    }
-
     @Test("a visitor registers, is signed in by an HttpOnly SameSite cookie, and a form without its token is refused")
     func sessionAndCSRF() async throws {
         try await withAPI { api in
-            let browser = Browser(api)
+            let browser = WebBrowser(api)
             let home = try await browser.get("/")
             #expect(home.status == 200 && home.header("Content-Type")?.hasPrefix("text/html") == true)
             #expect(
@@ -70,7 +36,7 @@ struct WebTests {
 
             try await browser.post("/signout", [:])
             #expect(try await browser.get("/").text.contains("Sign in"))
-            #expect(try await browser.get("/cart").header("Location") == "/signin")
+            #expect(try await browser.get("/cart").header("Location") == "/signin?next=%2Fcart")
         }
     }
 
@@ -79,7 +45,7 @@ struct WebTests {
         try await withAPI { api in
             let admin = try await api.adminToken()
             _ = try await api.product(name: "<script>alert(1)</script> Milk", admin: admin)
-            let browser = Browser(api)
+            let browser = WebBrowser(api)
             let page = try await browser.get("/?q=milk")
             #expect(!page.text.contains("<script>alert(1)</script>"))
             #expect(page.text.contains("&lt;script&gt;alert(1)&lt;/script&gt; Milk"))
@@ -99,7 +65,7 @@ struct WebTests {
         try await withAPI { api in
             let admin = try await api.adminToken()
             let product = try await api.product(admin: admin)
-            let browser = Browser(api)
+            let browser = WebBrowser(api)
             _ = try await browser.get("/")
             try await browser.post(
                 "/register", ["name": "Ann", "email": "ann@example.com", "password": "password-123"])

@@ -14,6 +14,21 @@ struct MoneyTests {
         #expect(try [PricedLine]().total(in: usd) == .zero(usd))
     }
 
+    @Test(
+        "reads an amount typed as a decimal in the currency's minor units, and nothing else",
+        arguments: [
+            ("2.49", "USD", 249), ("2.5", "USD", 250), ("2", "USD", 200), ("0.05", "USD", 5), ("500", "JPY", 500),
+            ("2.499", "USD", nil), ("2.", "USD", nil), (".5", "USD", nil), ("-1", "USD", nil), ("1e3", "USD", nil),
+            (" 2", "USD", nil), ("", "USD", nil), ("1.5", "JPY", nil), ("١٢", "USD", nil),
+            ("99999999999999", "USD", nil),
+        ] as [(String, String, Int?)])
+    func decimal(text: String, currency: String, minor: Int?) throws {
+        let currency = try #require(Currency(rawValue: currency))
+        let money = Money(decimal: text, currency: currency)
+        #expect(money?.amount == minor)
+        if let money { #expect(Money(decimal: money.decimalText, currency: currency) == money) }
+    }
+
     @Test("refuses mixing currencies and overflowing")
     func refusals() throws {
         let inr = try #require(Currency(rawValue: "INR"))

@@ -22,6 +22,25 @@ extension StoreContractTests {
         #expect(try await store.user(id: ann.id)?.name == "Ann B")
     }
 
+    @Test(
+        "staff: couriers and admins are listed by role, newest first, paged; customers never", arguments: Kind.available
+    )
+    func staff(kind: Kind) async throws {
+        let store = try await Self.make(kind)
+        _ = try await Self.user(store)
+        let first = try await Self.user(store, role: .courier)
+        let second = try await Self.user(store, role: .courier)
+        let admin = try await Self.user(store, role: .admin)
+        // A changed profile stays listed.
+        _ = try await store.updateUser(id: first.id, patch: UserPatch(name: "Cole"), at: Self.now, events: [])
+        let page = try await store.staff(role: .courier, page: PageRequest(limit: 1))
+        #expect(page.items.map(\.id) == [second.id])
+        let rest = try await store.staff(role: .courier, page: PageRequest(limit: 5, after: page.nextAfter))
+        #expect(rest.items.map(\.id) == [first.id] && rest.items.first?.name == "Cole" && rest.nextAfter == nil)
+        #expect(try await store.staff(role: .admin, page: PageRequest(limit: 5)).items.map(\.id) == [admin.id])
+        #expect(try await store.staff(role: .customer, page: PageRequest(limit: 5)).items.isEmpty)
+    }
+
     @Test("a cart changed by ten requests at once keeps every change", arguments: Kind.available)
     func carts(kind: Kind) async throws {
         let store = try await Self.make(kind)

@@ -128,6 +128,27 @@ extension StoreContractTests {
         #expect(annCreated.items.count == 4)
     }
 
+    @Test(
+        "categories: each with an active product once, whatever its case; a product moved or taken off sale counts",
+        arguments: Kind.available)
+    func categories(kind: Kind) async throws {
+        let store = try await Self.make(kind)
+        let milk = try await Self.product(store, stock: 1, category: "Dairy")
+        _ = try await Self.product(store, stock: 1, category: "dairy")
+        let bread = try await Self.product(store, stock: 0, category: "bakery")
+        #expect(try await store.categories().map { $0.lowercased() } == ["bakery", "dairy"])
+        _ = try await store.updateProduct(
+            id: bread.id, patch: ProductPatch(active: false), at: Self.now, events: [])
+        _ = try await store.updateProduct(
+            id: milk.id, patch: ProductPatch(category: "Cheese"), at: Self.now, events: [])
+        // Each is listed in one of its spellings.
+        #expect(try await store.categories().map { $0.lowercased() } == ["cheese", "dairy"])
+        _ = try await store.updateProduct(
+            id: bread.id, patch: ProductPatch(active: true), at: Self.now, events: [])
+        #expect(try await store.categories().map { $0.lowercased() } == ["bakery", "cheese", "dairy"])
+        #expect(try await store.categories().contains("Cheese"))
+    }
+
     @Test("the unpaid-order limit is counted in the write that inserts", arguments: Kind.available)
     func unpaidLimit(kind: Kind) async throws {
         let store = try await Self.make(kind)

@@ -56,11 +56,11 @@ struct StoreContractTests {
             aggregateID: aggregate, detail: "{}")
     }
 
-    static func user(_ store: any Stores, email: String? = nil) async throws -> User {
+    static func user(_ store: any Stores, email: String? = nil, role: Role = .customer) async throws -> User {
         let id = ids.next("usr_")
         let user = User(
             id: .init(rawValue: id), email: try #require(EmailAddress(email ?? "\(id)@example.com")), name: "Ann",
-            role: .customer, passwordHash: "hash", createdAt: now, updatedAt: now)
+            role: role, passwordHash: "hash", createdAt: now, updatedAt: now)
         try await store.insertUser(user, events: [event("UserRegistered")])
         return user
     }

@@ -27,6 +27,15 @@ public struct PaymentService: Sendable {
         try await payments.payments(userID: actor.userID, page: page)
     }
 
+    /// The payment of an order with its refunds, for the order's owner or an admin; `nil` before one is recorded.
+    /// - Throws: `not_found` for an order the caller may not see.
+    public func payment(ofOrder orderID: Order.ID, for actor: Actor) async throws -> Payment? {
+        guard let order = try await orders.order(id: orderID), actor.isAdmin || order.userID == actor.userID else {
+            throw OrderlyError.notFound("order")
+        }
+        return try await payments.payment(orderID: orderID)
+    }
+
     /// Refunds part (or, without `amount`, all that is left) of an order's payment (an admin's decision).
     /// - Parameter idempotencyKey: the request's `Idempotency-Key`; the refund's id is derived from it, so a retry
     ///   of a request whose answer was lost finds the refund it made instead of making another.
