@@ -3,6 +3,7 @@ import HTTPTypes
 import OrderlyHTTP
 import OrderlyModel
 import OrderlyPorts
+import OrderlyServices
 import OrderlyWeb
 import Testing
 
@@ -163,14 +164,57 @@ struct WebAdminTests {
         }
     }
 
+    /// A consumer that fails until it is mended.
+    final class Mendable: EventConsumer, @unchecked Sendable {
+        let name = "mendable"
+        let pattern = EventPattern(["detail-type": ["UserRegistered"]])
+        let lock = NSLock()
+        var broken = true
+        var handled: [String] = []
+        func handle(_ event: EventEnvelope) async throws {
+            try lock.withLock {
+                if broken { throw OrderlyError(.internal, "the <mail> relay is down") }
+                handled.append(event.id.rawValue)
+            }
+        }
+    }
+
+    @Test("a dead letter is shown with its error and, once its consumer is mended, replayed from the page")
+    func deadLetterReplay() async throws {
+        let consumer = Mendable()
+        try await withAPI(extraConsumers: [consumer]) { api in
+            let admin = WebBrowser(api)
+            try await admin.signIn(TestAPI.adminEmail, TestAPI.adminPassword)
+            _ = try await api.customer()
+            try await api.dispatch()
+            let page = try await admin.get("/admin/dead-letters")
+            #expect(page.text.contains("UserRegistered to mendable"))
+            #expect(page.text.contains("the &lt;mail&gt; relay is down"))
+            let letters = page.text.matches(of: /action="\/admin\/dead-letters\/([^"\/]+)\/replay"/).map { String($0.1) }
+            // The configured admin's and the customer's registrations.
+            #expect(letters.count == 2)
+
+            consumer.lock.withLock { consumer.broken = false }
+            let replayed = try await admin.post("/admin/dead-letters/\(try #require(letters.first))/replay", [:])
+            #expect(replayed.status == 303 && replayed.header("Location") == "/admin/dead-letters?replayed=1")
+            let after = try await admin.get("/admin/dead-letters?replayed=1")
+            #expect(after.text.contains("Delivered again."))
+            let left = after.text.matches(of: /action="\/admin\/dead-letters\/([^"\/]+)\/replay"/).map { String($0.1) }
+            #expect(left == [letters[1]])
+            #expect(consumer.lock.withLock { consumer.handled.count } == 1)
+        }
+    }
+
     @Test("the sales report draws revenue by day and the top products; the execution viewer colours each state")
     func reportsAndExecutionGraph() async throws {
         try await withAPI { api in
             let (admin, _, _) = try await staffBrowsers(api)
             let adminToken = try await api.adminToken()
             let product = try await api.product(name: "Farm Milk", price: 300, admin: adminToken)
+            let sneaky = try await api.product(name: "<b>Sneaky</b> Cheese", price: 100, admin: adminToken)
             let (customer, _) = try await api.customer()
             let paid = try await api.order(product, token: customer)
+            _ = try await api.order(sneaky, token: customer)
             let declined = try await api.order(
                 product, method: #"{"type":"card","token":"tok_chargeDeclined"}"#, token: customer)
             #expect(declined.string("status") == "CANCELLED")
@@ -180,6 +224,7 @@ struct WebAdminTests {
             #expect(
                 report.status == 200 && report.text.contains(#"<svg xmlns="http://www.w3.org/2000/svg" class="chart""#))
             #expect(report.text.contains("Farm Milk: USD 3.00"))
+            #expect(report.text.contains("&lt;b&gt;Sneaky&lt;/b&gt; Cheese") && !report.text.contains("<b>Sneaky"))
             let badRange = try await admin.get("/admin/reports?from=2026-13-01")
             #expect(badRange.status == 400 && badRange.text.contains("from: must be a date"))
 
