@@ -190,7 +190,8 @@ struct WebAdminTests {
             let page = try await admin.get("/admin/dead-letters")
             #expect(page.text.contains("UserRegistered to mendable"))
             #expect(page.text.contains("the &lt;mail&gt; relay is down"))
-            let letters = page.text.matches(of: /action="\/admin\/dead-letters\/([^"\/]+)\/replay"/).map { String($0.1) }
+            let replay = /action="\/admin\/dead-letters\/([^"\/]+)\/replay"/
+            let letters = page.text.matches(of: replay).map { String($0.1) }
             // The configured admin's and the customer's registrations.
             #expect(letters.count == 2)
 
@@ -199,7 +200,7 @@ struct WebAdminTests {
             #expect(replayed.status == 303 && replayed.header("Location") == "/admin/dead-letters?replayed=1")
             let after = try await admin.get("/admin/dead-letters?replayed=1")
             #expect(after.text.contains("Delivered again."))
-            let left = after.text.matches(of: /action="\/admin\/dead-letters\/([^"\/]+)\/replay"/).map { String($0.1) }
+            let left = after.text.matches(of: replay).map { String($0.1) }
             #expect(left == [letters[1]])
             #expect(consumer.lock.withLock { consumer.handled.count } == 1)
         }
