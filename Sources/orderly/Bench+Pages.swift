@@ -47,11 +47,9 @@ struct PagesBench: AsyncParsableCommand {
         let server = Task { try await app.run() }
         defer { server.cancel() }
         let base = "http://127.0.0.1:\(config.port)"
-        var clientConfiguration = HTTPClient.Configuration()
-        clientConfiguration.redirectConfiguration = .disallow
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+        let client = BenchSupport.client()
         defer { _ = client.shutdown() }
-        try await Self.waitUntilUp(client, base)
+        try await BenchSupport.waitUntilUp(client, base)
 
         let customer = try await Self.signIn(client, base, "asha@orderly.demo")
         let admin = try await Self.signIn(client, base, "admin@orderly.demo")
@@ -80,11 +78,11 @@ struct PagesBench: AsyncParsableCommand {
         var baseline = 0.0
         for page in pages {
             let times = try await Self.time(client, base + page.path, cookie: page.cookie, count: requests)
-            let p50 = Self.percentile(times, 0.5)
+            let p50 = BenchSupport.percentile(times, 0.5)
             if page.path == "/health" { baseline = p50 }
             print(
                 page.name.padding(toLength: 26, withPad: " ", startingAt: 0)
-                    + String(format: "%8.2f %8.2f %12.2f", p50, Self.percentile(times, 0.99), p50 - baseline))
+                    + String(format: "%8.2f %8.2f %12.2f", p50, BenchSupport.percentile(times, 0.99), p50 - baseline))
         }
     }
 
@@ -101,18 +99,6 @@ struct PagesBench: AsyncParsableCommand {
             }
             for product in batch { try await store.insertProduct(product, events: []) }
         }
-    }
-
-    static func waitUntilUp(_ client: HTTPClient, _ base: String) async throws {
-        for _ in 0..<300 {
-            if let response = try? await client.execute(HTTPClientRequest(url: base + "/health"), timeout: .seconds(1)),
-                response.status == .ok
-            {
-                return
-            }
-            try await Task.sleep(for: .milliseconds(50))
-        }
-        throw ValidationError("the server did not start")
     }
 
     /// Signs in through the form (the CSRF cookie first) and answers the Cookie header of the session.
@@ -162,45 +148,8 @@ struct PagesBench: AsyncParsableCommand {
         for _ in 0..<count {
             let start = clock.now
             _ = try await body(client, url, cookie: cookie)
-            let elapsed = clock.now - start
-            times.append(
-                Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+            times.append(BenchSupport.milliseconds(clock.now - start))
         }
         return times
-    }
-
-    static func percentile(_ values: [Double], _ fraction: Double) -> Double {
-        let sorted = values.sorted()
-        return sorted[min(sorted.count - 1, Int(Double(sorted.count - 1) * fraction))]
-    }
-}
-
-/// A port the system says is free now (bound and let go).
-struct ServerSocketProbe {
-    let port: Int
-
-    init() throws {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw ValidationError("no socket") }
-        defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0
-            }
-        }
-        guard bound else { throw ValidationError("no free port") }
-        port = Int(UInt16(bigEndian: address.sin_port))
-    }
-}
-
-extension Optional {
-    func unwrap(_ what: String) throws -> Wrapped {
-        guard let value = self else { throw ValidationError("\(what) is not there") }
-        return value
     }
 }

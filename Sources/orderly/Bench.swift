@@ -9,7 +9,7 @@ import WorkflowEngine
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks, each reported with a baseline measured in the same run.",
-        subcommands: [StatesBench.self, PagesBench.self]
+        subcommands: [StatesBench.self, HTTPBench.self, PagesBench.self]
     )
 }
 

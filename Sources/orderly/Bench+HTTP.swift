@@ -1,0 +1,295 @@
+import ArgumentParser
+import AsyncHTTPClient
+import Foundation
+import GRDB
+import NIOCore
+import NIOHTTP1
+
+/// `orderly bench http`: reads and checkouts against a real `orderly serve`, with the baselines measured in the same
+/// run (the bare route; raw single-row durable SQLite commits on the same disk), the server's peak memory and the
+/// bytes each order takes.
+struct HTTPBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "http",
+        abstract: "Reads and checkouts per second against a real orderly serve, with in-run baselines.",
+        discussion: """
+            Starts this binary's `serve` as a child process on a new data folder and a free port, makes a product \
+            and the buyers, then measures: GET /health and GET /v1/products/{id} with --connections connections \
+            (wrk when it is on the PATH, else this process's HTTP client); confirmed checkouts (POST \
+            /v1/orders?wait=true, tok_visa, one unit) with 1, 8 and 32 buyers at once; raw single-row SQLite \
+            commits in the same folder with synchronous=FULL and NORMAL; the server's peak RSS; database bytes per \
+            order. Prints a table, and the figures as JSON with --json. Benchmarks report; they never fail on a \
+            timing. Build with -c release for figures worth comparing.
+            """)
+
+    @Option(help: "Seconds per measurement.") var seconds: Double = 10
+    @Option(help: "Connections for the read measurements.") var connections: Int = 64
+    @Option(help: "Concurrent buyers, comma-separated.") var buyers: String = "1,8,32"
+    @Option(help: "Write the figures as JSON to this file.") var json: String?
+    @Option(help: "The data folder's parent (default: the system's temporary folder).") var folder: String?
+
+    func run() async throws {
+        let buyerCounts = buyers.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard seconds > 0, connections > 0, !buyerCounts.isEmpty, buyerCounts.allSatisfy({ (1...1024).contains($0) })
+        else { throw ValidationError("--seconds, --connections and --buyers (1–1024 each) must be positive") }
+        let parent = folder.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory
+        let work = parent.appendingPathComponent("orderly-bench-http-\(UUID())")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: work) }
+        var figures: [String: Any] = ["machine": Self.machine(), "seconds": seconds]
+
+        // Raw commits first, on the same disk, before the server loads it.
+        let commits = try Self.rawCommits(in: work, seconds: min(seconds, 3))
+        figures["rawCommitsPerSecond"] = ["full": commits.full, "normal": commits.normal]
+
+        let server = try BenchServer(data: work.appendingPathComponent("data"))
+        defer { server.stop() }
+        let client = BenchSupport.client(connections: max(connections, buyerCounts.max()! + 4))
+        defer { _ = client.shutdown() }
+        try await BenchSupport.waitUntilUp(client, server.base)
+        let api = BenchAPI(client: client, base: server.base)
+        let admin = try await api.login(BenchServer.adminEmail, BenchServer.adminPassword)
+        let product = try await api.createProduct(admin: admin)
+        var buyerTokens: [String] = []
+        for index in 0..<buyerCounts.max()! { buyerTokens.append(try await api.customer(index)) }
+        let tokens = buyerTokens
+
+        let wrk = Self.wrkPath()
+        figures["readClient"] = wrk == nil ? "in-process" : "wrk"
+        let health = try await Self.reads(server.base + "/health", client: client, wrk: wrk, seconds: seconds, connections: connections)
+        let productRead = try await Self.reads(
+            server.base + "/v1/products/\(product)", client: client, wrk: wrk, seconds: seconds, connections: connections)
+        figures["reads"] = [
+            "healthPerSecond": health, "productPerSecond": productRead, "productOverHealth": productRead / health,
+        ]
+
+        var checkoutFigures: [[String: Any]] = []
+        var orders = 0
+        for count in buyerCounts {
+            let run = try await BenchSupport.load(workers: count, seconds: seconds) { worker, attempt in
+                try await api.checkout(product: product, token: tokens[worker], key: "bench-\(count)-\(worker)-\(attempt)")
+            }
+            orders += run.count
+            let perSecond = Double(run.count) / run.elapsed
+            let p50 = BenchSupport.percentile(run.latencies, 0.5)
+            let p99 = BenchSupport.percentile(run.latencies, 0.99)
+            checkoutFigures.append([
+                "buyers": count, "confirmedPerSecond": perSecond, "p50ms": p50, "p99ms": p99, "p99OverP50": p99 / p50,
+                "overRawFullCommits": perSecond / commits.full, "overRawNormalCommits": perSecond / commits.normal,
+            ])
+        }
+        figures["checkouts"] = checkoutFigures
+        figures["peakRSSMegabytes"] = Double(server.peakRSSKilobytes() ?? 0) / 1024
+        try await api.waitForQuiet(admin: admin)
+        let bytes = server.databaseBytes()
+        figures["orders"] = orders
+        figures["databaseBytes"] = bytes
+        figures["databaseBytesPerOrder"] = orders == 0 ? 0 : bytes / orders
+
+        Self.report(figures)
+        if let json {
+            let data = try JSONSerialization.data(withJSONObject: figures, options: [.prettyPrinted, .sortedKeys])
+            try data.write(to: URL(fileURLWithPath: json))
+        }
+    }
+
+    static func report(_ figures: [String: Any]) {
+        let commits = figures["rawCommitsPerSecond"] as? [String: Double] ?? [:]
+        let reads = figures["reads"] as? [String: Double] ?? [:]
+        print("machine: \(figures["machine"] ?? "")")
+        print(String(format: "raw single-row SQLite commits/s: FULL %.0f, NORMAL %.0f", commits["full"] ?? 0, commits["normal"] ?? 0))
+        print(
+            String(
+                format: "reads/s (%@): GET /health %.0f, GET /v1/products/{id} %.0f, ratio %.2f",
+                figures["readClient"] as? String ?? "", reads["healthPerSecond"] ?? 0, reads["productPerSecond"] ?? 0,
+                reads["productOverHealth"] ?? 0))
+        print("buyers  confirmed/s    p50 ms    p99 ms  p99/p50  ÷ raw FULL  ÷ raw NORMAL")
+        for row in figures["checkouts"] as? [[String: Any]] ?? [] {
+            print(
+                String(
+                    format: "%6d %12.1f %9.2f %9.2f %8.2f %10.3f %13.4f", row["buyers"] as? Int ?? 0,
+                    row["confirmedPerSecond"] as? Double ?? 0, row["p50ms"] as? Double ?? 0, row["p99ms"] as? Double ?? 0,
+                    row["p99OverP50"] as? Double ?? 0, row["overRawFullCommits"] as? Double ?? 0,
+                    row["overRawNormalCommits"] as? Double ?? 0))
+        }
+        print(
+            String(
+                format: "peak RSS %.1f MB; %d orders, %d database bytes, %d bytes per order",
+                figures["peakRSSMegabytes"] as? Double ?? 0, figures["orders"] as? Int ?? 0,
+                figures["databaseBytes"] as? Int ?? 0, figures["databaseBytesPerOrder"] as? Int ?? 0))
+    }
+
+    /// Single-row commits per second into a new SQLite file in WAL mode, each its own transaction.
+    static func rawCommits(in folder: URL, seconds: Double) throws -> (full: Double, normal: Double) {
+        func measure(_ mode: String) throws -> Double {
+            var configuration = Configuration()
+            configuration.prepareDatabase { try $0.execute(sql: "PRAGMA synchronous = \(mode)") }
+            let path = folder.appendingPathComponent("raw-\(mode).sqlite").path
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL") }
+            try queue.write { try $0.execute(sql: "CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)") }
+            let clock = ContinuousClock()
+            let start = clock.now
+            var count = 0
+            while clock.now - start < .milliseconds(Int(seconds * 1000)) {
+                try queue.write { try $0.execute(sql: "INSERT INTO t (v) VALUES (?)", arguments: ["row \(count)"]) }
+                count += 1
+            }
+            return Double(count) / BenchSupport.seconds(clock.now - start)
+        }
+        return (try measure("FULL"), try measure("NORMAL"))
+    }
+
+    static func wrkPath() -> String? {
+        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":")
+        return paths.map { "\($0)/wrk" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// Requests per second of GET `url` over `connections` connections.
+    static func reads(_ url: String, client: HTTPClient, wrk: String?, seconds: Double, connections: Int) async throws
+        -> Double
+    {
+        if let wrk {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: wrk)
+            process.arguments = ["-t", "2", "-c", "\(connections)", "-d", "\(Int(seconds.rounded(.up)))s", url]
+            let pipe = Pipe()
+            process.standardOutput = pipe
+            try process.run()
+            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("Requests/sec:") }),
+                let value = Double(line.split(separator: " ").last ?? "")
+            else { throw ValidationError("wrk said: \(output)") }
+            return value
+        }
+        let run = try await BenchSupport.load(workers: connections, seconds: seconds) { _, _ in
+            let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
+            _ = try await response.body.collect(upTo: 1 << 20)
+            guard response.status == .ok else { throw ValidationError("\(url) answered \(response.status)") }
+        }
+        return Double(run.count) / run.elapsed
+    }
+
+    static func machine() -> String {
+        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.split(separator: "\n")
+            .first { $0.hasPrefix("model name") }.map { String($0.split(separator: ":").last ?? "").trimmingCharacters(in: .whitespaces) }
+        return "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(cpu ?? "unknown CPU"), "
+            + "\(ProcessInfo.processInfo.physicalMemory >> 30) GiB"
+    }
+}
+
+/// `orderly serve` started from this same binary as a child process, on its own data folder and a free port.
+final class BenchServer {
+    static let adminEmail = "bench-admin@orderly.test"
+    static let adminPassword = "bench-admin-password"
+    let process = Process()
+    let base: String
+    let data: URL
+
+    init(data: URL) throws {
+        self.data = data
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        let port = try ServerSocketProbe().port
+        base = "http://127.0.0.1:\(port)"
+        process.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).standardizedFileURL
+        if !FileManager.default.isExecutableFile(atPath: process.executableURL!.path) {
+            process.executableURL = Bundle.main.executableURL
+        }
+        process.arguments = ["serve", "--port", "\(port)", "--data-dir", data.path]
+        var environment = ProcessInfo.processInfo.environment
+        environment["ORDERLY_ADMIN_EMAIL"] = Self.adminEmail
+        environment["ORDERLY_ADMIN_PASSWORD"] = Self.adminPassword
+        environment["ORDERLY_LOG_LEVEL"] = "warning"
+        environment["ORDERLY_MAX_UNPAID_ORDERS"] = "1000"
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+    }
+
+    func stop() {
+        guard process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+    }
+
+    /// The server's peak resident memory (VmHWM), from Linux's /proc.
+    func peakRSSKilobytes() -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        else { return nil }
+        return Int(line.split(separator: " ").dropFirst().first ?? "")
+    }
+
+    /// The database's bytes: the SQLite file and its write-ahead log.
+    func databaseBytes() -> Int {
+        ["orderly.sqlite", "orderly.sqlite-wal"].reduce(0) { total, name in
+            let size = (try? FileManager.default.attributesOfItem(atPath: data.appendingPathComponent(name).path))?[
+                .size] as? Int
+            return total + (size ?? 0)
+        }
+    }
+}
+
+/// The few API calls the benchmark makes.
+struct BenchAPI: Sendable {
+    let client: HTTPClient
+    let base: String
+
+    func call(_ method: HTTPMethod, _ path: String, body: String? = nil, token: String? = nil, key: String? = nil)
+        async throws -> (status: UInt, body: [String: Any])
+    {
+        var request = HTTPClientRequest(url: base + path)
+        request.method = method
+        request.headers.add(name: "Content-Type", value: "application/json")
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let key { request.headers.add(name: "Idempotency-Key", value: key) }
+        if let body { request.body = .bytes(ByteBuffer(string: body)) }
+        let response = try await client.execute(request, timeout: .seconds(60))
+        let data = Data(buffer: try await response.body.collect(upTo: 16 << 20))
+        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        return (response.status.code, object)
+    }
+
+    func login(_ email: String, _ password: String) async throws -> String {
+        let answer = try await call(.POST, "/v1/auth/login", body: #"{"email":"\#(email)","password":"\#(password)"}"#)
+        return try (answer.body["token"] as? String).unwrap("a token for \(email) (\(answer.status))")
+    }
+
+    func createProduct(admin: String) async throws -> String {
+        let answer = try await call(
+            .POST, "/v1/products",
+            body: #"{"name":"Bench Milk","description":"For the benchmark","price":{"amount":129,"currency":"USD"},"category":"bench","stock":1000000}"#,
+            token: admin)
+        return try (answer.body["productId"] as? String).unwrap("the product (\(answer.status))")
+    }
+
+    func customer(_ index: Int) async throws -> String {
+        let email = "buyer\(index)@bench.test"
+        _ = try await call(.POST, "/v1/users", body: #"{"email":"\#(email)","password":"bench-password","name":"Buyer"}"#)
+        return try await login(email, "bench-password")
+    }
+
+    /// One checkout, which must end CONFIRMED.
+    func checkout(product: String, token: String, key: String) async throws {
+        let answer = try await call(
+            .POST, "/v1/orders?wait=true",
+            body: #"{"items":[{"productId":"\#(product)","quantity":1}],"paymentMethod":{"type":"card","token":"tok_visa"}}"#,
+            token: token, key: key)
+        guard answer.body["status"] as? String == "CONFIRMED" else {
+            throw ValidationError("a checkout answered \(answer.status): \(answer.body)")
+        }
+    }
+
+    /// Until the server has delivered every event (its outbox gauge at zero), 60 s at most.
+    func waitForQuiet(admin: String) async throws {
+        for _ in 0..<600 {
+            let response = try await client.execute(HTTPClientRequest(url: base + "/metrics"), timeout: .seconds(10))
+            let text = String(buffer: try await response.body.collect(upTo: 16 << 20))
+            if text.split(separator: "\n").contains(where: { $0.hasPrefix("outbox_pending_events ") && $0.hasSuffix(" 0") }) {
+                return
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+}
