@@ -27,6 +27,7 @@ struct HTTPBench: AsyncParsableCommand {
     @Option(help: "Concurrent buyers, comma-separated.") var buyers: String = "1,8,32"
     @Option(help: "Write the figures as JSON to this file.") var json: String?
     @Option(help: "The data folder's parent (default: the system's temporary folder).") var folder: String?
+    @Flag(help: "Keep the server's data folder afterwards, to look at.") var keep = false
 
     func run() async throws {
         let buyerCounts = buyers.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -35,7 +36,9 @@ struct HTTPBench: AsyncParsableCommand {
         let parent = folder.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory
         let work = parent.appendingPathComponent("orderly-bench-http-\(UUID())")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: work) }
+        defer {
+            if keep { print("data kept in \(work.path)") } else { try? FileManager.default.removeItem(at: work) }
+        }
         var figures: [String: Any] = ["machine": Self.machine(), "seconds": seconds]
 
         // Raw commits first, on the same disk, before the server loads it.
