@@ -247,6 +247,46 @@ public struct Composition: Sendable {
                     try? await Task.sleep(for: interval)
                 }
             },
+        ] + retentionServices()
+    }
+
+    /// What the configuration keeps, and for how long.
+    var retentionPolicy: RetentionPolicy {
+        RetentionPolicy(executions: Double(configuration.executionRetentionDays) * 86_400)
+    }
+
+    /// `orderly vacuum`: the retention pass now, then the database file compacted to what it holds.
+    /// - Returns: how many of each kind were removed.
+    public func vacuum() async throws -> [(what: String, removed: Int)] {
+        guard let store = sqlite else { throw OrderlyError(.internal, "vacuum is for the embedded database") }
+        let removed = try await store.prune(retentionPolicy, now: clock.now())
+        try await store.compact()
+        return removed
+    }
+
+    /// The embedded database's retention pass, hourly: finished executions past their retention and what else the
+    /// policy lets go (DynamoDB's items expire by their TTLs instead).
+    func retentionServices() -> [any Service] {
+        guard let store = sqlite else { return [] }
+        let policy = retentionPolicy
+        let clock = self.clock
+        let logger = self.logger
+        return [
+            LoopService {
+                while !Task.isCancelled {
+                    do {
+                        let removed = try await store.prune(policy, now: clock.now()).filter { $0.removed > 0 }
+                        if !removed.isEmpty {
+                            logger.notice(
+                                "retention pass",
+                                metadata: .init(uniqueKeysWithValues: removed.map { ($0.what, "\($0.removed)") }))
+                        }
+                    } catch {
+                        logger.error("retention pass failed", metadata: ["error": "\(error)"])
+                    }
+                    try? await Task.sleep(for: .seconds(3600))
+                }
+            }
         ]
     }
 }

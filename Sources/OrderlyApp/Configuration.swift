@@ -20,6 +20,8 @@ public struct OrderlyConfiguration: Sendable {
     public var schedulerIntervalSeconds = 60
     /// How many open orders awaiting payment a customer may have before another cash order is refused.
     public var maximumUnpaidOrders = 3
+    /// How long a finished workflow execution and its history are kept (embedded; Step Functions keeps 90 days).
+    public var executionRetentionDays = 90
     public var logLevel = Logger.Level.info
     public var logFormat = LogFormat.json
     public var backend = Backend.embedded
@@ -90,6 +92,9 @@ public struct OrderlyConfiguration: Sendable {
             config.schedulerIntervalSeconds = interval
         }
         if let limit = try integer("ORDERLY_MAX_UNPAID_ORDERS", in: 0...1000) { config.maximumUnpaidOrders = limit }
+        if let days = try integer("ORDERLY_EXECUTION_RETENTION_DAYS", in: 1...36_500) {
+            config.executionRetentionDays = days
+        }
         if let level = value("ORDERLY_LOG_LEVEL") {
             guard let parsed = Logger.Level(rawValue: level.lowercased()) else {
                 throw ConfigurationError(

@@ -9,7 +9,7 @@ extension SQLiteStore: CatalogStore {
         """
 
     public func insertProduct(_ product: Product, events: [EventEnvelope]) async throws {
-        try await pool.write { db in
+        try await writer.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO products (id, name, description, price_amount, currency, category, active, created_at, updated_at)
@@ -101,7 +101,7 @@ extension SQLiteStore: CatalogStore {
     public func updateProduct(id: Product.ID, patch: ProductPatch, at time: Date, events: [EventEnvelope]) async throws
         -> Product
     {
-        try await pool.write { db in
+        try await writer.write { db in
             guard
                 let current = try Row.fetchOne(
                     db, sql: Self.productColumns + " WHERE p.id = ?", arguments: [id.rawValue]
@@ -126,7 +126,7 @@ extension SQLiteStore: CatalogStore {
     public func adjustInventory(id: Product.ID, delta: Int, at time: Date, events: [EventEnvelope]) async throws
         -> StockLevel
     {
-        try await pool.write { db in
+        try await writer.write { db in
             try db.execute(
                 sql: """
                     UPDATE inventory SET available = available + ?1, received = received + ?1, updated_at = ?2
@@ -181,7 +181,7 @@ extension SQLiteStore: CartStore {
     public func updateCart(
         userID: User.ID, newID: Cart.ID, at time: Date, change: @escaping @Sendable (inout Cart) throws -> Void
     ) async throws -> Cart {
-        try await pool.write { db in
+        try await writer.write { db in
             let existing = try Row.fetchOne(
                 db, sql: "SELECT * FROM carts WHERE user_id = ?", arguments: [userID.rawValue]
             )

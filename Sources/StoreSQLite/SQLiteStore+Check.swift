@@ -49,15 +49,15 @@ extension SQLiteStore {
 
     static func checkExecutions(_ db: Database, orders: [Order], into report: inout InvariantReport) throws {
         report.checked.append(
-            ("workflow executions", try Int.fetchOne(db, sql: "SELECT count(*) FROM workflow_executions") ?? 0))
+            ("workflow executions", try Int.fetchOne(db, sql: "SELECT count(*) FROM executions") ?? 0))
         let startless = try String.fetchAll(
             db,
             sql: """
-                SELECT id FROM workflow_executions x WHERE status = 'RUNNING'
-                AND NOT EXISTS (SELECT 1 FROM workflow_events e WHERE e.execution_id = x.id AND e.seq = 0)
+                SELECT id FROM executions x WHERE status = 'RUNNING'
+                AND NOT EXISTS (SELECT 1 FROM execution_journal e WHERE e.execution = x.number AND e.seq = 0)
                 """)
         for id in startless { report.violations.append("execution \(id) is unfinished and has no start to resume") }
-        let running = Set(try String.fetchAll(db, sql: "SELECT id FROM workflow_executions WHERE status = 'RUNNING'"))
+        let running = Set(try String.fetchAll(db, sql: "SELECT id FROM executions WHERE status = 'RUNNING'"))
         for order in orders where order.status == .created {
             if order.executionID.map({ !running.contains($0) }) ?? false {
                 report.violations.append("\(order.id) is CREATED but its checkout ended")

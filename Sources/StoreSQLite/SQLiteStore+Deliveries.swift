@@ -6,7 +6,7 @@ import OrderlyPorts
 extension SQLiteStore: DeliveryStore {
     public func insertDelivery(_ delivery: Delivery, events: [EventEnvelope]) async throws {
         do {
-            try await pool.write { db in
+            try await writer.write { db in
                 try Self.write(delivery, in: db, insert: true)
                 try Self.record(events, in: db)
             }
@@ -51,7 +51,7 @@ extension SQLiteStore: DeliveryStore {
         id: Delivery.ID,
         change: @escaping @Sendable (inout Delivery, inout Order, inout Payment?) throws -> [EventEnvelope]
     ) async throws -> Delivery {
-        try await pool.write { db in
+        try await writer.write { db in
             guard
                 var delivery = try Self.delivery(
                     sql: "SELECT document FROM deliveries WHERE id = ?", [id.rawValue], in: db)

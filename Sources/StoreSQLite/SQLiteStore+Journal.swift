@@ -3,61 +3,98 @@ import GRDB
 import StatesLanguage
 import WorkflowEngine
 
-/// The durable journal of the embedded workflow engine: every event is committed before the engine applies it.
+/// The durable journal of the embedded workflow engine.
+///
+/// An execution is one `executions` row pointing at its definition (stored once in `workflow_versions`) and the
+/// events it was driven by (`execution_journal`); its history is rebuilt from those events when asked for, never
+/// stored a second time. The start is durable before ``create(_:started:)`` returns. Later events are appended in
+/// order without waiting for their commit (group commit makes them durable a moment later): losing the last few in
+/// a crash only means the resumed execution runs those steps again, which every task allows (each acts once per
+/// idempotency key). What the system tells anyone is durable through the tasks' own writes.
 extension SQLiteStore: ExecutionJournal {
     public func create(_ record: ExecutionRecord, started: EngineEvent) async throws {
+        let substitutions = JSON.object(record.substitutions.mapValues(JSON.string)).serialized()
+        let event = started.json.serialized()
         do {
-            try await pool.write { db in
+            try await writer.write { db in
+                let version = try Self.version(
+                    db, stateMachine: record.info.stateMachineName, id: record.info.stateMachineID,
+                    definition: record.definition, substitutions: substitutions)
                 try db.execute(
-                    sql: """
-                        INSERT INTO workflow_executions (id, name, state_machine, state_machine_id, definition, substitutions)
-                        VALUES (?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        record.info.id, record.info.name, record.info.stateMachineName, record.info.stateMachineID,
-                        record.definition, JSON.object(record.substitutions.mapValues(JSON.string)).serialized(),
-                    ])
+                    sql: "INSERT INTO executions (id, name, version, state_machine) VALUES (?, ?, ?, ?)",
+                    arguments: [record.info.id, record.info.name, version, record.info.stateMachineName])
                 try db.execute(
-                    sql: "INSERT INTO workflow_events (execution_id, seq, event) VALUES (?, 0, ?)",
-                    arguments: [record.info.id, started.json.serialized()])
+                    sql: "INSERT INTO execution_journal (execution, seq, event) VALUES (?, 0, ?)",
+                    arguments: [db.lastInsertedRowID, event])
             }
-        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY {
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             throw JournalError.executionAlreadyExists(record.info.id)
         }
     }
 
-    public func append(_ event: EngineEvent, sequence: Int, executionID: String) async throws {
-        do {
-            try await pool.write { db in
-                try db.execute(
-                    sql: "INSERT INTO workflow_events (execution_id, seq, event) VALUES (?, ?, ?)",
-                    arguments: [executionID, sequence, event.json.serialized()])
-            }
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_CONSTRAINT {
-            throw JournalError.eventConflict(executionID, sequence: sequence)
+    /// The id of a state machine's definition, stored the first time an execution uses it.
+    static func version(
+        _ db: Database, stateMachine: String, id: String, definition: String, substitutions: String
+    ) throws -> Int64 {
+        let arguments: StatementArguments = [stateMachine, id, definition, substitutions]
+        if let version = try Int64.fetchOne(
+            db,
+            sql: """
+                SELECT id FROM workflow_versions
+                WHERE state_machine = ? AND state_machine_id = ? AND definition = ? AND substitutions = ?
+                """, arguments: arguments)
+        {
+            return version
         }
+        try db.execute(
+            sql:
+                "INSERT INTO workflow_versions (state_machine, state_machine_id, definition, substitutions) VALUES (?, ?, ?, ?)",
+            arguments: arguments)
+        return db.lastInsertedRowID
+    }
+
+    public func append(_ event: EngineEvent, sequence: Int, executionID: String) async throws {
+        if let failure = journalFailures.take(executionID) { throw failure }
+        let text = event.json.serialized()
+        let failures = journalFailures
+        writer.submit(
+            { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO execution_journal (execution, seq, event)
+                        VALUES ((SELECT number FROM executions WHERE id = ?), ?, ?)
+                        """,
+                    arguments: [executionID, sequence, text])
+            },
+            failed: { error in
+                let conflict = (error as? DatabaseError)?.resultCode == .SQLITE_CONSTRAINT
+                failures.record(
+                    conflict ? JournalError.eventConflict(executionID, sequence: sequence) : error, for: executionID)
+            })
     }
 
     public func finish(executionID: String, outcome: ExecutionOutcome, history: [HistoryEvent]) async throws {
-        let historyText = JSON.array(history.map(\.json)).serialized()
-        try await pool.write { db in
+        try await writer.write { db in
             try db.execute(
-                sql: """
-                    UPDATE workflow_executions SET status = ?, output = ?, error = ?, cause = ?, history = ?,
-                    finished_at = ? WHERE id = ?
-                    """,
+                sql: "UPDATE executions SET status = ?, output = ?, error = ?, cause = ?, finished_at = ? WHERE id = ?",
                 arguments: [
-                    outcome.status.rawValue, outcome.output?.serialized(), outcome.error, outcome.cause, historyText,
+                    outcome.status.rawValue, outcome.output?.serialized(), outcome.error, outcome.cause,
                     history.last.map { $0.timestamp.millis }, executionID,
                 ])
         }
+        // An event that could not be written (the disk failed its group) ends the execution here with an error.
+        if let failure = journalFailures.take(executionID) { throw failure }
     }
 
     public func load(executionID: String) async throws -> (ExecutionRecord, [EngineEvent])? {
         try await pool.read { db in
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT * FROM workflow_executions WHERE id = ?", arguments: [executionID])
+                    db,
+                    sql: """
+                        SELECT x.number, x.id, x.name, v.state_machine, v.state_machine_id, v.definition, v.substitutions
+                        FROM executions x JOIN workflow_versions v ON v.id = x.version WHERE x.id = ?
+                        """, arguments: [executionID])
             else { return nil }
             let substitutions =
                 try JSON(parsing: row["substitutions"]).objectValue?.compactMapValues(\.stringValue) ?? [:]
@@ -67,8 +104,8 @@ extension SQLiteStore: ExecutionJournal {
                     stateMachineName: row["state_machine"]),
                 definition: row["definition"], substitutions: substitutions)
             let events = try String.fetchAll(
-                db, sql: "SELECT event FROM workflow_events WHERE execution_id = ? ORDER BY seq",
-                arguments: [executionID]
+                db, sql: "SELECT event FROM execution_journal WHERE execution = ? ORDER BY seq",
+                arguments: [row["number"] as Int64]
             ).map { try EngineEvent(json: try JSON(parsing: $0)) }
             return (record, events)
         }
@@ -76,7 +113,7 @@ extension SQLiteStore: ExecutionJournal {
 
     public func unfinished() async throws -> [String] {
         try await pool.read { db in
-            try String.fetchAll(db, sql: "SELECT id FROM workflow_executions WHERE status = 'RUNNING' ORDER BY rowid")
+            try String.fetchAll(db, sql: "SELECT id FROM executions WHERE status = 'RUNNING' ORDER BY number")
         }
     }
 
@@ -90,15 +127,16 @@ extension SQLiteStore: ExecutionJournal {
             arguments += [status.rawValue]
         }
         if let cursor {
-            conditions.append("x.rowid < ?")
+            conditions.append("x.number < ?")
             arguments += [Int64(cursor) ?? 0]
         }
         arguments += [limit + 1]
         let sql = """
-            SELECT x.rowid AS position, x.id, x.name, x.state_machine, x.state_machine_id, x.status, x.output, x.error,
-                x.cause, e.event AS started
-            FROM workflow_executions x JOIN workflow_events e ON e.execution_id = x.id AND e.seq = 0
-            WHERE \(conditions.joined(separator: " AND ")) ORDER BY x.rowid DESC LIMIT ?
+            SELECT x.number, x.id, x.name, x.state_machine, v.state_machine_id, x.status, x.output, x.error, x.cause,
+                e.event AS started
+            FROM executions x JOIN workflow_versions v ON v.id = x.version
+                JOIN execution_journal e ON e.execution = x.number AND e.seq = 0
+            WHERE \(conditions.joined(separator: " AND ")) ORDER BY x.number DESC LIMIT ?
             """
         return try await pool.read { [arguments] db in
             let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
@@ -120,8 +158,22 @@ extension SQLiteStore: ExecutionJournal {
                             stateMachineName: row["state_machine"]),
                         status: status, startTime: at, input: input, outcome: outcome))
             }
-            let next: String? = rows.count > limit ? String(rows[limit - 1]["position"] as Int64) : nil
+            let next: String? = rows.count > limit ? String(rows[limit - 1]["number"] as Int64) : nil
             return (items, next)
         }
+    }
+}
+
+/// Journal appends that failed after their callers had moved on, by execution, told at that execution's next call.
+final class JournalFailures: @unchecked Sendable {
+    private let lock = NSLock()
+    private var failures: [String: any Error] = [:]
+
+    func record(_ error: any Error, for executionID: String) {
+        lock.withLock { if failures[executionID] == nil { failures[executionID] = error } }
+    }
+
+    func take(_ executionID: String) -> (any Error)? {
+        lock.withLock { failures.removeValue(forKey: executionID) }
     }
 }

@@ -254,6 +254,57 @@ extension SQLiteStore {
         migrator.registerMigration("2026-12-01-09-staff") { db in
             try db.execute(sql: "CREATE INDEX users_staff ON users (role, id) WHERE role != 'customer';")
         }
+        // Workflow executions stored once and compactly: each definition once (not 10 KB per execution), the history
+        // only as the journal's events it is rebuilt from (not again as JSON at the end), the journal keyed by the
+        // execution's number instead of its ARN.
+        migrator.registerMigration("2026-12-01-10-compact-executions") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE workflow_versions (
+                        id INTEGER PRIMARY KEY,
+                        state_machine TEXT NOT NULL,
+                        state_machine_id TEXT NOT NULL,
+                        definition TEXT NOT NULL,
+                        substitutions TEXT NOT NULL,
+                        UNIQUE (state_machine, state_machine_id, definition, substitutions)
+                    );
+                    INSERT INTO workflow_versions (state_machine, state_machine_id, definition, substitutions)
+                        SELECT DISTINCT state_machine, state_machine_id, definition, substitutions FROM workflow_executions;
+                    CREATE TABLE executions (
+                        number INTEGER PRIMARY KEY,
+                        id TEXT NOT NULL UNIQUE,
+                        name TEXT NOT NULL,
+                        version INTEGER NOT NULL REFERENCES workflow_versions (id),
+                        state_machine TEXT NOT NULL,
+                        status TEXT NOT NULL DEFAULT 'RUNNING',
+                        output TEXT,
+                        error TEXT,
+                        cause TEXT,
+                        finished_at INTEGER
+                    );
+                    INSERT INTO executions (number, id, name, version, state_machine, status, output, error, cause,
+                            finished_at)
+                        SELECT x.rowid, x.id, x.name, v.id, x.state_machine, x.status, x.output, x.error, x.cause,
+                            x.finished_at
+                        FROM workflow_executions x JOIN workflow_versions v ON v.state_machine = x.state_machine
+                            AND v.state_machine_id = x.state_machine_id AND v.definition = x.definition
+                            AND v.substitutions = x.substitutions
+                        ORDER BY x.rowid;
+                    CREATE INDEX executions_running ON executions (status) WHERE status = 'RUNNING';
+                    CREATE INDEX executions_by_machine ON executions (state_machine, number);
+                    CREATE INDEX executions_finished ON executions (finished_at) WHERE finished_at IS NOT NULL;
+                    CREATE TABLE execution_journal (
+                        execution INTEGER NOT NULL REFERENCES executions (number),
+                        seq INTEGER NOT NULL,
+                        event TEXT NOT NULL,
+                        PRIMARY KEY (execution, seq)
+                    ) WITHOUT ROWID;
+                    INSERT INTO execution_journal (execution, seq, event)
+                        SELECT x.number, e.seq, e.event FROM workflow_events e JOIN executions x ON x.id = e.execution_id;
+                    DROP TABLE workflow_events;
+                    DROP TABLE workflow_executions;
+                    """)
+        }
         return migrator
     }()
 }

@@ -6,7 +6,7 @@ import OrderlyPorts
 extension SQLiteStore: OrderStore {
     public func insertOrder(_ order: Order, events: [EventEnvelope], unpaidLimit: Int?) async throws {
         do {
-            try await pool.write { db in
+            try await writer.write { db in
                 if let unpaidLimit {
                     let unpaid =
                         try Int.fetchOne(
@@ -77,13 +77,13 @@ extension SQLiteStore: OrderStore {
     public func updateOrder(
         id: Order.ID, change: @escaping @Sendable (inout Order) throws -> [EventEnvelope]
     ) async throws -> Order {
-        try await pool.write { db in try Self.update(id: id, in: db, change: change) }
+        try await writer.write { db in try Self.update(id: id, in: db, change: change) }
     }
 
     public func updateOrderClearingCart(
         id: Order.ID, at time: Date, change: @escaping @Sendable (inout Order) throws -> [EventEnvelope]
     ) async throws -> Order {
-        try await pool.write { db in
+        try await writer.write { db in
             let order = try Self.update(id: id, in: db, change: change)
             guard
                 let row = try Row.fetchOne(
@@ -121,7 +121,7 @@ extension SQLiteStore: OrderStore {
 
 extension SQLiteStore: PaymentStore {
     public func insertPayment(_ payment: Payment, events: [EventEnvelope]) async throws -> Payment {
-        try await pool.write { db in
+        try await writer.write { db in
             if let existing = try Self.payment(orderID: payment.orderID, in: db) { return existing }
             try db.execute(
                 sql: """
@@ -165,7 +165,7 @@ extension SQLiteStore: PaymentStore {
     public func updatePayment(
         orderID: Order.ID, at time: Date, change: @escaping @Sendable (inout Payment) throws -> [EventEnvelope]
     ) async throws -> Payment {
-        try await pool.write { db in
+        try await writer.write { db in
             guard var payment = try Self.payment(orderID: orderID, in: db) else {
                 throw OrderlyError.notFound("payment")
             }

@@ -5,7 +5,7 @@ import OrderlyPorts
 
 extension SQLiteStore: InventoryStore {
     public func reserve(_ reservation: Reservation, events: [EventEnvelope]) async throws -> Reservation {
-        try await pool.write { db in
+        try await writer.write { db in
             if let existing = try Self.reservation(id: reservation.id, in: db) { return existing }
             // One conditional update per line; the first that cannot be met rolls the whole transaction back.
             for line in reservation.lines {
@@ -31,7 +31,7 @@ extension SQLiteStore: InventoryStore {
     }
 
     public func commitReservation(id: String, at time: Date, events: [EventEnvelope]) async throws -> Reservation {
-        try await pool.write { db in
+        try await writer.write { db in
             guard let reservation = try Self.reservation(id: id, in: db) else {
                 throw OrderlyError.notFound("reservation")
             }
@@ -53,7 +53,7 @@ extension SQLiteStore: InventoryStore {
     public func releaseReservation(id: String, expired: Bool, at time: Date, events: [EventEnvelope]) async throws
         -> Reservation?
     {
-        try await pool.write { db in
+        try await writer.write { db in
             guard let reservation = try Self.reservation(id: id, in: db) else { return nil }
             // The sweeper's release is conditional, in this write: only a hold that is still held and has expired.
             guard let (released, from) = reservation.released(expired: expired, at: time) else { return reservation }

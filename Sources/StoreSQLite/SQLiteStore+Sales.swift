@@ -5,7 +5,7 @@ import OrderlyPorts
 
 extension SQLiteStore: SalesStore {
     public func recordSaleFacts(eventID: EventEnvelope.ID, facts: [SaleFact]) async throws {
-        try await pool.write { db in
+        try await writer.write { db in
             for (seq, fact) in facts.enumerated() {
                 try db.execute(
                     sql: """

@@ -5,7 +5,7 @@ import OrderlyPorts
 
 extension SQLiteStore: SubscriptionStore {
     public func insertSubscription(_ subscription: Subscription, events: [EventEnvelope]) async throws {
-        try await pool.write { db in
+        try await writer.write { db in
             try Self.write(subscription, in: db, insert: true)
             try Self.record(events, in: db)
         }
@@ -24,7 +24,7 @@ extension SQLiteStore: SubscriptionStore {
     public func updateSubscription(
         id: Subscription.ID, change: @escaping @Sendable (inout Subscription) throws -> [EventEnvelope]
     ) async throws -> Subscription {
-        try await pool.write { db in
+        try await writer.write { db in
             guard var subscription = try Self.subscription(id: id, in: db) else {
                 throw OrderlyError.notFound("subscription")
             }
@@ -50,7 +50,7 @@ extension SQLiteStore: SubscriptionStore {
         subscriptionID: Subscription.ID, runAt: Date, orderID: Order.ID, next: Date?, at time: Date,
         events: [EventEnvelope]
     ) async throws -> Bool {
-        try await pool.write { db in
+        try await writer.write { db in
             guard var subscription = try Self.subscription(id: subscriptionID, in: db), subscription.status == .active,
                 subscription.nextRunAt?.millis == runAt.millis
             else { return false }
@@ -75,7 +75,7 @@ extension SQLiteStore: SubscriptionStore {
     public func markRun(subscriptionID: Subscription.ID, runAt: Date, status: SubscriptionRun.Status, note: String?)
         async throws
     {
-        try await pool.write { db in
+        try await writer.write { db in
             try db.execute(
                 sql: "UPDATE subscription_runs SET status = ?, note = ? WHERE subscription_id = ? AND run_at = ?",
                 arguments: [status.rawValue, note, subscriptionID.rawValue, runAt.millis])

@@ -9,7 +9,7 @@ extension SQLiteStore: IdempotencyStore {
     public func begin(
         scope: String, key: String, fingerprint: String, at time: Date, lease: TimeInterval
     ) async throws -> IdempotencyBegin {
-        try await pool.write { db in
+        try await writer.write { db in
             // Expired records go, a bounded batch at a time.
             try db.execute(
                 sql: """
@@ -43,7 +43,7 @@ extension SQLiteStore: IdempotencyStore {
     }
 
     public func complete(scope: String, key: String, response: StoredResponse, at time: Date) async throws {
-        try await pool.write { db in
+        try await writer.write { db in
             try db.execute(
                 sql:
                     "UPDATE idempotency_keys SET response_status = ?, content_type = ?, body = ? WHERE scope = ? AND key = ?",
@@ -54,7 +54,7 @@ extension SQLiteStore: IdempotencyStore {
     /// Forgets the stored answer of a key, leaving it claimed: what a failed write of the answer leaves behind.
     /// For fault tests only.
     public func forgetIdempotentAnswer(scope: String, key: String) async throws {
-        try await pool.write { db in
+        try await writer.write { db in
             try db.execute(
                 sql: "UPDATE idempotency_keys SET response_status = NULL, body = NULL WHERE scope = ? AND key = ?",
                 arguments: [scope, key])
@@ -62,7 +62,7 @@ extension SQLiteStore: IdempotencyStore {
     }
 
     public func abandon(scope: String, key: String) async throws {
-        try await pool.write { db in
+        try await writer.write { db in
             try db.execute(
                 sql: "DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND response_status IS NULL",
                 arguments: [scope, key])
@@ -72,7 +72,7 @@ extension SQLiteStore: IdempotencyStore {
 
 extension SQLiteStore: NotificationStore {
     public func insertNotification(_ notification: UserNotification, dedupeKey: String) async throws -> Bool {
-        try await pool.write { db in
+        try await writer.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO notifications (id, user_id, dedupe_key, type, channel, subject, message, status, created_at)
@@ -109,7 +109,7 @@ extension SQLiteStore: ConsumerLedger {
     }
 
     public func markProcessed(consumer: String, eventID: EventEnvelope.ID, at time: Date) async throws {
-        try await pool.write { db in
+        try await writer.write { db in
             try db.execute(
                 sql:
                     "INSERT INTO consumer_ledger (consumer, event_id, processed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
@@ -120,7 +120,7 @@ extension SQLiteStore: ConsumerLedger {
     public func deadLetter(consumer: String, event: EventEnvelope, error: String, attempts: Int, at time: Date)
         async throws
     {
-        try await pool.write { db in
+        try await writer.write { db in
             try db.execute(
                 sql: "INSERT INTO dead_letters (consumer, event, error, attempts, created_at) VALUES (?, ?, ?, ?, ?)",
                 arguments: [consumer, try JSONColumn.encode(event), error, attempts, time.millis])
@@ -154,7 +154,7 @@ extension SQLiteStore: ConsumerLedger {
 
     public func recordReplayFailure(id: String, error: String, at time: Date) async throws {
         guard id.hasPrefix("dlq_"), let seq = Int(id.dropFirst(4)) else { return }
-        try await pool.write { db in
+        try await writer.write { db in
             try db.execute(
                 sql: "UPDATE dead_letters SET attempts = attempts + 1, error = ? WHERE seq = ?",
                 arguments: [error, seq])
@@ -163,7 +163,7 @@ extension SQLiteStore: ConsumerLedger {
 
     public func removeDeadLetter(id: String) async throws -> DeadLetter? {
         guard id.hasPrefix("dlq_"), let seq = Int(id.dropFirst(4)) else { return nil }
-        return try await pool.write { db in
+        return try await writer.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM dead_letters WHERE seq = ?", arguments: [seq])
             else {
                 return nil
@@ -184,7 +184,7 @@ extension SQLiteStore: ConsumerLedger {
 
 extension SQLiteStore: EventLogStore {
     public func log(_ event: EventEnvelope) async throws {
-        try await pool.write { db in
+        try await writer.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO event_log (event_id, source, detail_type, time, aggregate_id, detail)

@@ -6,7 +6,7 @@ import OrderlyPorts
 extension SQLiteStore: UserStore {
     public func insertUser(_ user: User, events: [EventEnvelope]) async throws {
         do {
-            try await pool.write { db in
+            try await writer.write { db in
                 try db.execute(
                     sql: """
                         INSERT INTO users (id, email, email_key, name, phone, address, role, password_hash, created_at, updated_at)
@@ -49,7 +49,7 @@ extension SQLiteStore: UserStore {
     }
 
     public func updateUser(id: User.ID, patch: UserPatch, at time: Date, events: [EventEnvelope]) async throws -> User {
-        try await pool.write { db in
+        try await writer.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ?", arguments: [id.rawValue])
             else {
                 throw OrderlyError.notFound("user")
@@ -87,7 +87,7 @@ extension SQLiteStore: UserStore {
 
 extension SQLiteStore: LoginAttemptStore {
     public func takeLoginAttempt(limits: [LoginLimit], at time: Date) async throws -> LoginAttemptDecision {
-        try await pool.write { db in
+        try await writer.write { db in
             let longest = limits.map(\.window).max() ?? 0
             try db.execute(sql: "DELETE FROM login_attempts WHERE at < ?", arguments: [(time - longest).millis])
             for limit in limits {
@@ -110,7 +110,7 @@ extension SQLiteStore: LoginAttemptStore {
     }
 
     public func forgetLoginAttempt(_ attemptID: Int64, clearing key: String) async throws {
-        try await pool.write { db in
+        try await writer.write { db in
             try db.execute(sql: "DELETE FROM login_attempts WHERE attempt = ? OR key = ?", arguments: [attemptID, key])
         }
     }

@@ -44,6 +44,9 @@ public struct WorkflowEngine: Sendable {
     /// The prefix of execution ids: `arn:aws:states:local:000000000000:execution`.
     public var executionARNPrefix = "arn:aws:states:local:000000000000:execution"
 
+    /// Definitions read back from the journal, parsed once each.
+    private let definitions = DefinitionCache()
+
     public init(tasks: any TaskResolver, journal: any ExecutionJournal, clock: any EngineClock) {
         self.tasks = tasks
         self.journal = journal
@@ -85,6 +88,22 @@ public struct WorkflowEngine: Sendable {
         return info
     }
 
+    /// Records a new execution and its start durably, like ``begin(_:name:input:)``, and runs it to its end from
+    /// the definition already parsed and the start just recorded: nothing is read back from the journal.
+    /// - Parameter started: told once the start is durable, before the execution runs.
+    /// - Throws: ``JournalError/executionAlreadyExists(_:)`` (before `started`); what running it throws.
+    public func start(
+        _ definition: PreparedDefinition, name: String, input: JSON, started: @Sendable (ExecutionInfo) -> Void
+    ) async throws -> ExecutionResult {
+        let info = executionInfo(definition, name: name)
+        let event = EngineEvent.started(input: input, at: clock.now())
+        try await journal.create(
+            ExecutionRecord(info: info, definition: definition.text, substitutions: definition.substitutions),
+            started: event)
+        started(info)
+        return try await drive(ExecutionCore(machine: definition.machine, info: info), replay: [event], start: nil)
+    }
+
     /// The id an execution of `definition` named `name` has.
     public func executionInfo(_ definition: PreparedDefinition, name: String) -> ExecutionInfo {
         ExecutionInfo(
@@ -96,7 +115,7 @@ public struct WorkflowEngine: Sendable {
     /// The current state of an execution, rebuilt from its journal: status, input, output and history so far.
     public func describe(executionID: String) async throws -> ExecutionSnapshot? {
         guard let (record, events) = try await journal.load(executionID: executionID) else { return nil }
-        let machine = try StatesDefinition.parse(record.definition, substitutions: record.substitutions)
+        let machine = try definitions.machine(record.definition, substitutions: record.substitutions)
         var core = ExecutionCore(machine: machine, info: record.info)
         for event in events { _ = core.handle(event) }
         return ExecutionSnapshot(
@@ -118,7 +137,7 @@ public struct WorkflowEngine: Sendable {
             try await journal.finish(executionID: executionID, outcome: outcome, history: [])
             return ExecutionResult(info: record.info, outcome: outcome, history: [])
         }
-        let machine = try StatesDefinition.parse(record.definition, substitutions: record.substitutions)
+        let machine = try definitions.machine(record.definition, substitutions: record.substitutions)
         return try await drive(ExecutionCore(machine: machine, info: record.info), replay: events, start: nil)
     }
 
@@ -244,4 +263,26 @@ public struct WorkflowEngine: Sendable {
 /// Cancels a running task or timer.
 struct CancellationHandle {
     let cancel: @Sendable () -> Void
+}
+
+/// State machines parsed from definition texts, each text (with its substitutions) parsed once: executions read back
+/// from a journal mostly share a few definitions.
+final class DefinitionCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var machines: [String: StateMachine] = [:]
+    /// Enough for every definition a deployment uses; past it the cache starts over.
+    private let limit = 64
+
+    func machine(_ text: String, substitutions: [String: String]) throws -> StateMachine {
+        let key =
+            substitutions.keys.sorted().map { "\($0)=\(substitutions[$0]!)" }.joined(separator: "\u{1}") + "\u{0}"
+            + text
+        if let machine = lock.withLock({ machines[key] }) { return machine }
+        let machine = try StatesDefinition.parse(text, substitutions: substitutions)
+        lock.withLock {
+            if machines.count >= limit { machines.removeAll() }
+            machines[key] = machine
+        }
+        return machine
+    }
 }

@@ -59,9 +59,11 @@ struct HTTPBench: AsyncParsableCommand {
 
         let wrk = Self.wrkPath()
         figures["readClient"] = wrk == nil ? "in-process" : "wrk"
-        let health = try await Self.reads(server.base + "/health", client: client, wrk: wrk, seconds: seconds, connections: connections)
+        let health = try await Self.reads(
+            server.base + "/health", client: client, wrk: wrk, seconds: seconds, connections: connections)
         let productRead = try await Self.reads(
-            server.base + "/v1/products/\(product)", client: client, wrk: wrk, seconds: seconds, connections: connections)
+            server.base + "/v1/products/\(product)", client: client, wrk: wrk, seconds: seconds,
+            connections: connections)
         figures["reads"] = [
             "healthPerSecond": health, "productPerSecond": productRead, "productOverHealth": productRead / health,
         ]
@@ -70,7 +72,8 @@ struct HTTPBench: AsyncParsableCommand {
         var orders = 0
         for count in buyerCounts {
             let run = try await BenchSupport.load(workers: count, seconds: seconds) { worker, attempt in
-                try await api.checkout(product: product, token: tokens[worker], key: "bench-\(count)-\(worker)-\(attempt)")
+                try await api.checkout(
+                    product: product, token: tokens[worker], key: "bench-\(count)-\(worker)-\(attempt)")
             }
             orders += run.count
             let perSecond = Double(run.count) / run.elapsed
@@ -100,7 +103,10 @@ struct HTTPBench: AsyncParsableCommand {
         let commits = figures["rawCommitsPerSecond"] as? [String: Double] ?? [:]
         let reads = figures["reads"] as? [String: Double] ?? [:]
         print("machine: \(figures["machine"] ?? "")")
-        print(String(format: "raw single-row SQLite commits/s: FULL %.0f, NORMAL %.0f", commits["full"] ?? 0, commits["normal"] ?? 0))
+        print(
+            String(
+                format: "raw single-row SQLite commits/s: FULL %.0f, NORMAL %.0f", commits["full"] ?? 0,
+                commits["normal"] ?? 0))
         print(
             String(
                 format: "reads/s (%@): GET /health %.0f, GET /v1/products/{id} %.0f, ratio %.2f",
@@ -111,7 +117,8 @@ struct HTTPBench: AsyncParsableCommand {
             print(
                 String(
                     format: "%6d %12.1f %9.2f %9.2f %8.2f %10.3f %13.4f", row["buyers"] as? Int ?? 0,
-                    row["confirmedPerSecond"] as? Double ?? 0, row["p50ms"] as? Double ?? 0, row["p99ms"] as? Double ?? 0,
+                    row["confirmedPerSecond"] as? Double ?? 0, row["p50ms"] as? Double ?? 0,
+                    row["p99ms"] as? Double ?? 0,
                     row["p99OverP50"] as? Double ?? 0, row["overRawFullCommits"] as? Double ?? 0,
                     row["overRawNormalCommits"] as? Double ?? 0))
         }
@@ -176,7 +183,9 @@ struct HTTPBench: AsyncParsableCommand {
 
     static func machine() -> String {
         let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?.split(separator: "\n")
-            .first { $0.hasPrefix("model name") }.map { String($0.split(separator: ":").last ?? "").trimmingCharacters(in: .whitespaces) }
+            .first { $0.hasPrefix("model name") }.map {
+                String($0.split(separator: ":").last ?? "").trimmingCharacters(in: .whitespaces)
+            }
         return "\(ProcessInfo.processInfo.activeProcessorCount) cores, \(cpu ?? "unknown CPU"), "
             + "\(ProcessInfo.processInfo.physicalMemory >> 30) GiB"
     }
@@ -227,8 +236,9 @@ final class BenchServer {
     /// The database's bytes: the SQLite file and its write-ahead log.
     func databaseBytes() -> Int {
         ["orderly.sqlite", "orderly.sqlite-wal"].reduce(0) { total, name in
-            let size = (try? FileManager.default.attributesOfItem(atPath: data.appendingPathComponent(name).path))?[
-                .size] as? Int
+            let size =
+                (try? FileManager.default.attributesOfItem(atPath: data.appendingPathComponent(name).path))?[
+                    .size] as? Int
             return total + (size ?? 0)
         }
     }
@@ -262,14 +272,16 @@ struct BenchAPI: Sendable {
     func createProduct(admin: String) async throws -> String {
         let answer = try await call(
             .POST, "/v1/products",
-            body: #"{"name":"Bench Milk","description":"For the benchmark","price":{"amount":129,"currency":"USD"},"category":"bench","stock":1000000}"#,
+            body:
+                #"{"name":"Bench Milk","description":"For the benchmark","price":{"amount":129,"currency":"USD"},"category":"bench","stock":1000000}"#,
             token: admin)
         return try (answer.body["productId"] as? String).unwrap("the product (\(answer.status))")
     }
 
     func customer(_ index: Int) async throws -> String {
         let email = "buyer\(index)@bench.test"
-        _ = try await call(.POST, "/v1/users", body: #"{"email":"\#(email)","password":"bench-password","name":"Buyer"}"#)
+        _ = try await call(
+            .POST, "/v1/users", body: #"{"email":"\#(email)","password":"bench-password","name":"Buyer"}"#)
         return try await login(email, "bench-password")
     }
 
@@ -277,7 +289,8 @@ struct BenchAPI: Sendable {
     func checkout(product: String, token: String, key: String) async throws {
         let answer = try await call(
             .POST, "/v1/orders?wait=true",
-            body: #"{"items":[{"productId":"\#(product)","quantity":1}],"paymentMethod":{"type":"card","token":"tok_visa"}}"#,
+            body:
+                #"{"items":[{"productId":"\#(product)","quantity":1}],"paymentMethod":{"type":"card","token":"tok_visa"}}"#,
             token: token, key: key)
         guard answer.body["status"] as? String == "CONFIRMED" else {
             throw ValidationError("a checkout answered \(answer.status): \(answer.body)")
@@ -289,7 +302,9 @@ struct BenchAPI: Sendable {
         for _ in 0..<600 {
             let response = try await client.execute(HTTPClientRequest(url: base + "/metrics"), timeout: .seconds(10))
             let text = String(buffer: try await response.body.collect(upTo: 16 << 20))
-            if text.split(separator: "\n").contains(where: { $0.hasPrefix("outbox_pending_events ") && $0.hasSuffix(" 0") }) {
+            if text.split(separator: "\n").contains(where: {
+                $0.hasPrefix("outbox_pending_events ") && $0.hasSuffix(" 0")
+            }) {
                 return
             }
             try await Task.sleep(for: .milliseconds(100))

@@ -8,7 +8,8 @@ enum BenchSupport {
     static func client(connections: Int = 8) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: connections)
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 

@@ -12,7 +12,8 @@ struct Orderly: AsyncParsableCommand {
         commandName: "orderly",
         abstract: "Orderly, a commerce backend: users, catalog, carts, orders, payments, deliveries, subscriptions.",
         subcommands: [
-            Serve.self, Migrate.self, Admin.self, Demo.self, Check.self, States.self, Bench.self, AWS.self, Lambda.self,
+            Serve.self, Migrate.self, Vacuum.self, Admin.self, Demo.self, Check.self, States.self, Bench.self, AWS.self,
+            Lambda.self,
         ])
 
     /// Run as `bootstrap` (the name a `provided.al2023` Lambda runtime starts), it is `orderly lambda`.
@@ -109,6 +110,29 @@ struct Migrate: AsyncParsableCommand {
         }
         let composition = try await Composition(configuration)
         for name in try composition.sqlite?.appliedMigrations() ?? [] { print(name) }
+    }
+}
+
+struct Vacuum: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Remove what the retention lets go and give its space back to the disk.",
+        discussion: """
+            Removes finished workflow executions past ORDERLY_EXECUTION_RETENTION_DAYS (default 90), consumer-ledger \
+            entries older than 30 days and expired idempotency keys. The server removes them itself every hour; \
+            this does it now, then compacts the file (VACUUM), \
+            which needs room for a copy of the database. Orders, payments, deliveries, notifications, the event log \
+            and unhandled dead letters are never removed.
+            """)
+    @OptionGroup var common: CommonOptions
+
+    func run() async throws {
+        let configuration = try common.configuration()
+        guard configuration.backend == .embedded else {
+            throw ValidationError("vacuum is for the embedded database; DynamoDB's items expire by their TTLs")
+        }
+        let composition = try await Composition(configuration)
+        for (what, count) in try await composition.vacuum() { print("removed \(count) \(what)") }
+        print("compacted \(configuration.dataDirectory)")
     }
 }
 

@@ -23,8 +23,10 @@ extension StoreContractTests {
         #expect(try await store.backlog().count == 2)
         try await store.markDispatched(pending.map(\.id), at: Self.now)
         #expect(try await store.pendingEvents(limit: 10).isEmpty)
+        // Published again after delivery (a step re-run after a crash): refused, or delivered once more (SQLite keeps
+        // no delivered events), which each consumer's ledger makes change nothing.
         try await store.publish(published)
-        #expect(try await store.pendingEvents(limit: 10).isEmpty)
+        #expect(try await store.pendingEvents(limit: 10).map(\.id).allSatisfy { $0 == published.id })
 
         #expect(try await !store.isProcessed(consumer: "c", eventID: published.id))
         try await store.markProcessed(consumer: "c", eventID: published.id, at: Self.now)

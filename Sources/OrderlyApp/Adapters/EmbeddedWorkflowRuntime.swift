@@ -52,12 +52,40 @@ public actor EmbeddedWorkflowRuntime: WorkflowRuntime {
             throw OrderlyError(.internal, "No workflow is named \(workflow).")
         }
         let id = engine.executionInfo(definition, name: name).id
-        do {
-            _ = try await engine.begin(definition, name: name, input: .object(input.mapValues(JSON.string)))
-        } catch let error as JournalError where error.code == .executionAlreadyExists {
+        guard running[id] == nil else { return id }
+        let input = JSON.object(input.mapValues(JSON.string))
+        // Where several processes share the journal the execution runs under a lease, picked up like a resumed
+        // one; here it runs at once from the definition in hand, read back from nothing.
+        if leases != nil {
+            do {
+                _ = try await engine.begin(definition, name: name, input: input)
+            } catch let error as JournalError where error.code == .executionAlreadyExists {
+                return id
+            }
+            launch(id)
             return id
         }
-        launch(id)
+        let engine = self.engine
+        let (begun, recorded) = AsyncStream<Result<Void, any Error>>.makeStream()
+        launch(id) {
+            do {
+                return try await engine.start(definition, name: name, input: input) { _ in
+                    recorded.yield(.success(()))
+                    recorded.finish()
+                }
+            } catch {
+                recorded.yield(.failure(error))
+                recorded.finish()
+                throw error
+            }
+        }
+        for await outcome in begun {
+            switch outcome {
+            case .success: return id
+            case .failure(let error as JournalError) where error.code == .executionAlreadyExists: return id
+            case .failure(let error): throw error
+            }
+        }
         return id
     }
 
@@ -148,6 +176,11 @@ public actor EmbeddedWorkflowRuntime: WorkflowRuntime {
 
     private func launch(_ id: String) {
         let engine = self.engine
+        launch(id) { try await engine.resume(executionID: id) }
+    }
+
+    /// Drives an execution in the background with `run` (a resume, or a start).
+    private func launch(_ id: String, run: @escaping @Sendable () async throws -> ExecutionResult) {
         let logger = self.logger
         let onEnd = self.onEnd
         let leases = self.leases
@@ -174,12 +207,14 @@ public actor EmbeddedWorkflowRuntime: WorkflowRuntime {
             }
             defer { renewal?.cancel() }
             do {
-                let result = try await engine.resume(executionID: id)
+                let result = try await run()
                 try? await leases?.release(executionID: id, owner: owner)
                 onEnd(result)
                 logger.info(
                     "workflow execution ended",
                     metadata: ["execution_id": "\(id)", "status": "\(result.outcome.status.rawValue)"])
+            } catch let error as JournalError where error.code == .executionAlreadyExists {
+                // Started before (by an earlier request, or before a restart, which resumes it): nothing to do here.
             } catch is CancellationError {
                 logger.info("workflow execution paused for shutdown", metadata: ["execution_id": "\(id)"])
             } catch {

@@ -1,0 +1,51 @@
+import Foundation
+import GRDB
+import Testing
+
+@testable import StoreSQLite
+
+/// The writer that commits many callers' blocks in one transaction.
+@Suite("Group commit")
+struct GroupCommitTests {
+    struct Refused: Error, Equatable { let number: Int }
+
+    @Test("many writers at once: each is answered with its own result, and one that throws is undone alone")
+    func isolation() async throws {
+        let pool = try DatabasePool(path: try TestStorage.sqlitePath("group-commit"))
+        try await pool.write { try $0.execute(sql: "CREATE TABLE t (n INTEGER PRIMARY KEY, total INTEGER NOT NULL)") }
+        let writer = GroupCommitWriter(pool: pool)
+        let outcomes = await withTaskGroup(of: (Int, Result<Int, Refused>).self) { group in
+            for number in 0..<300 {
+                group.addTask {
+                    do {
+                        let total = try await writer.write { db -> Int in
+                            // Each block sees what the blocks before it wrote: a running total.
+                            let before = try Int.fetchOne(db, sql: "SELECT coalesce(max(total), 0) FROM t") ?? 0
+                            try db.execute(sql: "INSERT INTO t VALUES (?, ?)", arguments: [number, before + number])
+                            if number % 50 == 7 { throw Refused(number: number) }
+                            return before + number
+                        }
+                        return (number, .success(total))
+                    } catch {
+                        return (number, .failure(error as! Refused))
+                    }
+                }
+            }
+            return await group.reduce(into: [Int: Result<Int, Refused>]()) { $0[$1.0] = $1.1 }
+        }
+        let refused = outcomes.filter { if case .failure = $0.value { true } else { false } }.keys.sorted()
+        #expect(refused == [7, 57, 107, 157, 207, 257])
+        let rows = try await pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM t") }
+        #expect(rows == 294)
+        // The totals each caller was told are the ones stored, and they are all different: a serial order.
+        let stored = try await pool.read { db in
+            try Dictionary(
+                uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT n, total FROM t").map {
+                    ($0["n"] as Int, $0["total"] as Int)
+                })
+        }
+        for (number, outcome) in outcomes { if case .success(let total) = outcome { #expect(stored[number] == total) } }
+        #expect(Set(stored.values).count == 294)
+        #expect(stored.values.max() == (0..<300).filter { $0 % 50 != 7 }.reduce(0, +))
+    }
+}

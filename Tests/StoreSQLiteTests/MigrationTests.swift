@@ -1,0 +1,49 @@
+import Foundation
+import GRDB
+import StatesLanguage
+import Testing
+import WorkflowEngine
+
+@testable import StoreSQLite
+
+/// Migrations move what a database already holds: opened by a newer build, nothing is lost.
+@Suite("SQLite migrations")
+struct MigrationTests {
+    @Test("executions journaled before the compact layout keep their definition, outcome and events")
+    func compactExecutions() async throws {
+        // Given a database as the build before the compact layout left it: two executions of one definition
+        let path = try TestStorage.sqlitePath("migrations")
+        let queue = try DatabaseQueue(path: path)
+        try SQLiteStore.migrator.migrate(queue, upTo: "2026-12-01-09-staff")
+        let definition = #"{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}"#
+        let start = EngineEvent.started(input: ["n": 1], at: Date(timeIntervalSince1970: 1_000)).json.serialized()
+        try await queue.write { db in
+            for (id, status) in [("exe-1", "SUCCEEDED"), ("exe-2", "RUNNING")] {
+                try db.execute(
+                    sql: """
+                        INSERT INTO workflow_executions (id, name, state_machine, state_machine_id, definition,
+                            substitutions, status, output, history)
+                        VALUES (?, ?, 'm', 'sm', ?, '{"A":"b"}', ?, ?, '[]')
+                        """, arguments: [id, id, definition, status, status == "SUCCEEDED" ? #"{"n":1}"# : nil])
+                try db.execute(
+                    sql: "INSERT INTO workflow_events (execution_id, seq, event) VALUES (?, 0, ?)",
+                    arguments: [id, start])
+            }
+        }
+        try queue.close()
+
+        // When the current build opens it
+        let store = try SQLiteStore(path: path)
+
+        // Then the definition is stored once, and each execution reads back as it was
+        let versions = try await store.pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM workflow_versions") }
+        #expect(versions == 1)
+        let (record, events) = try #require(try await store.load(executionID: "exe-1"))
+        #expect(record.definition == definition && record.substitutions == ["A": "b"])
+        #expect(record.info.stateMachineID == "sm" && record.info.stateMachineName == "m")
+        #expect(events.map { $0.json.serialized() } == [start])
+        #expect(try await store.unfinished() == ["exe-2"])
+        let listed = try await store.list(stateMachineName: "m", status: .succeeded, after: nil, limit: 10)
+        #expect(listed.items.map(\.info.id) == ["exe-1"] && listed.items.first?.outcome?.output == ["n": 1])
+    }
+}
