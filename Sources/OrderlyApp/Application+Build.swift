@@ -90,7 +90,8 @@ public struct Composition: Sendable {
             let sqlite = try SQLiteStore(path: dataDirectory.databasePath)
             (store, journal, self.sqlite, aws) = (sqlite, sqlite, sqlite, nil)
             mailer = try FileMailer(folder: dataDirectory.url.appendingPathComponent("mail"))
-            blobs = try FileBlobStore(folder: dataDirectory.url.appendingPathComponent("blobs"))
+            blobs = BlobsWithEarlierFiles(
+                store: sqlite, files: try FileBlobStore(folder: dataDirectory.url.appendingPathComponent("blobs")))
         case .aws:
             // Several processes share the tables: the workflow journal's leases decide who drives an execution.
             let backend = try AWSBackend(configuration)

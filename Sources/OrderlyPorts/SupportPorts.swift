@@ -51,7 +51,7 @@ public protocol NotificationStore: Sendable {
     func notifications(userID: User.ID, page: PageRequest) async throws -> Page<UserNotification>
 }
 
-/// Sends email. The embedded adapter writes `.eml` files to the mail folder.
+/// Sends email. The embedded adapter appends each message to the day's mailbox (mbox) in the mail folder.
 public protocol Mailer: Sendable {
     func send(to address: String, subject: String, body: String, messageID: String) async throws
 }

@@ -10,25 +10,25 @@ extension SQLiteStore: CatalogStore {
 
     public func insertProduct(_ product: Product, events: [EventEnvelope]) async throws {
         try await writer.write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO products (id, name, description, price_amount, currency, category, active, created_at, updated_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    product.id.rawValue, product.name, product.description, product.price.amount,
-                    product.price.currency.rawValue, product.category, product.active, product.createdAt.millis,
-                    product.updatedAt.millis,
-                ])
-            try db.execute(
+                    """
+            ).execute(arguments: [
+                product.id.rawValue, product.name, product.description, product.price.amount,
+                product.price.currency.rawValue, product.category, product.active, product.createdAt.millis,
+                product.updatedAt.millis,
+            ])
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO inventory (product_id, available, reserved, sold, received, updated_at)
                     VALUES (?, ?, ?, 0, ?, ?)
-                    """,
-                arguments: [
-                    product.id.rawValue, product.stock.available, product.stock.reserved,
-                    product.stock.available + product.stock.reserved, product.createdAt.millis,
-                ])
+                    """
+            ).execute(arguments: [
+                product.id.rawValue, product.stock.available, product.stock.reserved,
+                product.stock.available + product.stock.reserved, product.createdAt.millis,
+            ])
             try Self.record(events, in: db)
         }
     }
@@ -109,15 +109,15 @@ extension SQLiteStore: CatalogStore {
                 .map(Self.product(from:))
             else { throw OrderlyError.notFound("product") }
             let product = patch.applied(to: current, at: time)
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE products SET name = ?, description = ?, price_amount = ?, currency = ?, category = ?,
                     active = ?, updated_at = ? WHERE id = ?
-                    """,
-                arguments: [
-                    product.name, product.description, product.price.amount, product.price.currency.rawValue,
-                    product.category, product.active, product.updatedAt.millis, id.rawValue,
-                ])
+                    """
+            ).execute(arguments: [
+                product.name, product.description, product.price.amount, product.price.currency.rawValue,
+                product.category, product.active, product.updatedAt.millis, id.rawValue,
+            ])
             try Self.record(events, in: db)
             return product
         }
@@ -127,12 +127,12 @@ extension SQLiteStore: CatalogStore {
         -> StockLevel
     {
         try await writer.write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE inventory SET available = available + ?1, received = received + ?1, updated_at = ?2
                     WHERE product_id = ?3 AND available + ?1 >= 0 AND available + ?1 <= ?4
-                    """,
-                arguments: [delta, time.millis, id.rawValue, ProductRules.maximumStock])
+                    """
+            ).execute(arguments: [delta, time.millis, id.rawValue, ProductRules.maximumStock])
             let row = try Row.fetchOne(
                 db, sql: "SELECT available, reserved FROM inventory WHERE product_id = ?", arguments: [id.rawValue])
             guard let row else { throw OrderlyError.notFound("product") }
@@ -140,8 +140,9 @@ extension SQLiteStore: CatalogStore {
             guard db.changesCount == 1 else {
                 throw ProductRules.adjustmentRefused(delta: delta, available: level.available)
             }
-            try db.execute(
-                sql: "UPDATE products SET updated_at = ? WHERE id = ?", arguments: [time.millis, id.rawValue])
+            try db.cachedStatement(sql: "UPDATE products SET updated_at = ? WHERE id = ?").execute(arguments: [
+                time.millis, id.rawValue,
+            ])
             try Self.record(events, in: db)
             return level
         }
@@ -173,8 +174,10 @@ extension SQLiteStore: CatalogStore {
 extension SQLiteStore: CartStore {
     public func cart(userID: User.ID) async throws -> Cart? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM carts WHERE user_id = ?", arguments: [userID.rawValue])
-                .map(Self.cart(from:))
+            try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT * FROM carts WHERE user_id = ?"), arguments: [userID.rawValue]
+            )
+            .map(Self.cart(from:))
         }
     }
 
@@ -188,14 +191,14 @@ extension SQLiteStore: CartStore {
             .map(Self.cart(from:))
             var cart = existing ?? Cart(id: newID, userID: userID, lines: [], updatedAt: time)
             try change(&cart)
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO carts (id, user_id, lines, updated_at) VALUES (?, ?, ?, ?)
                     ON CONFLICT (user_id) DO UPDATE SET lines = excluded.lines, updated_at = excluded.updated_at
-                    """,
-                arguments: [
-                    cart.id.rawValue, userID.rawValue, try JSONColumn.encode(cart.lines), cart.updatedAt.millis,
-                ])
+                    """
+            ).execute(arguments: [
+                cart.id.rawValue, userID.rawValue, try JSONColumn.encode(cart.lines), cart.updatedAt.millis,
+            ])
             return cart
         }
     }

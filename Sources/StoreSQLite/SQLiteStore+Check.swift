@@ -20,7 +20,7 @@ extension SQLiteStore {
     ) async throws -> InvariantReport {
         try await pool.read { db in
             var report = InvariantReport()
-            let ledgers = try Row.fetchAll(db, sql: "SELECT * FROM inventory").map { row in
+            let ledgers = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM inventory")).map { row in
                 (
                     productID: row["product_id"] as String,
                     ledger: StockLedger(
@@ -28,20 +28,23 @@ extension SQLiteStore {
                         sold: row["sold"])
                 )
             }
-            let reservations = try String.fetchAll(db, sql: "SELECT document FROM reservations")
+            let reservations = try String.fetchAll(db.cachedStatement(sql: "SELECT document FROM reservations"))
                 .map { try JSONColumn.decode(Reservation.self, from: $0) }
             StoreInvariants.checkStock(ledgers: ledgers, reservations: reservations, into: &report)
-            let orders = try String.fetchAll(db, sql: "SELECT document FROM orders")
+            let orders = try String.fetchAll(db.cachedStatement(sql: "SELECT document FROM orders"))
                 .map { try JSONColumn.decode(Order.self, from: $0) }
-            let payments = try String.fetchAll(db, sql: "SELECT document FROM payments")
+            let payments = try String.fetchAll(db.cachedStatement(sql: "SELECT document FROM payments"))
                 .map { try JSONColumn.decode(Payment.self, from: $0) }
             StoreInvariants.checkPayments(orders: orders, payments: payments, into: &report)
             if let captures {
                 StoreInvariants.checkGateway(payments: payments, captures: captures, refunds: refunds, into: &report)
             }
             try Self.checkExecutions(db, orders: orders, into: &report)
-            let pending = try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox WHERE dispatched_at IS NULL") ?? 0
-            report.checked.append(("outbox events", try Int.fetchOne(db, sql: "SELECT count(*) FROM outbox") ?? 0))
+            let pending =
+                try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM outbox WHERE dispatched_at IS NULL"))
+                ?? 0
+            report.checked.append(
+                ("outbox events", try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM outbox")) ?? 0))
             if pending > 0 { report.violations.append("\(pending) outbox events were never delivered") }
             return report
         }
@@ -49,7 +52,7 @@ extension SQLiteStore {
 
     static func checkExecutions(_ db: Database, orders: [Order], into report: inout InvariantReport) throws {
         report.checked.append(
-            ("workflow executions", try Int.fetchOne(db, sql: "SELECT count(*) FROM executions") ?? 0))
+            ("workflow executions", try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM executions")) ?? 0))
         let startless = try String.fetchAll(
             db,
             sql: """
@@ -57,7 +60,8 @@ extension SQLiteStore {
                 AND NOT EXISTS (SELECT 1 FROM execution_journal e WHERE e.execution = x.number AND e.seq = 0)
                 """)
         for id in startless { report.violations.append("execution \(id) is unfinished and has no start to resume") }
-        let running = Set(try String.fetchAll(db, sql: "SELECT id FROM executions WHERE status = 'RUNNING'"))
+        let running = Set(
+            try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM executions WHERE status = 'RUNNING'")))
         for order in orders where order.status == .created {
             if order.executionID.map({ !running.contains($0) }) ?? false {
                 report.violations.append("\(order.id) is CREATED but its checkout ended")

@@ -61,14 +61,12 @@ extension SQLiteStore: DeliveryStore {
             let before = payment
             let events = try change(&delivery, &order, &payment)
             try Self.write(delivery, in: db, insert: false)
-            try db.execute(
-                sql: "UPDATE orders SET status = ?, document = ?, updated_at = ? WHERE id = ?",
-                arguments: [
+            try db.cachedStatement(sql: "UPDATE orders SET status = ?, document = ?, updated_at = ? WHERE id = ?")
+                .execute(arguments: [
                     order.status.rawValue, try JSONColumn.encode(order), order.updatedAt.millis, order.id.rawValue,
                 ])
             if let payment, payment != before {
-                try db.execute(
-                    sql: "UPDATE payments SET status = ?, document = ? WHERE id = ?",
+                try db.cachedStatement(sql: "UPDATE payments SET status = ?, document = ? WHERE id = ?").execute(
                     arguments: [payment.status.rawValue, try JSONColumn.encode(payment), payment.id.rawValue])
             }
             try Self.record(events, in: db)

@@ -20,12 +20,11 @@ extension SQLiteStore: ExecutionJournal {
                 let version = try Self.version(
                     db, stateMachine: record.info.stateMachineName, id: record.info.stateMachineID,
                     definition: record.definition, substitutions: substitutions)
-                try db.execute(
-                    sql: "INSERT INTO executions (id, name, version, state_machine) VALUES (?, ?, ?, ?)",
-                    arguments: [record.info.id, record.info.name, version, record.info.stateMachineName])
-                try db.execute(
-                    sql: "INSERT INTO execution_journal (execution, seq, event) VALUES (?, 0, ?)",
-                    arguments: [db.lastInsertedRowID, event])
+                try db.cachedStatement(
+                    sql: "INSERT INTO executions (id, name, version, state_machine) VALUES (?, ?, ?, ?)"
+                ).execute(arguments: [record.info.id, record.info.name, version, record.info.stateMachineName])
+                try db.cachedStatement(sql: "INSERT INTO execution_journal (execution, seq, event) VALUES (?, 0, ?)")
+                    .execute(arguments: [db.lastInsertedRowID, event])
             }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             throw JournalError.executionAlreadyExists(record.info.id)
@@ -46,10 +45,10 @@ extension SQLiteStore: ExecutionJournal {
         {
             return version
         }
-        try db.execute(
+        try db.cachedStatement(
             sql:
-                "INSERT INTO workflow_versions (state_machine, state_machine_id, definition, substitutions) VALUES (?, ?, ?, ?)",
-            arguments: arguments)
+                "INSERT INTO workflow_versions (state_machine, state_machine_id, definition, substitutions) VALUES (?, ?, ?, ?)"
+        ).execute(arguments: arguments)
         return db.lastInsertedRowID
     }
 
@@ -59,12 +58,12 @@ extension SQLiteStore: ExecutionJournal {
         let failures = journalFailures
         writer.submit(
             { db in
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO execution_journal (execution, seq, event)
                         VALUES ((SELECT number FROM executions WHERE id = ?), ?, ?)
-                        """,
-                    arguments: [executionID, sequence, text])
+                        """
+                ).execute(arguments: [executionID, sequence, text])
             },
             failed: { error in
                 let conflict = (error as? DatabaseError)?.resultCode == .SQLITE_CONSTRAINT
@@ -75,12 +74,12 @@ extension SQLiteStore: ExecutionJournal {
 
     public func finish(executionID: String, outcome: ExecutionOutcome, history: [HistoryEvent]) async throws {
         try await writer.write { db in
-            try db.execute(
-                sql: "UPDATE executions SET status = ?, output = ?, error = ?, cause = ?, finished_at = ? WHERE id = ?",
-                arguments: [
-                    outcome.status.rawValue, outcome.output?.serialized(), outcome.error, outcome.cause,
-                    history.last.map { $0.timestamp.millis }, executionID,
-                ])
+            try db.cachedStatement(
+                sql: "UPDATE executions SET status = ?, output = ?, error = ?, cause = ?, finished_at = ? WHERE id = ?"
+            ).execute(arguments: [
+                outcome.status.rawValue, outcome.output?.serialized(), outcome.error, outcome.cause,
+                history.last.map { $0.timestamp.millis }, executionID,
+            ])
         }
         // An event that could not be written (the disk failed its group) ends the execution here with an error.
         if let failure = journalFailures.take(executionID) { throw failure }
@@ -113,7 +112,8 @@ extension SQLiteStore: ExecutionJournal {
 
     public func unfinished() async throws -> [String] {
         try await pool.read { db in
-            try String.fetchAll(db, sql: "SELECT id FROM executions WHERE status = 'RUNNING' ORDER BY number")
+            try String.fetchAll(
+                db.cachedStatement(sql: "SELECT id FROM executions WHERE status = 'RUNNING' ORDER BY number"))
         }
     }
 

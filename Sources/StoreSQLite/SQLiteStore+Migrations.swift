@@ -305,6 +305,17 @@ extension SQLiteStore {
                     DROP TABLE workflow_executions;
                     """)
         }
+        // Receipts in the database: a file each cost more to create than everything else a checkout writes.
+        migrator.registerMigration("2026-12-01-11-blobs") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE blobs (
+                        key TEXT PRIMARY KEY NOT NULL,
+                        content_type TEXT NOT NULL,
+                        body BLOB NOT NULL
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return migrator
     }()
 }

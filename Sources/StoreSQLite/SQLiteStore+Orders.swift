@@ -25,15 +25,15 @@ extension SQLiteStore: OrderStore {
                             ])
                     }
                 }
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO orders (id, user_id, status, document, created_at, updated_at, idempotency_key)
                         VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        order.id.rawValue, order.userID.rawValue, order.status.rawValue, try JSONColumn.encode(order),
-                        order.createdAt.millis, order.updatedAt.millis, order.idempotencyKey,
-                    ])
+                        """
+                ).execute(arguments: [
+                    order.id.rawValue, order.userID.rawValue, order.status.rawValue, try JSONColumn.encode(order),
+                    order.createdAt.millis, order.updatedAt.millis, order.idempotencyKey,
+                ])
                 try Self.record(events, in: db)
             }
         } catch let error as DatabaseError
@@ -94,16 +94,18 @@ extension SQLiteStore: OrderStore {
                 let left = cart.quantity(of: line.productID) - line.quantity
                 try cart.setQuantity(max(0, left), of: line.productID, at: time)
             }
-            try db.execute(
-                sql: "UPDATE carts SET lines = ?, updated_at = ? WHERE id = ?",
-                arguments: [try JSONColumn.encode(cart.lines), time.millis, cart.id.rawValue])
+            try db.cachedStatement(sql: "UPDATE carts SET lines = ?, updated_at = ? WHERE id = ?").execute(arguments: [
+                try JSONColumn.encode(cart.lines), time.millis, cart.id.rawValue,
+            ])
             return order
         }
     }
 
     static func order(id: Order.ID, in db: Database) throws -> Order? {
-        try String.fetchOne(db, sql: "SELECT document FROM orders WHERE id = ?", arguments: [id.rawValue])
-            .map { try JSONColumn.decode(Order.self, from: $0) }
+        try String.fetchOne(
+            db.cachedStatement(sql: "SELECT document FROM orders WHERE id = ?"), arguments: [id.rawValue]
+        )
+        .map { try JSONColumn.decode(Order.self, from: $0) }
     }
 
     static func update(
@@ -111,8 +113,7 @@ extension SQLiteStore: OrderStore {
     ) throws -> Order {
         guard var order = try order(id: id, in: db) else { throw OrderlyError.notFound("order") }
         let events = try change(&order)
-        try db.execute(
-            sql: "UPDATE orders SET status = ?, document = ?, updated_at = ? WHERE id = ?",
+        try db.cachedStatement(sql: "UPDATE orders SET status = ?, document = ?, updated_at = ? WHERE id = ?").execute(
             arguments: [order.status.rawValue, try JSONColumn.encode(order), order.updatedAt.millis, id.rawValue])
         try record(events, in: db)
         return order
@@ -123,15 +124,15 @@ extension SQLiteStore: PaymentStore {
     public func insertPayment(_ payment: Payment, events: [EventEnvelope]) async throws -> Payment {
         try await writer.write { db in
             if let existing = try Self.payment(orderID: payment.orderID, in: db) { return existing }
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO payments (id, order_id, user_id, status, document, pending_refunds)
                     VALUES (?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    payment.id.rawValue, payment.orderID.rawValue, payment.userID.rawValue, payment.status.rawValue,
-                    try JSONColumn.encode(payment), payment.refunds.filter { $0.status == .pending }.count,
-                ])
+                    """
+            ).execute(arguments: [
+                payment.id.rawValue, payment.orderID.rawValue, payment.userID.rawValue, payment.status.rawValue,
+                try JSONColumn.encode(payment), payment.refunds.filter { $0.status == .pending }.count,
+            ])
             _ = try Self.update(id: payment.orderID, in: db) { order in
                 try order.setPaymentStatus(payment.status, at: payment.updatedAt)
                 return []
@@ -170,12 +171,12 @@ extension SQLiteStore: PaymentStore {
                 throw OrderlyError.notFound("payment")
             }
             let events = try change(&payment)
-            try db.execute(
-                sql: "UPDATE payments SET status = ?, document = ?, pending_refunds = ? WHERE id = ?",
-                arguments: [
-                    payment.status.rawValue, try JSONColumn.encode(payment),
-                    payment.refunds.filter { $0.status == .pending }.count, payment.id.rawValue,
-                ])
+            try db.cachedStatement(
+                sql: "UPDATE payments SET status = ?, document = ?, pending_refunds = ? WHERE id = ?"
+            ).execute(arguments: [
+                payment.status.rawValue, try JSONColumn.encode(payment),
+                payment.refunds.filter { $0.status == .pending }.count, payment.id.rawValue,
+            ])
             let status = payment.status
             _ = try Self.update(id: orderID, in: db) { order in
                 try order.setPaymentStatus(status, at: time)
@@ -187,7 +188,9 @@ extension SQLiteStore: PaymentStore {
     }
 
     static func payment(orderID: Order.ID, in db: Database) throws -> Payment? {
-        try String.fetchOne(db, sql: "SELECT document FROM payments WHERE order_id = ?", arguments: [orderID.rawValue])
-            .map { try JSONColumn.decode(Payment.self, from: $0) }
+        try String.fetchOne(
+            db.cachedStatement(sql: "SELECT document FROM payments WHERE order_id = ?"), arguments: [orderID.rawValue]
+        )
+        .map { try JSONColumn.decode(Payment.self, from: $0) }
     }
 }

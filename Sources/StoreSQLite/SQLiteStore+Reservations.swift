@@ -9,12 +9,12 @@ extension SQLiteStore: InventoryStore {
             if let existing = try Self.reservation(id: reservation.id, in: db) { return existing }
             // One conditional update per line; the first that cannot be met rolls the whole transaction back.
             for line in reservation.lines {
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         UPDATE inventory SET available = available - ?1, reserved = reserved + ?1, updated_at = ?2
                         WHERE product_id = ?3 AND available >= ?1
-                        """,
-                    arguments: [line.quantity, reservation.createdAt.millis, line.productID.rawValue])
+                        """
+                ).execute(arguments: [line.quantity, reservation.createdAt.millis, line.productID.rawValue])
                 if db.changesCount == 0 {
                     guard
                         let available = try Int.fetchOne(
@@ -37,12 +37,12 @@ extension SQLiteStore: InventoryStore {
             }
             guard let committed = try reservation.committed(at: time) else { return reservation }
             for line in committed.lines {
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         UPDATE inventory SET reserved = reserved - ?1, sold = sold + ?1, updated_at = ?2
                         WHERE product_id = ?3
-                        """,
-                    arguments: [line.quantity, time.millis, line.productID.rawValue])
+                        """
+                ).execute(arguments: [line.quantity, time.millis, line.productID.rawValue])
             }
             try Self.write(committed, in: db, insert: false)
             try Self.record(events, in: db)
@@ -100,7 +100,7 @@ extension SQLiteStore: InventoryStore {
     }
 
     static func reservation(id: String, in db: Database) throws -> Reservation? {
-        try String.fetchOne(db, sql: "SELECT document FROM reservations WHERE id = ?", arguments: [id])
+        try String.fetchOne(db.cachedStatement(sql: "SELECT document FROM reservations WHERE id = ?"), arguments: [id])
             .map { try JSONColumn.decode(Reservation.self, from: $0) }
     }
 
@@ -110,13 +110,13 @@ extension SQLiteStore: InventoryStore {
             try JSONColumn.encode(reservation), reservation.id,
         ]
         if insert {
-            try db.execute(
-                sql: "INSERT INTO reservations (order_id, status, expires_at, document, id) VALUES (?, ?, ?, ?, ?)",
-                arguments: arguments)
+            try db.cachedStatement(
+                sql: "INSERT INTO reservations (order_id, status, expires_at, document, id) VALUES (?, ?, ?, ?, ?)"
+            ).execute(arguments: arguments)
         } else {
-            try db.execute(
-                sql: "UPDATE reservations SET order_id = ?, status = ?, expires_at = ?, document = ? WHERE id = ?",
-                arguments: arguments)
+            try db.cachedStatement(
+                sql: "UPDATE reservations SET order_id = ?, status = ?, expires_at = ?, document = ? WHERE id = ?"
+            ).execute(arguments: arguments)
         }
     }
 }

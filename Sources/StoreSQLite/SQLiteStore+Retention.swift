@@ -26,19 +26,21 @@ extension SQLiteStore: StorageRetention {
             return numbers.count
         }
         let ledger = try await repeatedly { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     DELETE FROM consumer_ledger WHERE (consumer, event_id) IN
                     (SELECT consumer, event_id FROM consumer_ledger WHERE processed_at < ? LIMIT ?)
-                    """, arguments: [ledgerBefore, batch])
+                    """
+            ).execute(arguments: [ledgerBefore, batch])
             return db.changesCount
         }
         let keys = try await repeatedly { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     DELETE FROM idempotency_keys WHERE (scope, key) IN
                     (SELECT scope, key FROM idempotency_keys WHERE created_at < ? LIMIT ?)
-                    """, arguments: [keysBefore, batch])
+                    """
+            ).execute(arguments: [keysBefore, batch])
             return db.changesCount
         }
         return [

@@ -7,16 +7,16 @@ extension SQLiteStore: SalesStore {
     public func recordSaleFacts(eventID: EventEnvelope.ID, facts: [SaleFact]) async throws {
         try await writer.write { db in
             for (seq, fact) in facts.enumerated() {
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO sale_facts (event_id, seq, kind, day, order_id, product_id, product_name, quantity, amount)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                        """,
-                    arguments: [
-                        eventID.rawValue, seq, fact.kind.rawValue, fact.day, fact.orderID, fact.productID,
-                        fact.productName,
-                        fact.quantity, fact.amount,
-                    ])
+                        """
+                ).execute(arguments: [
+                    eventID.rawValue, seq, fact.kind.rawValue, fact.day, fact.orderID, fact.productID,
+                    fact.productName,
+                    fact.quantity, fact.amount,
+                ])
             }
         }
     }

@@ -54,14 +54,14 @@ extension SQLiteStore: SubscriptionStore {
             guard var subscription = try Self.subscription(id: subscriptionID, in: db), subscription.status == .active,
                 subscription.nextRunAt?.millis == runAt.millis
             else { return false }
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO subscription_runs (subscription_id, run_at, order_id, status) VALUES (?, ?, ?, ?)
                     ON CONFLICT DO NOTHING
-                    """,
-                arguments: [
-                    subscriptionID.rawValue, runAt.millis, orderID.rawValue, SubscriptionRun.Status.claimed.rawValue,
-                ])
+                    """
+            ).execute(arguments: [
+                subscriptionID.rawValue, runAt.millis, orderID.rawValue, SubscriptionRun.Status.claimed.rawValue,
+            ])
             guard db.changesCount == 1 else { return false }
             subscription.nextRunAt = next
             if next == nil { subscription.status = .cancelled }
@@ -76,9 +76,9 @@ extension SQLiteStore: SubscriptionStore {
         async throws
     {
         try await writer.write { db in
-            try db.execute(
-                sql: "UPDATE subscription_runs SET status = ?, note = ? WHERE subscription_id = ? AND run_at = ?",
-                arguments: [status.rawValue, note, subscriptionID.rawValue, runAt.millis])
+            try db.cachedStatement(
+                sql: "UPDATE subscription_runs SET status = ?, note = ? WHERE subscription_id = ? AND run_at = ?"
+            ).execute(arguments: [status.rawValue, note, subscriptionID.rawValue, runAt.millis])
         }
     }
 
@@ -108,8 +108,10 @@ extension SQLiteStore: SubscriptionStore {
     }
 
     static func subscription(id: Subscription.ID, in db: Database) throws -> Subscription? {
-        try String.fetchOne(db, sql: "SELECT document FROM subscriptions WHERE id = ?", arguments: [id.rawValue])
-            .map { try JSONColumn.decode(Subscription.self, from: $0) }
+        try String.fetchOne(
+            db.cachedStatement(sql: "SELECT document FROM subscriptions WHERE id = ?"), arguments: [id.rawValue]
+        )
+        .map { try JSONColumn.decode(Subscription.self, from: $0) }
     }
 
     static func write(_ subscription: Subscription, in db: Database, insert: Bool) throws {

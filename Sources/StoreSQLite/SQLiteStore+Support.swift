@@ -11,11 +11,12 @@ extension SQLiteStore: IdempotencyStore {
     ) async throws -> IdempotencyBegin {
         try await writer.write { db in
             // Expired records go, a bounded batch at a time.
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     DELETE FROM idempotency_keys WHERE (scope, key) IN
                     (SELECT scope, key FROM idempotency_keys WHERE created_at < ? LIMIT 100)
-                    """, arguments: [time.millis - Self.idempotencyWindow])
+                    """
+            ).execute(arguments: [time.millis - Self.idempotencyWindow])
             if let row = try Row.fetchOne(
                 db, sql: "SELECT * FROM idempotency_keys WHERE scope = ? AND key = ?", arguments: [scope, key])
             {
@@ -25,29 +26,29 @@ extension SQLiteStore: IdempotencyStore {
                     guard let status: Int = row["response_status"] else {
                         guard time.millis - createdAt >= Int64(lease * 1000) else { return .inProgress }
                         // The request holding it died: this one takes the claim over.
-                        try db.execute(
-                            sql: "UPDATE idempotency_keys SET created_at = ? WHERE scope = ? AND key = ?",
-                            arguments: [time.millis, scope, key])
+                        try db.cachedStatement(
+                            sql: "UPDATE idempotency_keys SET created_at = ? WHERE scope = ? AND key = ?"
+                        ).execute(arguments: [time.millis, scope, key])
                         return .proceed
                     }
                     return .replay(StoredResponse(status: status, contentType: row["content_type"], body: row["body"]))
                 }
-                try db.execute(
-                    sql: "DELETE FROM idempotency_keys WHERE scope = ? AND key = ?", arguments: [scope, key])
+                try db.cachedStatement(sql: "DELETE FROM idempotency_keys WHERE scope = ? AND key = ?").execute(
+                    arguments: [scope, key])
             }
-            try db.execute(
-                sql: "INSERT INTO idempotency_keys (scope, key, fingerprint, created_at) VALUES (?, ?, ?, ?)",
-                arguments: [scope, key, fingerprint, time.millis])
+            try db.cachedStatement(
+                sql: "INSERT INTO idempotency_keys (scope, key, fingerprint, created_at) VALUES (?, ?, ?, ?)"
+            ).execute(arguments: [scope, key, fingerprint, time.millis])
             return .proceed
         }
     }
 
     public func complete(scope: String, key: String, response: StoredResponse, at time: Date) async throws {
         try await writer.write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql:
-                    "UPDATE idempotency_keys SET response_status = ?, content_type = ?, body = ? WHERE scope = ? AND key = ?",
-                arguments: [response.status, response.contentType, response.body, scope, key])
+                    "UPDATE idempotency_keys SET response_status = ?, content_type = ?, body = ? WHERE scope = ? AND key = ?"
+            ).execute(arguments: [response.status, response.contentType, response.body, scope, key])
         }
     }
 
@@ -55,17 +56,17 @@ extension SQLiteStore: IdempotencyStore {
     /// For fault tests only.
     public func forgetIdempotentAnswer(scope: String, key: String) async throws {
         try await writer.write { db in
-            try db.execute(
-                sql: "UPDATE idempotency_keys SET response_status = NULL, body = NULL WHERE scope = ? AND key = ?",
-                arguments: [scope, key])
+            try db.cachedStatement(
+                sql: "UPDATE idempotency_keys SET response_status = NULL, body = NULL WHERE scope = ? AND key = ?"
+            ).execute(arguments: [scope, key])
         }
     }
 
     public func abandon(scope: String, key: String) async throws {
         try await writer.write { db in
-            try db.execute(
-                sql: "DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND response_status IS NULL",
-                arguments: [scope, key])
+            try db.cachedStatement(
+                sql: "DELETE FROM idempotency_keys WHERE scope = ? AND key = ? AND response_status IS NULL"
+            ).execute(arguments: [scope, key])
         }
     }
 }
@@ -73,16 +74,16 @@ extension SQLiteStore: IdempotencyStore {
 extension SQLiteStore: NotificationStore {
     public func insertNotification(_ notification: UserNotification, dedupeKey: String) async throws -> Bool {
         try await writer.write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO notifications (id, user_id, dedupe_key, type, channel, subject, message, status, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING
-                    """,
-                arguments: [
-                    notification.id.rawValue, notification.userID.rawValue, dedupeKey, notification.type,
-                    notification.channel, notification.subject, notification.message, notification.status,
-                    notification.createdAt.millis,
-                ])
+                    """
+            ).execute(arguments: [
+                notification.id.rawValue, notification.userID.rawValue, dedupeKey, notification.type,
+                notification.channel, notification.subject, notification.message, notification.status,
+                notification.createdAt.millis,
+            ])
             return db.changesCount == 1
         }
     }
@@ -110,10 +111,10 @@ extension SQLiteStore: ConsumerLedger {
 
     public func markProcessed(consumer: String, eventID: EventEnvelope.ID, at time: Date) async throws {
         try await writer.write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql:
-                    "INSERT INTO consumer_ledger (consumer, event_id, processed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                arguments: [consumer, eventID.rawValue, time.millis])
+                    "INSERT INTO consumer_ledger (consumer, event_id, processed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+            ).execute(arguments: [consumer, eventID.rawValue, time.millis])
         }
     }
 
@@ -121,9 +122,9 @@ extension SQLiteStore: ConsumerLedger {
         async throws
     {
         try await writer.write { db in
-            try db.execute(
-                sql: "INSERT INTO dead_letters (consumer, event, error, attempts, created_at) VALUES (?, ?, ?, ?, ?)",
-                arguments: [consumer, try JSONColumn.encode(event), error, attempts, time.millis])
+            try db.cachedStatement(
+                sql: "INSERT INTO dead_letters (consumer, event, error, attempts, created_at) VALUES (?, ?, ?, ?, ?)"
+            ).execute(arguments: [consumer, try JSONColumn.encode(event), error, attempts, time.millis])
         }
     }
 
@@ -147,7 +148,7 @@ extension SQLiteStore: ConsumerLedger {
     public func deadLetter(id: String) async throws -> DeadLetter? {
         guard id.hasPrefix("dlq_"), let seq = Int(id.dropFirst(4)) else { return nil }
         return try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM dead_letters WHERE seq = ?", arguments: [seq])
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM dead_letters WHERE seq = ?"), arguments: [seq])
                 .map(Self.deadLetter(from:))
         }
     }
@@ -155,20 +156,21 @@ extension SQLiteStore: ConsumerLedger {
     public func recordReplayFailure(id: String, error: String, at time: Date) async throws {
         guard id.hasPrefix("dlq_"), let seq = Int(id.dropFirst(4)) else { return }
         try await writer.write { db in
-            try db.execute(
-                sql: "UPDATE dead_letters SET attempts = attempts + 1, error = ? WHERE seq = ?",
-                arguments: [error, seq])
+            try db.cachedStatement(sql: "UPDATE dead_letters SET attempts = attempts + 1, error = ? WHERE seq = ?")
+                .execute(arguments: [error, seq])
         }
     }
 
     public func removeDeadLetter(id: String) async throws -> DeadLetter? {
         guard id.hasPrefix("dlq_"), let seq = Int(id.dropFirst(4)) else { return nil }
         return try await writer.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM dead_letters WHERE seq = ?", arguments: [seq])
+            guard
+                let row = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT * FROM dead_letters WHERE seq = ?"), arguments: [seq])
             else {
                 return nil
             }
-            try db.execute(sql: "DELETE FROM dead_letters WHERE seq = ?", arguments: [seq])
+            try db.cachedStatement(sql: "DELETE FROM dead_letters WHERE seq = ?").execute(arguments: [seq])
             return try Self.deadLetter(from: row)
         }
     }
@@ -185,15 +187,15 @@ extension SQLiteStore: ConsumerLedger {
 extension SQLiteStore: EventLogStore {
     public func log(_ event: EventEnvelope) async throws {
         try await writer.write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO event_log (event_id, source, detail_type, time, aggregate_id, detail)
                     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING
-                    """,
-                arguments: [
-                    event.id.rawValue, event.source, event.detailType, event.time.millis, event.aggregateID,
-                    event.detail,
-                ])
+                    """
+            ).execute(arguments: [
+                event.id.rawValue, event.source, event.detailType, event.time.millis, event.aggregateID,
+                event.detail,
+            ])
         }
     }
 

@@ -7,16 +7,16 @@ extension SQLiteStore: UserStore {
     public func insertUser(_ user: User, events: [EventEnvelope]) async throws {
         do {
             try await writer.write { db in
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO users (id, email, email_key, name, phone, address, role, password_hash, created_at, updated_at)
                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """,
-                    arguments: [
-                        user.id.rawValue, user.email.value, user.email.key, user.name, user.phone,
-                        try user.address.map(JSONColumn.encode), user.role.rawValue, user.passwordHash,
-                        user.createdAt.millis, user.updatedAt.millis,
-                    ])
+                        """
+                ).execute(arguments: [
+                    user.id.rawValue, user.email.value, user.email.key, user.name, user.phone,
+                    try user.address.map(JSONColumn.encode), user.role.rawValue, user.passwordHash,
+                    user.createdAt.millis, user.updatedAt.millis,
+                ])
                 try Self.record(events, in: db)
             }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
@@ -28,14 +28,14 @@ extension SQLiteStore: UserStore {
 
     public func user(id: User.ID) async throws -> User? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ?", arguments: [id.rawValue]).map(
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE id = ?"), arguments: [id.rawValue]).map(
                 Self.user(from:))
         }
     }
 
     public func user(email: EmailAddress) async throws -> User? {
         try await pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM users WHERE email_key = ?", arguments: [email.key])
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE email_key = ?"), arguments: [email.key])
                 .map(Self.user(from:))
         }
     }
@@ -50,20 +50,22 @@ extension SQLiteStore: UserStore {
 
     public func updateUser(id: User.ID, patch: UserPatch, at time: Date, events: [EventEnvelope]) async throws -> User {
         try await writer.write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM users WHERE id = ?", arguments: [id.rawValue])
+            guard
+                let row = try Row.fetchOne(
+                    db.cachedStatement(sql: "SELECT * FROM users WHERE id = ?"), arguments: [id.rawValue])
             else {
                 throw OrderlyError.notFound("user")
             }
             let user = patch.applied(to: try Self.user(from: row), at: time)
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE users SET name = ?, phone = ?, address = ?, password_hash = ?, token_generation = ?,
                     updated_at = ? WHERE id = ?
-                    """,
-                arguments: [
-                    user.name, user.phone, try user.address.map(JSONColumn.encode), user.passwordHash,
-                    user.tokenGeneration, user.updatedAt.millis, id.rawValue,
-                ])
+                    """
+            ).execute(arguments: [
+                user.name, user.phone, try user.address.map(JSONColumn.encode), user.passwordHash,
+                user.tokenGeneration, user.updatedAt.millis, id.rawValue,
+            ])
             try Self.record(events, in: db)
             return user
         }
@@ -89,7 +91,9 @@ extension SQLiteStore: LoginAttemptStore {
     public func takeLoginAttempt(limits: [LoginLimit], at time: Date) async throws -> LoginAttemptDecision {
         try await writer.write { db in
             let longest = limits.map(\.window).max() ?? 0
-            try db.execute(sql: "DELETE FROM login_attempts WHERE at < ?", arguments: [(time - longest).millis])
+            try db.cachedStatement(sql: "DELETE FROM login_attempts WHERE at < ?").execute(arguments: [
+                (time - longest).millis
+            ])
             for limit in limits {
                 let since = (time - limit.window).millis
                 let times = try Int64.fetchAll(
@@ -101,8 +105,7 @@ extension SQLiteStore: LoginAttemptStore {
             }
             let attempt = Int64.random(in: 1...Int64.max)
             for limit in limits {
-                try db.execute(
-                    sql: "INSERT INTO login_attempts (attempt, key, at) VALUES (?, ?, ?)",
+                try db.cachedStatement(sql: "INSERT INTO login_attempts (attempt, key, at) VALUES (?, ?, ?)").execute(
                     arguments: [attempt, limit.key, time.millis])
             }
             return .allowed(attemptID: attempt)
@@ -111,12 +114,16 @@ extension SQLiteStore: LoginAttemptStore {
 
     public func forgetLoginAttempt(_ attemptID: Int64, clearing key: String) async throws {
         try await writer.write { db in
-            try db.execute(sql: "DELETE FROM login_attempts WHERE attempt = ? OR key = ?", arguments: [attemptID, key])
+            try db.cachedStatement(sql: "DELETE FROM login_attempts WHERE attempt = ? OR key = ?").execute(arguments: [
+                attemptID, key,
+            ])
         }
     }
 
     /// How many attempt rows the throttle holds (for tests and checks of bounded storage).
     public func loginAttemptCount() async throws -> Int {
-        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM login_attempts") ?? 0 }
+        try await pool.read { db in
+            try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM login_attempts")) ?? 0
+        }
     }
 }

@@ -24,7 +24,7 @@ public final class SQLiteStore: Sendable {
         // commit): an answer given to a client or a charge asked of the gateway survives a power loss. Group commit
         // (``GroupCommitWriter``) shares the cost of that sync.
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.cachedStatement(sql: "PRAGMA synchronous = FULL").execute()
         }
         pool = try DatabasePool(path: path, configuration: config)
         writer = GroupCommitWriter(pool: pool)
@@ -42,15 +42,15 @@ public final class SQLiteStore: Sendable {
     /// Records `events` in the outbox inside the current transaction.
     static func record(_ events: [EventEnvelope], in db: Database) throws {
         for event in events {
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO outbox (id, source, detail_type, time, aggregate_id, detail)
                     VALUES (?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [
-                    event.id.rawValue, event.source, event.detailType, event.time.millis, event.aggregateID,
-                    event.detail,
-                ])
+                    """
+            ).execute(arguments: [
+                event.id.rawValue, event.source, event.detailType, event.time.millis, event.aggregateID,
+                event.detail,
+            ])
         }
     }
 }
@@ -88,23 +88,23 @@ extension SQLiteStore: EventOutbox {
     public func markDispatched(_ ids: [EventEnvelope.ID], at time: Date) async throws {
         try await writer.write { db in
             for id in ids {
-                try db.execute(
-                    sql: "DELETE FROM outbox WHERE id = ? AND dispatched_at IS NULL", arguments: [id.rawValue])
+                try db.cachedStatement(sql: "DELETE FROM outbox WHERE id = ? AND dispatched_at IS NULL").execute(
+                    arguments: [id.rawValue])
             }
         }
     }
 
     public func publish(_ event: EventEnvelope) async throws {
         try await writer.write { db in
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     INSERT INTO outbox (id, source, detail_type, time, aggregate_id, detail) VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT (id) DO NOTHING
-                    """,
-                arguments: [
-                    event.id.rawValue, event.source, event.detailType, event.time.millis, event.aggregateID,
-                    event.detail,
-                ])
+                    """
+            ).execute(arguments: [
+                event.id.rawValue, event.source, event.detailType, event.time.millis, event.aggregateID,
+                event.detail,
+            ])
         }
     }
 
@@ -124,15 +124,59 @@ extension Date {
     }
 }
 
-/// JSON columns (addresses, cart lines) are encoded with sorted keys so equal values store equal text.
+/// JSON columns (addresses, cart lines, documents) are encoded with sorted keys so equal values store equal text.
+///
+/// Decoding is remembered by the text decoded: the steps of a checkout read the same order document again and again,
+/// and decoding it was the costliest thing they did. The cache is keyed by the text itself, so it can never answer
+/// a value the database no longer holds.
 enum JSONColumn {
-    static func encode(_ value: some Encodable) throws -> String {
+    static func encode<T: Encodable>(_ value: T) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        let text = String(decoding: try encoder.encode(value), as: UTF8.self)
+        if T.self is any Decodable.Type { decoded.remember(value, for: text) }
+        return text
     }
 
     static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
-        try JSONDecoder().decode(type, from: Data(text.utf8))
+        if let value: T = decoded.value(for: text) { return value }
+        let value = try JSONDecoder().decode(type, from: Data(text.utf8))
+        decoded.remember(value, for: text)
+        return value
+    }
+
+    static let decoded = DecodedDocuments()
+}
+
+/// Values decoded from JSON text, by the type and the text: the newest few thousand.
+final class DecodedDocuments: @unchecked Sendable {
+    private struct Key: Hashable {
+        let type: ObjectIdentifier
+        let text: String
+    }
+
+    private let lock = NSLock()
+    private var values: [Key: Any] = [:]
+    private var order: [Key] = []
+    private var next = 0
+    private let capacity = 4096
+
+    func value<T>(for text: String) -> T? {
+        let key = Key(type: ObjectIdentifier(T.self), text: text)
+        return lock.withLock { values[key] as? T }
+    }
+
+    func remember<T>(_ value: T, for text: String) {
+        let key = Key(type: ObjectIdentifier(T.self), text: text)
+        lock.withLock {
+            guard values.updateValue(value, forKey: key) == nil else { return }
+            if order.count < capacity {
+                order.append(key)
+            } else {
+                values.removeValue(forKey: order[next])
+                order[next] = key
+                next = (next + 1) % capacity
+            }
+        }
     }
 }

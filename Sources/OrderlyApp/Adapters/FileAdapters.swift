@@ -1,10 +1,18 @@
 import Foundation
 import OrderlyPorts
 
-/// Writes each email as an `.eml` file in the mail folder (`<data-dir>/mail/`).
-public struct FileMailer: Mailer {
+/// Appends each email to the day's mailbox in the mail folder (`<data-dir>/mail/2026-12-01.mbox`): one file a day in
+/// the mbox format mail programs open (`mutt -f`, Thunderbird's import), instead of a file per message, whose creation
+/// cost more than everything else a checkout writes.
+///
+/// A message is one `write` to a file opened for appending, so messages never interleave. The mailbox is not synced
+/// to disk message by message: what a customer was sent is recorded in the database first (`notifications`), and
+/// mail is a copy of it.
+public final class FileMailer: Mailer, @unchecked Sendable {
     let folder: URL
     let sender: String
+    private let lock = NSLock()
+    private var open: (day: String, handle: FileHandle)?
 
     public init(folder: URL, sender: String = "Orderly <no-reply@orderly.local>") throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -12,14 +20,49 @@ public struct FileMailer: Mailer {
         self.sender = sender
     }
 
+    deinit { try? open?.handle.close() }
+
     public func send(to address: String, subject: String, body: String, messageID: String) async throws {
+        let now = Date()
         let name = FileBlobStore.safeName(messageID)
-        let message = [
-            "From: \(sender)", "To: \(address)", "Subject: \(Self.header(subject))",
-            "Date: \(Date().formatted(.iso8601))", "Message-ID: <\(name)@orderly.local>", "MIME-Version: 1.0",
-            "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit", "", body,
-        ].joined(separator: "\r\n")
-        try Data(message.utf8).write(to: folder.appendingPathComponent("\(name).eml"), options: .atomic)
+        let headers = [
+            "From: \(sender)", "To: \(Self.header(address))", "Subject: \(Self.header(subject))",
+            "Date: \(now.formatted(.iso8601))", "Message-ID: <\(name)@orderly.local>", "MIME-Version: 1.0",
+            "Content-Type: text/plain; charset=utf-8", "Content-Transfer-Encoding: 8bit",
+        ]
+        let message = Self.mboxEntry(headers: headers, body: body, at: now)
+        try lock.withLock {
+            let day = String(now.formatted(.iso8601).prefix(10))
+            if open?.day != day {
+                try open?.handle.close()
+                let url = folder.appendingPathComponent("\(day).mbox")
+                if !FileManager.default.fileExists(atPath: url.path),
+                    !FileManager.default.createFile(atPath: url.path, contents: nil)
+                {
+                    throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path])
+                }
+                let handle = try FileHandle(forWritingTo: url)
+                try handle.seekToEnd()
+                open = (day, handle)
+            }
+            try open!.handle.write(contentsOf: Data(message.utf8))
+        }
+    }
+
+    /// One message as an mbox entry (mboxrd): the `From ` separator line, the headers, the body with every line that
+    /// starts with `From ` (after any `>`s) quoted with one more `>`, and a blank line.
+    static func mboxEntry(headers: [String], body: String, at time: Date) -> String {
+        let body = body.replacingOccurrences(of: "\r\n", with: "\n").split(
+            separator: "\n", omittingEmptySubsequences: false
+        )
+        .map { line in line.drop { $0 == ">" }.hasPrefix("From ") ? ">" + line : String(line) }
+        let stamp = time.formatted(
+            Date.VerbatimFormatStyle(
+                format:
+                    "\(weekday: .abbreviated) \(month: .abbreviated) \(day: .twoDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits) \(year: .defaultDigits)",
+                locale: Locale(identifier: "en_US_POSIX"), timeZone: TimeZone(identifier: "UTC")!,
+                calendar: Calendar(identifier: .gregorian)))
+        return (["From orderly@orderly.local \(stamp)"] + headers + [""] + body + ["", ""]).joined(separator: "\n")
     }
 
     /// A header value on one line.
@@ -59,5 +102,25 @@ public struct FileBlobStore: BlobStore {
     /// Letters, digits, `.`, `_` and `-`; anything else becomes `_`.
     static func safeName(_ text: String) -> String {
         String(text.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" })
+    }
+}
+
+/// Blobs in `store`, and those an earlier version wrote as files (`<data-dir>/blobs/`) read where they are.
+public struct BlobsWithEarlierFiles: BlobStore {
+    let store: any BlobStore
+    let files: FileBlobStore
+
+    public init(store: any BlobStore, files: FileBlobStore) {
+        self.store = store
+        self.files = files
+    }
+
+    public func put(_ data: Data, key: String, contentType: String) async throws {
+        try await store.put(data, key: key, contentType: contentType)
+    }
+
+    public func get(key: String) async throws -> Data? {
+        if let data = try await store.get(key: key) { return data }
+        return try await files.get(key: key)
     }
 }
