@@ -27,4 +27,43 @@ enum JSONResponse {
     }
 
     static func encode(_ value: some Encodable) throws -> Data { try encoder.encode(value) }
+
+    /// `body` as a JSON response, its bytes remembered by the value they were made from (`source`): a product read
+    /// again and again is encoded once. Keyed by the whole value, the bytes can never be those of another state.
+    static func make<Source: Hashable & Sendable>(
+        _ body: @autoclosure () -> some Encodable, from source: Source
+    ) throws -> Response {
+        let bytes = try encodedBodies.bytes(for: source) { ByteBuffer(bytes: try encoder.encode(body())) }
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: bytes))
+    }
+
+    static let encodedBodies = EncodedBodies()
+}
+
+/// Response bodies by the value they were encoded from: the newest few thousand.
+final class EncodedBodies: @unchecked Sendable {
+    private let lock = NSLock()
+    private var bodies: [AnyHashable: ByteBuffer] = [:]
+    private var order: [AnyHashable] = []
+    private var next = 0
+    private let capacity = 2048
+
+    func bytes<Source: Hashable & Sendable>(for source: Source, encode: () throws -> ByteBuffer) rethrows
+        -> ByteBuffer
+    {
+        let key = AnyHashable(source)
+        if let bytes = lock.withLock({ bodies[key] }) { return bytes }
+        let bytes = try encode()
+        lock.withLock {
+            guard bodies.updateValue(bytes, forKey: key) == nil else { return }
+            if order.count < capacity {
+                order.append(key)
+            } else {
+                bodies.removeValue(forKey: order[next])
+                order[next] = key
+                next = (next + 1) % capacity
+            }
+        }
+        return bytes
+    }
 }

@@ -38,9 +38,11 @@ struct RequestIDMiddleware: RouterMiddleware {
         (1...128).contains(value.utf8.count) && value.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) ? value : nil
     }
 
+    /// `req_` and 16 random hex digits, from one draw of the system's generator (each draw is a system call).
     static func newID() -> String {
         var generator = SystemRandomNumberGenerator()
-        return "req_" + (0..<16).map { _ in String(generator.next() & 0xF, radix: 16) }.joined()
+        let digits = String(generator.next() as UInt64, radix: 16)
+        return "req_" + String(repeating: "0", count: 16 - digits.count) + digits
     }
 }
 

@@ -32,7 +32,8 @@ extension APIRoutes {
             in: table
         ) { _, context in
             let id = try context.pathID("productId", as: Product.self, what: "product")
-            return try JSONResponse.make(ProductBody(try await services.catalog.product(id, for: context.actor)))
+            let product = try await services.catalog.product(id, for: context.actor)
+            return try JSONResponse.make(ProductBody(product), from: product)
         }
 
         router.add(

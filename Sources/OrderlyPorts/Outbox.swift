@@ -38,6 +38,26 @@ public protocol ConsumerLedger: Sendable {
 
     /// Removes a dead letter (after it was replayed); `nil` when there is none.
     func removeDeadLetter(id: String) async throws -> DeadLetter?
+
+    /// Which of `eventIDs` `consumer` already handled.
+    func processed(consumer: String, among eventIDs: [EventEnvelope.ID]) async throws -> Set<EventEnvelope.ID>
+
+    /// Records that `consumer` handled every one of the events, in one write where the store can.
+    func markProcessed(consumer: String, eventIDs: [EventEnvelope.ID], at time: Date) async throws
+}
+
+extension ConsumerLedger {
+    /// One question per event, for stores without a batch query.
+    public func processed(consumer: String, among eventIDs: [EventEnvelope.ID]) async throws -> Set<EventEnvelope.ID> {
+        var done = Set<EventEnvelope.ID>()
+        for id in eventIDs where try await isProcessed(consumer: consumer, eventID: id) { done.insert(id) }
+        return done
+    }
+
+    /// One write per event, for stores without a batch write.
+    public func markProcessed(consumer: String, eventIDs: [EventEnvelope.ID], at time: Date) async throws {
+        for id in eventIDs { try await markProcessed(consumer: consumer, eventID: id, at: time) }
+    }
 }
 
 /// An event a consumer could not handle.
@@ -64,8 +84,18 @@ public protocol EventLogStore: Sendable {
     /// Appends an event; one already logged is not logged again.
     func log(_ event: EventEnvelope) async throws
 
+    /// Appends events in order, in one write where the store can; those already logged are not logged again.
+    func log(_ events: [EventEnvelope]) async throws
+
     /// Logged events, newest first, optionally of one `detail-type`.
     func loggedEvents(type: String?, page: PageRequest) async throws -> Page<EventEnvelope>
+}
+
+extension EventLogStore {
+    /// One write per event, for stores without a batch write.
+    public func log(_ events: [EventEnvelope]) async throws {
+        for event in events { try await log(event) }
+    }
 }
 
 /// Tells whether storage can be reached (`GET /ready`).

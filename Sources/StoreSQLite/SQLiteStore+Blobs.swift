@@ -16,7 +16,7 @@ extension SQLiteStore: BlobStore {
     }
 
     public func get(key: String) async throws -> Data? {
-        try await pool.read { db in
+        try readOne { db in
             try Data.fetchOne(db.cachedStatement(sql: "SELECT body FROM blobs WHERE key = ?"), arguments: [key])
         }
     }

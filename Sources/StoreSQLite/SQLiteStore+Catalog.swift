@@ -9,7 +9,8 @@ extension SQLiteStore: CatalogStore {
         """
 
     public func insertProduct(_ product: Product, events: [EventEnvelope]) async throws {
-        try await writer.write { db in
+        try await writeProducts { db, touched in
+            touched.add(product.id.rawValue)
             try db.cachedStatement(
                 sql: """
                     INSERT INTO products (id, name, description, price_amount, currency, category, active, created_at, updated_at)
@@ -34,15 +35,19 @@ extension SQLiteStore: CatalogStore {
     }
 
     public func product(id: Product.ID) async throws -> Product? {
-        try await pool.read { db in
-            try Row.fetchOne(db, sql: Self.productColumns + " WHERE p.id = ?", arguments: [id.rawValue])
-                .map(Self.product(from:))
+        try productCache.product(id) {
+            try readOne { db in
+                try Row.fetchOne(db.cachedStatement(sql: Self.productByID), arguments: [id.rawValue])
+                    .map(Self.product(from:))
+            }
         }
     }
 
+    static let productByID = productColumns + " WHERE p.id = ?"
+
     public func products(ids: [Product.ID]) async throws -> [Product] {
         guard !ids.isEmpty else { return [] }
-        return try await pool.read { db in
+        return try readNow { db in
             let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
             return try Row.fetchAll(
                 db, sql: Self.productColumns + " WHERE p.id IN (\(marks))",
@@ -80,7 +85,7 @@ extension SQLiteStore: CatalogStore {
         let whereClause = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
         arguments += [page.limit + 1]
         let sql = Self.productColumns + whereClause + " ORDER BY p.id LIMIT ?"
-        let rows = try await pool.read { [arguments] db in
+        let rows = try readNow { [arguments] db in
             try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.product(from:))
         }
         let items = Array(rows.prefix(page.limit))
@@ -88,20 +93,21 @@ extension SQLiteStore: CatalogStore {
     }
 
     public func categories() async throws -> [String] {
-        try await pool.read { db in
+        try readNow { db in
             try String.fetchAll(
-                db,
-                sql: """
-                    SELECT min(category) FROM products WHERE active = 1
-                    GROUP BY category COLLATE NOCASE ORDER BY category COLLATE NOCASE
-                    """)
+                db.cachedStatement(
+                    sql: """
+                        SELECT min(category) FROM products WHERE active = 1
+                        GROUP BY category COLLATE NOCASE ORDER BY category COLLATE NOCASE
+                        """))
         }
     }
 
     public func updateProduct(id: Product.ID, patch: ProductPatch, at time: Date, events: [EventEnvelope]) async throws
         -> Product
     {
-        try await writer.write { db in
+        try await writeProducts { db, touched in
+            touched.add(id.rawValue)
             guard
                 let current = try Row.fetchOne(
                     db, sql: Self.productColumns + " WHERE p.id = ?", arguments: [id.rawValue]
@@ -126,7 +132,8 @@ extension SQLiteStore: CatalogStore {
     public func adjustInventory(id: Product.ID, delta: Int, at time: Date, events: [EventEnvelope]) async throws
         -> StockLevel
     {
-        try await writer.write { db in
+        try await writeProducts { db, touched in
+            touched.add(id.rawValue)
             try db.cachedStatement(
                 sql: """
                     UPDATE inventory SET available = available + ?1, received = received + ?1, updated_at = ?2
@@ -134,7 +141,8 @@ extension SQLiteStore: CatalogStore {
                     """
             ).execute(arguments: [delta, time.millis, id.rawValue, ProductRules.maximumStock])
             let row = try Row.fetchOne(
-                db, sql: "SELECT available, reserved FROM inventory WHERE product_id = ?", arguments: [id.rawValue])
+                db.cachedStatement(sql: "SELECT available, reserved FROM inventory WHERE product_id = ?"),
+                arguments: [id.rawValue])
             guard let row else { throw OrderlyError.notFound("product") }
             let level = StockLevel(available: row["available"], reserved: row["reserved"])
             guard db.changesCount == 1 else {
@@ -173,7 +181,7 @@ extension SQLiteStore: CatalogStore {
 
 extension SQLiteStore: CartStore {
     public func cart(userID: User.ID) async throws -> Cart? {
-        try await pool.read { db in
+        try readNow { db in
             try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT * FROM carts WHERE user_id = ?"), arguments: [userID.rawValue]
             )
@@ -186,7 +194,7 @@ extension SQLiteStore: CartStore {
     ) async throws -> Cart {
         try await writer.write { db in
             let existing = try Row.fetchOne(
-                db, sql: "SELECT * FROM carts WHERE user_id = ?", arguments: [userID.rawValue]
+                db.cachedStatement(sql: "SELECT * FROM carts WHERE user_id = ?"), arguments: [userID.rawValue]
             )
             .map(Self.cart(from:))
             var cart = existing ?? Cart(id: newID, userID: userID, lines: [], updatedAt: time)

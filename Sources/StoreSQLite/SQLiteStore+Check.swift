@@ -18,7 +18,7 @@ extension SQLiteStore {
     public func checkInvariants(
         captures: [GatewayLedgerEntry]?, refunds: [GatewayLedgerEntry]
     ) async throws -> InvariantReport {
-        try await pool.read { db in
+        try readNow { db in
             var report = InvariantReport()
             let ledgers = try Row.fetchAll(db.cachedStatement(sql: "SELECT * FROM inventory")).map { row in
                 (
@@ -54,11 +54,11 @@ extension SQLiteStore {
         report.checked.append(
             ("workflow executions", try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM executions")) ?? 0))
         let startless = try String.fetchAll(
-            db,
-            sql: """
-                SELECT id FROM executions x WHERE status = 'RUNNING'
-                AND NOT EXISTS (SELECT 1 FROM execution_journal e WHERE e.execution = x.number AND e.seq = 0)
-                """)
+            db.cachedStatement(
+                sql: """
+                    SELECT id FROM executions x WHERE status = 'RUNNING'
+                    AND NOT EXISTS (SELECT 1 FROM execution_journal e WHERE e.execution = x.number AND e.seq = 0)
+                    """))
         for id in startless { report.violations.append("execution \(id) is unfinished and has no start to resume") }
         let running = Set(
             try String.fetchAll(db.cachedStatement(sql: "SELECT id FROM executions WHERE status = 'RUNNING'")))

@@ -16,13 +16,13 @@ extension SQLiteStore: DeliveryStore {
     }
 
     public func delivery(id: Delivery.ID) async throws -> Delivery? {
-        try await pool.read { db in
+        try readNow { db in
             try Self.delivery(sql: "SELECT document FROM deliveries WHERE id = ?", [id.rawValue], in: db)
         }
     }
 
     public func latestDelivery(orderID: Order.ID) async throws -> Delivery? {
-        try await pool.read { db in
+        try readNow { db in
             try Self.delivery(
                 sql: "SELECT document FROM deliveries WHERE order_id = ? ORDER BY id DESC LIMIT 1", [orderID.rawValue],
                 in: db)

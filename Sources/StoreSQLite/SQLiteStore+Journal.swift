@@ -37,11 +37,11 @@ extension SQLiteStore: ExecutionJournal {
     ) throws -> Int64 {
         let arguments: StatementArguments = [stateMachine, id, definition, substitutions]
         if let version = try Int64.fetchOne(
-            db,
-            sql: """
-                SELECT id FROM workflow_versions
-                WHERE state_machine = ? AND state_machine_id = ? AND definition = ? AND substitutions = ?
-                """, arguments: arguments)
+            db.cachedStatement(
+                sql: """
+                    SELECT id FROM workflow_versions
+                    WHERE state_machine = ? AND state_machine_id = ? AND definition = ? AND substitutions = ?
+                    """), arguments: arguments)
         {
             return version
         }
@@ -86,14 +86,14 @@ extension SQLiteStore: ExecutionJournal {
     }
 
     public func load(executionID: String) async throws -> (ExecutionRecord, [EngineEvent])? {
-        try await pool.read { db in
+        try readNow { db in
             guard
                 let row = try Row.fetchOne(
-                    db,
-                    sql: """
-                        SELECT x.number, x.id, x.name, v.state_machine, v.state_machine_id, v.definition, v.substitutions
-                        FROM executions x JOIN workflow_versions v ON v.id = x.version WHERE x.id = ?
-                        """, arguments: [executionID])
+                    db.cachedStatement(
+                        sql: """
+                            SELECT x.number, x.id, x.name, v.state_machine, v.state_machine_id, v.definition, v.substitutions
+                            FROM executions x JOIN workflow_versions v ON v.id = x.version WHERE x.id = ?
+                            """), arguments: [executionID])
             else { return nil }
             let substitutions =
                 try JSON(parsing: row["substitutions"]).objectValue?.compactMapValues(\.stringValue) ?? [:]
@@ -103,7 +103,7 @@ extension SQLiteStore: ExecutionJournal {
                     stateMachineName: row["state_machine"]),
                 definition: row["definition"], substitutions: substitutions)
             let events = try String.fetchAll(
-                db, sql: "SELECT event FROM execution_journal WHERE execution = ? ORDER BY seq",
+                db.cachedStatement(sql: "SELECT event FROM execution_journal WHERE execution = ? ORDER BY seq"),
                 arguments: [row["number"] as Int64]
             ).map { try EngineEvent(json: try JSON(parsing: $0)) }
             return (record, events)
@@ -111,7 +111,7 @@ extension SQLiteStore: ExecutionJournal {
     }
 
     public func unfinished() async throws -> [String] {
-        try await pool.read { db in
+        try readNow { db in
             try String.fetchAll(
                 db.cachedStatement(sql: "SELECT id FROM executions WHERE status = 'RUNNING' ORDER BY number"))
         }
@@ -138,7 +138,7 @@ extension SQLiteStore: ExecutionJournal {
                 JOIN execution_journal e ON e.execution = x.number AND e.seq = 0
             WHERE \(conditions.joined(separator: " AND ")) ORDER BY x.number DESC LIMIT ?
             """
-        return try await pool.read { [arguments] db in
+        return try readNow { [arguments] db in
             let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
             var items: [ExecutionSummary] = []
             for row in rows.prefix(limit) {

@@ -10,12 +10,12 @@ extension SQLiteStore: OrderStore {
                 if let unpaidLimit {
                     let unpaid =
                         try Int.fetchOne(
-                            db,
-                            sql: """
-                                SELECT count(*) FROM orders WHERE user_id = ?
-                                AND status IN ('CREATED', 'CONFIRMED', 'PACKED', 'OUT_FOR_DELIVERY')
-                                AND json_extract(document, '$.paymentStatus') = 'PENDING'
-                                """, arguments: [order.userID.rawValue]) ?? 0
+                            db.cachedStatement(
+                                sql: """
+                                    SELECT count(*) FROM orders WHERE user_id = ?
+                                    AND status IN ('CREATED', 'CONFIRMED', 'PACKED', 'OUT_FOR_DELIVERY')
+                                    AND json_extract(document, '$.paymentStatus') = 'PENDING'
+                                    """), arguments: [order.userID.rawValue]) ?? 0
                     guard unpaid < unpaidLimit else {
                         throw OrderlyError(
                             .conflict, "You have \(unpaid) orders awaiting payment; pay or cancel one first.",
@@ -46,16 +46,16 @@ extension SQLiteStore: OrderStore {
     }
 
     public func order(userID: User.ID, idempotencyKey: String) async throws -> Order? {
-        try await pool.read { db in
+        try readNow { db in
             try String.fetchOne(
-                db, sql: "SELECT document FROM orders WHERE user_id = ? AND idempotency_key = ?",
+                db.cachedStatement(sql: "SELECT document FROM orders WHERE user_id = ? AND idempotency_key = ?"),
                 arguments: [userID.rawValue, idempotencyKey]
             ).map { try JSONColumn.decode(Order.self, from: $0) }
         }
     }
 
     public func order(id: Order.ID) async throws -> Order? {
-        try await pool.read { db in try Self.order(id: id, in: db) }
+        try readOne { db in try Self.order(id: id, in: db) }
     }
 
     public func orders(matching query: OrderQuery, page: PageRequest) async throws -> Page<Order> {
@@ -87,7 +87,8 @@ extension SQLiteStore: OrderStore {
             let order = try Self.update(id: id, in: db, change: change)
             guard
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT * FROM carts WHERE user_id = ?", arguments: [order.userID.rawValue])
+                    db.cachedStatement(sql: "SELECT * FROM carts WHERE user_id = ?"), arguments: [order.userID.rawValue]
+                )
             else { return order }
             var cart = try Self.cart(from: row)
             for line in order.lines {
@@ -143,7 +144,7 @@ extension SQLiteStore: PaymentStore {
     }
 
     public func payment(orderID: Order.ID) async throws -> Payment? {
-        try await pool.read { db in try Self.payment(orderID: orderID, in: db) }
+        try readOne { db in try Self.payment(orderID: orderID, in: db) }
     }
 
     public func payments(userID: User.ID, page: PageRequest) async throws -> Page<Payment> {
@@ -153,9 +154,10 @@ extension SQLiteStore: PaymentStore {
     }
 
     public func paymentsWithPendingRefunds(before time: Date, limit: Int) async throws -> [Payment] {
-        try await pool.read { db in
+        try readNow { db in
             try String.fetchAll(
-                db, sql: "SELECT document FROM payments WHERE pending_refunds > 0 ORDER BY rowid LIMIT ?",
+                db.cachedStatement(
+                    sql: "SELECT document FROM payments WHERE pending_refunds > 0 ORDER BY rowid LIMIT ?"),
                 arguments: [limit * 4]
             ).map { try JSONColumn.decode(Payment.self, from: $0) }
                 .filter { $0.refunds.contains { $0.status == .pending && $0.createdAt < time } }

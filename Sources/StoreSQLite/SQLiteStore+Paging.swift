@@ -23,7 +23,7 @@ extension SQLiteStore {
         let query =
             sql + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
             + " ORDER BY id DESC LIMIT ?"
-        let rows = try await pool.read { [arguments] db in
+        let rows = try readNow { [arguments] db in
             try Row.fetchAll(db, sql: query, arguments: arguments).map(decode)
         }
         let items = Array(rows.prefix(page.limit))

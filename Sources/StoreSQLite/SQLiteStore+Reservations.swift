@@ -5,10 +5,11 @@ import OrderlyPorts
 
 extension SQLiteStore: InventoryStore {
     public func reserve(_ reservation: Reservation, events: [EventEnvelope]) async throws -> Reservation {
-        try await writer.write { db in
+        try await writeProducts { db, touched in
             if let existing = try Self.reservation(id: reservation.id, in: db) { return existing }
             // One conditional update per line; the first that cannot be met rolls the whole transaction back.
             for line in reservation.lines {
+                touched.add(line.productID.rawValue)
                 try db.cachedStatement(
                     sql: """
                         UPDATE inventory SET available = available - ?1, reserved = reserved + ?1, updated_at = ?2
@@ -18,7 +19,7 @@ extension SQLiteStore: InventoryStore {
                 if db.changesCount == 0 {
                     guard
                         let available = try Int.fetchOne(
-                            db, sql: "SELECT available FROM inventory WHERE product_id = ?",
+                            db.cachedStatement(sql: "SELECT available FROM inventory WHERE product_id = ?"),
                             arguments: [line.productID.rawValue])
                     else { throw OrderlyError.notFound("product", field: "productId") }
                     throw OrderlyError.insufficientStock(productID: line.productID.rawValue, available: available)
@@ -31,12 +32,13 @@ extension SQLiteStore: InventoryStore {
     }
 
     public func commitReservation(id: String, at time: Date, events: [EventEnvelope]) async throws -> Reservation {
-        try await writer.write { db in
+        try await writeProducts { db, touched in
             guard let reservation = try Self.reservation(id: id, in: db) else {
                 throw OrderlyError.notFound("reservation")
             }
             guard let committed = try reservation.committed(at: time) else { return reservation }
             for line in committed.lines {
+                touched.add(line.productID.rawValue)
                 try db.cachedStatement(
                     sql: """
                         UPDATE inventory SET reserved = reserved - ?1, sold = sold + ?1, updated_at = ?2
@@ -53,12 +55,13 @@ extension SQLiteStore: InventoryStore {
     public func releaseReservation(id: String, expired: Bool, at time: Date, events: [EventEnvelope]) async throws
         -> Reservation?
     {
-        try await writer.write { db in
+        try await writeProducts { db, touched in
             guard let reservation = try Self.reservation(id: id, in: db) else { return nil }
             // The sweeper's release is conditional, in this write: only a hold that is still held and has expired.
             guard let (released, from) = reservation.released(expired: expired, at: time) else { return reservation }
             let column = from.rawValue
             for line in released.lines {
+                touched.add(line.productID.rawValue)
                 try db.execute(
                     sql: """
                         UPDATE inventory SET \(column) = \(column) - ?1, available = available + ?1, updated_at = ?2
@@ -73,24 +76,25 @@ extension SQLiteStore: InventoryStore {
     }
 
     public func reservation(id: String) async throws -> Reservation? {
-        try await pool.read { db in try Self.reservation(id: id, in: db) }
+        try readNow { db in try Self.reservation(id: id, in: db) }
     }
 
     public func expiredReservations(at time: Date, limit: Int) async throws -> [Reservation] {
-        try await pool.read { db in
+        try readNow { db in
             try String.fetchAll(
-                db,
-                sql:
-                    "SELECT document FROM reservations WHERE status = 'HELD' AND expires_at <= ? ORDER BY expires_at LIMIT ?",
-                arguments: [time.millis, limit]
+                db.cachedStatement(
+                    sql:
+                        "SELECT document FROM reservations WHERE status = 'HELD' AND expires_at <= ? ORDER BY expires_at LIMIT ?"
+                ), arguments: [time.millis, limit]
             ).map { try JSONColumn.decode(Reservation.self, from: $0) }
         }
     }
 
     public func stockLedger(productID: Product.ID) async throws -> StockLedger? {
-        try await pool.read { db in
+        try readNow { db in
             try Row.fetchOne(
-                db, sql: "SELECT received, available, reserved, sold FROM inventory WHERE product_id = ?",
+                db.cachedStatement(
+                    sql: "SELECT received, available, reserved, sold FROM inventory WHERE product_id = ?"),
                 arguments: [productID.rawValue]
             ).map {
                 StockLedger(

@@ -14,7 +14,7 @@ extension SQLiteStore: StorageRetention {
         let batch = Self.pruneBatch
         let executions = try await repeatedly { db in
             let numbers = try Int64.fetchAll(
-                db, sql: "SELECT number FROM executions WHERE finished_at < ? LIMIT ?",
+                db.cachedStatement(sql: "SELECT number FROM executions WHERE finished_at < ? LIMIT ?"),
                 arguments: [executionsBefore, batch])
             guard !numbers.isEmpty else { return 0 }
             let marks = Array(repeating: "?", count: numbers.count).joined(separator: ",")

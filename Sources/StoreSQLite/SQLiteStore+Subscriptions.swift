@@ -12,7 +12,7 @@ extension SQLiteStore: SubscriptionStore {
     }
 
     public func subscription(id: Subscription.ID) async throws -> Subscription? {
-        try await pool.read { db in try Self.subscription(id: id, in: db) }
+        try readNow { db in try Self.subscription(id: id, in: db) }
     }
 
     public func subscriptions(userID: User.ID, page: PageRequest) async throws -> Page<Subscription> {
@@ -36,12 +36,12 @@ extension SQLiteStore: SubscriptionStore {
     }
 
     public func dueSubscriptions(at time: Date, limit: Int) async throws -> [Subscription] {
-        try await pool.read { db in
+        try readNow { db in
             try String.fetchAll(
-                db,
-                sql:
-                    "SELECT document FROM subscriptions WHERE status = 'ACTIVE' AND next_run_at <= ? ORDER BY next_run_at LIMIT ?",
-                arguments: [time.millis, limit]
+                db.cachedStatement(
+                    sql:
+                        "SELECT document FROM subscriptions WHERE status = 'ACTIVE' AND next_run_at <= ? ORDER BY next_run_at LIMIT ?"
+                ), arguments: [time.millis, limit]
             ).map { try JSONColumn.decode(Subscription.self, from: $0) }
         }
     }
@@ -83,18 +83,18 @@ extension SQLiteStore: SubscriptionStore {
     }
 
     public func unplacedRuns(limit: Int) async throws -> [SubscriptionRun] {
-        try await pool.read { db in
+        try readNow { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM subscription_runs WHERE status = ? ORDER BY run_at LIMIT ?",
+                db.cachedStatement(sql: "SELECT * FROM subscription_runs WHERE status = ? ORDER BY run_at LIMIT ?"),
                 arguments: [SubscriptionRun.Status.claimed.rawValue, limit]
             ).map(Self.run(from:))
         }
     }
 
     public func runs(subscriptionID: Subscription.ID) async throws -> [SubscriptionRun] {
-        try await pool.read { db in
+        try readNow { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM subscription_runs WHERE subscription_id = ? ORDER BY run_at",
+                db.cachedStatement(sql: "SELECT * FROM subscription_runs WHERE subscription_id = ? ORDER BY run_at"),
                 arguments: [subscriptionID.rawValue]
             ).map(Self.run(from:))
         }

@@ -18,7 +18,8 @@ extension SQLiteStore: IdempotencyStore {
                     """
             ).execute(arguments: [time.millis - Self.idempotencyWindow])
             if let row = try Row.fetchOne(
-                db, sql: "SELECT * FROM idempotency_keys WHERE scope = ? AND key = ?", arguments: [scope, key])
+                db.cachedStatement(sql: "SELECT * FROM idempotency_keys WHERE scope = ? AND key = ?"),
+                arguments: [scope, key])
             {
                 let createdAt: Int64 = row["created_at"]
                 if time.millis - createdAt < Self.idempotencyWindow {
@@ -102,9 +103,9 @@ extension SQLiteStore: NotificationStore {
 
 extension SQLiteStore: ConsumerLedger {
     public func isProcessed(consumer: String, eventID: EventEnvelope.ID) async throws -> Bool {
-        try await pool.read { db in
+        try readOne { db in
             try Bool.fetchOne(
-                db, sql: "SELECT 1 FROM consumer_ledger WHERE consumer = ? AND event_id = ?",
+                db.cachedStatement(sql: "SELECT 1 FROM consumer_ledger WHERE consumer = ? AND event_id = ?"),
                 arguments: [consumer, eventID.rawValue]) ?? false
         }
     }
@@ -115,6 +116,29 @@ extension SQLiteStore: ConsumerLedger {
                 sql:
                     "INSERT INTO consumer_ledger (consumer, event_id, processed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
             ).execute(arguments: [consumer, eventID.rawValue, time.millis])
+        }
+    }
+
+    public func processed(consumer: String, among eventIDs: [EventEnvelope.ID]) async throws -> Set<EventEnvelope.ID> {
+        guard !eventIDs.isEmpty else { return [] }
+        return try readNow { db in
+            let marks = Array(repeating: "?", count: eventIDs.count).joined(separator: ",")
+            return Set(
+                try String.fetchAll(
+                    db, sql: "SELECT event_id FROM consumer_ledger WHERE consumer = ? AND event_id IN (\(marks))",
+                    arguments: StatementArguments([consumer] + eventIDs.map(\.rawValue))
+                ).map(EventEnvelope.ID.init(rawValue:)))
+        }
+    }
+
+    public func markProcessed(consumer: String, eventIDs: [EventEnvelope.ID], at time: Date) async throws {
+        guard !eventIDs.isEmpty else { return }
+        try await writer.write { db in
+            let statement = try db.cachedStatement(
+                sql:
+                    "INSERT INTO consumer_ledger (consumer, event_id, processed_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
+            )
+            for id in eventIDs { try statement.execute(arguments: [consumer, id.rawValue, time.millis]) }
         }
     }
 
@@ -137,7 +161,7 @@ extension SQLiteStore: ConsumerLedger {
         }
         sql += " ORDER BY seq DESC LIMIT ?"
         arguments += [page.limit + 1]
-        let letters = try await pool.read { [sql, arguments] db in
+        let letters = try readNow { [sql, arguments] db in
             try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.deadLetter(from:))
         }
         let items = Array(letters.prefix(page.limit))
@@ -147,7 +171,7 @@ extension SQLiteStore: ConsumerLedger {
 
     public func deadLetter(id: String) async throws -> DeadLetter? {
         guard id.hasPrefix("dlq_"), let seq = Int(id.dropFirst(4)) else { return nil }
-        return try await pool.read { db in
+        return try readNow { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM dead_letters WHERE seq = ?"), arguments: [seq])
                 .map(Self.deadLetter(from:))
         }
@@ -185,6 +209,23 @@ extension SQLiteStore: ConsumerLedger {
 }
 
 extension SQLiteStore: EventLogStore {
+    public func log(_ events: [EventEnvelope]) async throws {
+        guard !events.isEmpty else { return }
+        try await writer.write { db in
+            let statement = try db.cachedStatement(
+                sql: """
+                    INSERT INTO event_log (event_id, source, detail_type, time, aggregate_id, detail)
+                    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING
+                    """)
+            for event in events {
+                try statement.execute(arguments: [
+                    event.id.rawValue, event.source, event.detailType, event.time.millis, event.aggregateID,
+                    event.detail,
+                ])
+            }
+        }
+    }
+
     public func log(_ event: EventEnvelope) async throws {
         try await writer.write { db in
             try db.cachedStatement(
@@ -215,7 +256,7 @@ extension SQLiteStore: EventLogStore {
             "SELECT seq, event_id AS id, source, detail_type, time, aggregate_id, detail FROM event_log"
             + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
             + " ORDER BY seq DESC LIMIT ?"
-        let rows = try await pool.read { [arguments] db in
+        let rows = try readNow { [arguments] db in
             try Row.fetchAll(db, sql: sql, arguments: arguments).map { ($0["seq"] as Int, Self.event(from: $0)) }
         }
         let items = Array(rows.prefix(page.limit))

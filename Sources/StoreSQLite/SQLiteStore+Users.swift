@@ -27,14 +27,14 @@ extension SQLiteStore: UserStore {
     }
 
     public func user(id: User.ID) async throws -> User? {
-        try await pool.read { db in
+        try readOne { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE id = ?"), arguments: [id.rawValue]).map(
                 Self.user(from:))
         }
     }
 
     public func user(email: EmailAddress) async throws -> User? {
-        try await pool.read { db in
+        try readOne { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE email_key = ?"), arguments: [email.key])
                 .map(Self.user(from:))
         }
@@ -97,7 +97,8 @@ extension SQLiteStore: LoginAttemptStore {
             for limit in limits {
                 let since = (time - limit.window).millis
                 let times = try Int64.fetchAll(
-                    db, sql: "SELECT at FROM login_attempts WHERE key = ? AND at >= ? ORDER BY at LIMIT ?",
+                    db.cachedStatement(
+                        sql: "SELECT at FROM login_attempts WHERE key = ? AND at >= ? ORDER BY at LIMIT ?"),
                     arguments: [limit.key, since, limit.limit])
                 if times.count >= limit.limit {
                     return .refused(retryAt: Date(millis: times[0]) + limit.window)
@@ -122,7 +123,7 @@ extension SQLiteStore: LoginAttemptStore {
 
     /// How many attempt rows the throttle holds (for tests and checks of bounded storage).
     public func loginAttemptCount() async throws -> Int {
-        try await pool.read { db in
+        try readNow { db in
             try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM login_attempts")) ?? 0
         }
     }

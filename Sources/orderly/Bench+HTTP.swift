@@ -83,14 +83,18 @@ struct HTTPBench: AsyncParsableCommand {
             let perSecond = Double(run.count) / run.elapsed
             let p50 = BenchSupport.percentile(run.latencies, 0.5)
             let p99 = BenchSupport.percentile(run.latencies, 0.99)
+            // Events still to deliver when the buyers stop, and how long they take: a backlog that grew through the
+            // run means the rate was not one the server keeps up with.
+            let backlog = try await api.pendingEvents()
+            let drain = try await api.waitForQuiet()
             checkoutFigures.append([
                 "buyers": count, "confirmedPerSecond": perSecond, "p50ms": p50, "p99ms": p99, "p99OverP50": p99 / p50,
                 "overRawFullCommits": perSecond / commits.full, "overRawNormalCommits": perSecond / commits.normal,
+                "eventsPendingAtEnd": backlog, "drainSeconds": drain,
             ])
         }
         figures["checkouts"] = checkoutFigures
         figures["peakRSSMegabytes"] = Double(server.peakRSSKilobytes() ?? 0) / 1024
-        try await api.waitForQuiet(admin: admin)
         let bytes = server.databaseBytes()
         figures["orders"] = orders
         figures["databaseBytes"] = bytes
@@ -116,15 +120,16 @@ struct HTTPBench: AsyncParsableCommand {
                 format: "reads/s (%@): GET /health %.0f, GET /v1/products/{id} %.0f, ratio %.2f",
                 figures["readClient"] as? String ?? "", reads["healthPerSecond"] ?? 0, reads["productPerSecond"] ?? 0,
                 reads["productOverHealth"] ?? 0))
-        print("buyers  confirmed/s    p50 ms    p99 ms  p99/p50  ÷ raw FULL  ÷ raw NORMAL")
+        print("buyers  confirmed/s    p50 ms    p99 ms  p99/p50  ÷ raw FULL  ÷ raw NORMAL  events left  drain s")
         for row in figures["checkouts"] as? [[String: Any]] ?? [] {
             print(
                 String(
-                    format: "%6d %12.1f %9.2f %9.2f %8.2f %10.3f %13.4f", row["buyers"] as? Int ?? 0,
+                    format: "%6d %12.1f %9.2f %9.2f %8.2f %10.3f %13.4f %12d %8.1f", row["buyers"] as? Int ?? 0,
                     row["confirmedPerSecond"] as? Double ?? 0, row["p50ms"] as? Double ?? 0,
                     row["p99ms"] as? Double ?? 0,
                     row["p99OverP50"] as? Double ?? 0, row["overRawFullCommits"] as? Double ?? 0,
-                    row["overRawNormalCommits"] as? Double ?? 0))
+                    row["overRawNormalCommits"] as? Double ?? 0, row["eventsPendingAtEnd"] as? Int ?? 0,
+                    row["drainSeconds"] as? Double ?? 0))
         }
         print(
             String(
@@ -301,14 +306,21 @@ struct BenchAPI: Sendable {
         }
     }
 
-    /// Until the server has delivered every event (its outbox gauge at zero), 60 s at most.
-    func waitForQuiet(admin: String) async throws {
-        for _ in 0..<600 {
-            let response = try await client.execute(HTTPClientRequest(url: base + "/metrics"), timeout: .seconds(10))
-            let text = String(buffer: try await response.body.collect(upTo: 16 << 20))
-            let gauge = text.split(separator: "\n").first { $0.hasPrefix("outbox_pending_events ") }
-            if let value = gauge?.split(separator: " ").last.flatMap({ Double($0) }), value == 0 { return }
+    /// The server's backlog of events not yet delivered (its outbox gauge).
+    func pendingEvents() async throws -> Int {
+        let response = try await client.execute(HTTPClientRequest(url: base + "/metrics"), timeout: .seconds(10))
+        let text = String(buffer: try await response.body.collect(upTo: 16 << 20))
+        let gauge = text.split(separator: "\n").first { $0.hasPrefix("outbox_pending_events ") }
+        return Int(gauge?.split(separator: " ").last.flatMap { Double($0) } ?? 0)
+    }
+
+    /// Until the server has delivered every event, 120 s at most; answers the seconds it took.
+    func waitForQuiet() async throws -> Double {
+        let clock = ContinuousClock()
+        let start = clock.now
+        while try await pendingEvents() > 0, clock.now - start < .seconds(120) {
             try await Task.sleep(for: .milliseconds(100))
         }
+        return BenchSupport.seconds(clock.now - start)
     }
 }

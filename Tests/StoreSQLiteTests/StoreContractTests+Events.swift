@@ -49,6 +49,17 @@ extension StoreContractTests {
         try await store.log(published)
         try await store.log(published)
         #expect(try await store.loggedEvents(type: "Published", page: PageRequest()).items.count == 1)
+
+        // In batches: what a consumer handled among many, and many logged in order, each once.
+        let batch = (0..<3).map { Self.event("Batched\($0)") }
+        try await store.markProcessed(consumer: "b", eventIDs: [batch[0].id, batch[2].id], at: Self.now)
+        #expect(try await store.processed(consumer: "b", among: batch.map(\.id)) == [batch[0].id, batch[2].id])
+        #expect(try await store.processed(consumer: "c", among: batch.map(\.id)).isEmpty)
+        try await store.log(batch + [batch[1], published])
+        for event in batch {
+            #expect(
+                try await store.loggedEvents(type: event.detailType, page: PageRequest()).items.map(\.id) == [event.id])
+        }
     }
 
     @Test("two schedulers claim a subscription run once", arguments: Kind.available)

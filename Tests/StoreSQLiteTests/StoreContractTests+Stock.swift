@@ -42,6 +42,8 @@ extension StoreContractTests {
             id: Reservation.id(for: order.id), orderID: order.id,
             lines: [Cart.Line(productID: plenty.id, quantity: 3), Cart.Line(productID: scarce.id, quantity: 2)],
             expiresAt: Self.now + 60, at: Self.now)
+        // A product read before every change shows each change (a store may keep products it has read).
+        #expect(try await store.product(id: plenty.id)?.stock == StockLevel(available: 10, reserved: 0))
         await #expect(throws: OrderlyError.self) { _ = try await store.reserve(short, events: []) }
         #expect(try await store.stockLedger(productID: plenty.id)?.available == 10)
         #expect(try await store.reservation(id: short.id) == nil)
@@ -50,6 +52,7 @@ extension StoreContractTests {
         held.lines = [Cart.Line(productID: plenty.id, quantity: 3), Cart.Line(productID: scarce.id, quantity: 1)]
         _ = try await store.reserve(held, events: [Self.event()])
         #expect(try await store.reserve(held, events: [Self.event()]) == held)  // once per id
+        #expect(try await store.product(id: plenty.id)?.stock == StockLevel(available: 7, reserved: 3))
         #expect(
             try await store.stockLedger(productID: plenty.id)
                 == StockLedger(received: 10, available: 7, reserved: 3, sold: 0))
@@ -63,11 +66,18 @@ extension StoreContractTests {
         let committed = try await store.commitReservation(id: held.id, at: Self.now + 10, events: [Self.event()])
         #expect(committed.status == .committed)
         #expect(try await store.commitReservation(id: held.id, at: Self.now + 11, events: []).status == .committed)
+        #expect(try await store.product(id: plenty.id)?.stock == StockLevel(available: 7, reserved: 0))
         #expect(
             try await store.stockLedger(productID: plenty.id)
                 == StockLedger(received: 10, available: 7, reserved: 0, sold: 3))
         let returned = try await store.releaseReservation(id: held.id, expired: false, at: Self.now + 20, events: [])
         #expect(returned?.status == .returned)
+        #expect(try await store.product(id: plenty.id)?.stock == StockLevel(available: 10, reserved: 0))
+        _ = try await store.adjustInventory(id: plenty.id, delta: 5, at: Self.now + 22, events: [])
+        _ = try await store.updateProduct(
+            id: plenty.id, patch: ProductPatch(name: "Oat milk"), at: Self.now, events: [])
+        #expect(try await store.product(id: plenty.id)?.stock.available == 15)
+        #expect(try await store.product(id: plenty.id)?.name == "Oat milk")
         #expect(
             try await store.stockLedger(productID: scarce.id)
                 == StockLedger(received: 1, available: 1, reserved: 0, sold: 0))

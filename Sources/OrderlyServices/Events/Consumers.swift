@@ -92,7 +92,7 @@ public struct NotificationConsumer: EventConsumer {
 }
 
 /// Keeps every event in the analytics event log.
-public struct AnalyticsConsumer: EventConsumer {
+public struct AnalyticsConsumer: BatchEventConsumer {
     public static let name = "analytics"
     public var name: String { Self.name }
     public var pattern: EventPattern { Self.pattern }
@@ -105,6 +105,10 @@ public struct AnalyticsConsumer: EventConsumer {
 
     public func handle(_ event: EventEnvelope) async throws {
         try await log.log(event)
+    }
+
+    public func handle(batch events: [EventEnvelope]) async throws {
+        try await log.log(events)
     }
 }
 

@@ -13,6 +13,12 @@ public protocol EventConsumer: Sendable {
     func handle(_ event: EventEnvelope) async throws
 }
 
+/// A consumer that can take many events at once (in one write), in the order they were recorded. When a batch fails,
+/// the dispatcher delivers its events one by one, with the usual retries and dead letters.
+public protocol BatchEventConsumer: EventConsumer {
+    func handle(batch events: [EventEnvelope]) async throws
+}
+
 /// Delivers the outbox's events, in the order they were recorded, to every consumer whose pattern matches.
 ///
 /// A consumer that fails is retried with back-off; after ``maximumAttempts`` the event goes to the dead-letter store
@@ -44,33 +50,60 @@ public struct EventDispatcher: Sendable {
     ///
     /// The batch is marked dispatched in one write once every event in it is delivered: a crash before that delivers
     /// the batch again, and the ledger skips what each consumer already handled.
+    ///
+    /// The consumers take the batch side by side, each its own events in order; what each handled is recorded in
+    /// its ledger in one write.
     @discardableResult
     public func dispatchPending(limit: Int = 100) async throws -> Int {
         let events = try await outbox.pendingEvents(limit: limit)
-        for event in events {
-            for consumer in consumers where consumer.pattern.matches(event) {
-                try await deliver(event, to: consumer)
+        guard !events.isEmpty else { return 0 }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for consumer in consumers {
+                let matching = events.filter { consumer.pattern.matches($0) }
+                if !matching.isEmpty { group.addTask { try await deliver(matching, to: consumer) } }
             }
+            try await group.waitForAll()
         }
-        if !events.isEmpty { try await outbox.markDispatched(events.map(\.id), at: clock.now()) }
+        try await outbox.markDispatched(events.map(\.id), at: clock.now())
         return events.count
     }
 
-    /// Delivers one event to one consumer with retries; dead-letters it when every attempt fails.
+    /// Delivers a consumer's events of a batch: all at once to a ``BatchEventConsumer``, else (or when that fails)
+    /// one by one with retries; those it already handled are skipped.
+    func deliver(_ events: [EventEnvelope], to consumer: any EventConsumer) async throws {
+        let done = try await ledger.processed(consumer: consumer.name, among: events.map(\.id))
+        let due = events.filter { !done.contains($0.id) }
+        guard !due.isEmpty else { return }
+        if let batching = consumer as? any BatchEventConsumer {
+            do {
+                try await batching.handle(batch: due)
+                try await ledger.markProcessed(consumer: consumer.name, eventIDs: due.map(\.id), at: clock.now())
+                return
+            } catch is CancellationError {
+                throw CancellationError()
+            } catch {
+                logger.warning(
+                    "consumer failed a batch; delivering its events one by one",
+                    metadata: ["consumer": "\(consumer.name)", "error": "\(error)"])
+            }
+        }
+        for event in due { try await deliver(event, to: consumer) }
+        try await ledger.markProcessed(consumer: consumer.name, eventIDs: due.map(\.id), at: clock.now())
+    }
+
+    /// Delivers one event to one consumer with retries; dead-letters it when every attempt fails. The caller records
+    /// it as handled.
     func deliver(_ event: EventEnvelope, to consumer: any EventConsumer) async throws {
-        if try await ledger.isProcessed(consumer: consumer.name, eventID: event.id) { return }
         var backoff = firstBackoff
         for attempt in 1...maximumAttempts {
             do {
                 try await consumer.handle(event)
-                try await ledger.markProcessed(consumer: consumer.name, eventID: event.id, at: clock.now())
                 return
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
                 if attempt == maximumAttempts {
                     try await deadLetter(event, for: consumer, error: error, attempts: attempt)
-                    try await ledger.markProcessed(consumer: consumer.name, eventID: event.id, at: clock.now())
                     return
                 }
                 logger.warning(
