@@ -22,7 +22,7 @@ extension APIRoutes {
         var digest = SHA256()
         digest.update(data: Data("\(request.method.rawValue) \(request.uri.path)?\(request.uri.query ?? "")\n".utf8))
         digest.update(data: body)
-        let fingerprint = digest.finalize().map { String(format: "%02x", $0) }.joined()
+        let fingerprint = digest.finalize().hexString
         let bufferedRequest = request
         let (stored, replayed) = try await services.idempotency.run(
             key: key, scope: actor.userID.rawValue, fingerprint: fingerprint

@@ -32,7 +32,7 @@ struct WebhookSignature {
         var message = Data("\(timestamp).".utf8)
         message.append(body)
         let code = HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: Data(secret.utf8)))
-        return code.map { String(format: "%02x", $0) }.joined()
+        return code.hexString
     }
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {

@@ -35,7 +35,7 @@ extension SQLiteStore: CatalogStore {
     }
 
     public func product(id: Product.ID) async throws -> Product? {
-        try productCache.product(id) {
+        try productCache.record(id.rawValue) {
             try readOne { db in
                 try Row.fetchOne(db.cachedStatement(sql: Self.productByID), arguments: [id.rawValue])
                     .map(Self.product(from:))

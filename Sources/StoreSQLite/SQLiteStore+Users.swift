@@ -5,6 +5,7 @@ import OrderlyPorts
 
 extension SQLiteStore: UserStore {
     public func insertUser(_ user: User, events: [EventEnvelope]) async throws {
+        defer { userCache.invalidate([user.id.rawValue]) }
         do {
             try await writer.write { db in
                 try db.cachedStatement(
@@ -27,6 +28,10 @@ extension SQLiteStore: UserStore {
     }
 
     public func user(id: User.ID) async throws -> User? {
+        try userCache.record(id.rawValue) { try user(id: id) }
+    }
+
+    private func user(id: User.ID) throws -> User? {
         try readOne { db in
             try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM users WHERE id = ?"), arguments: [id.rawValue]).map(
                 Self.user(from:))
@@ -49,7 +54,8 @@ extension SQLiteStore: UserStore {
     }
 
     public func updateUser(id: User.ID, patch: UserPatch, at time: Date, events: [EventEnvelope]) async throws -> User {
-        try await writer.write { db in
+        defer { userCache.invalidate([id.rawValue]) }
+        return try await writer.write { db in
             guard
                 let row = try Row.fetchOne(
                     db.cachedStatement(sql: "SELECT * FROM users WHERE id = ?"), arguments: [id.rawValue])

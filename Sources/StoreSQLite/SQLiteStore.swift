@@ -14,7 +14,9 @@ public final class SQLiteStore: Sendable {
     /// Journal appends that failed after their callers moved on.
     let journalFailures = JournalFailures()
     /// Products by id, as the last commit left them.
-    let productCache = ProductCache()
+    let productCache = RecordCache<Product>()
+    /// Users by id, as the last commit left them.
+    let userCache = RecordCache<User>()
 
     /// Opens (creating if needed) the database at `path` and applies every pending migration.
     /// - Parameter path: the SQLite file; its folder must exist.

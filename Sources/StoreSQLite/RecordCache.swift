@@ -2,16 +2,17 @@ import Foundation
 import GRDB
 import OrderlyModel
 
-/// Products as last read, by id: the point reads of a product page and of pricing a cart are a shop's commonest
-/// request, and they were mostly the cost of asking SQLite.
+/// Records as last read, by id: products (a product page and pricing a cart are a shop's commonest requests) and
+/// users (every signed-in request checks its token against its user), whose reads were mostly the cost of asking
+/// SQLite.
 ///
-/// Every write that can change a product or its stock invalidates that product once it has committed (and bumps
-/// the epoch); a read fills the cache only if no such invalidation happened between its look at the database and
-/// its insert, so the cache never keeps a state older than the last commit. Entries also lapse after a few seconds,
-/// which bounds what another process's write (the command line) could leave behind.
-final class ProductCache: @unchecked Sendable {
+/// Every write that can change a record invalidates it once it has committed (and bumps the epoch); a read fills the
+/// cache only if no such invalidation happened between its look at the database and its insert, so the cache never
+/// keeps a state older than the last commit. Entries also lapse after a few seconds, which bounds what another
+/// process's write (the command line) could leave behind.
+final class RecordCache<Record: Sendable>: @unchecked Sendable {
     private struct Entry {
-        var product: Product?
+        var record: Record?
         var at: UInt64
     }
 
@@ -21,24 +22,24 @@ final class ProductCache: @unchecked Sendable {
     private let lifetime: UInt64 = 2_000_000_000
     private let capacity = 10_000
 
-    /// The product `id`, from the cache or from `load` (whose answer is then kept).
-    func product(_ id: Product.ID, load: () throws -> Product?) rethrows -> Product? {
+    /// The record `id`, from the cache or from `load` (whose answer is then kept).
+    func record(_ id: String, load: () throws -> Record?) rethrows -> Record? {
         let now = DispatchTime.now().uptimeNanoseconds
         let (hit, epoch) = lock.withLock { () -> (Entry?, Int) in
-            guard let entry = entries[id.rawValue], now - entry.at < lifetime else { return (nil, self.epoch) }
+            guard let entry = entries[id], now - entry.at < lifetime else { return (nil, self.epoch) }
             return (entry, self.epoch)
         }
-        if let hit { return hit.product }
-        let product = try load()
+        if let hit { return hit.record }
+        let record = try load()
         lock.withLock {
             guard self.epoch == epoch else { return }
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[id.rawValue] = Entry(product: product, at: now)
+            entries[id] = Entry(record: record, at: now)
         }
-        return product
+        return record
     }
 
-    /// Forgets products a committed write changed.
+    /// Forgets records a committed write changed.
     func invalidate(_ ids: some Sequence<String>) {
         lock.withLock {
             epoch += 1
