@@ -84,17 +84,23 @@ final class GroupCommitWriter: @unchecked Sendable {
             outcomes = try await pool.write { db in
                 var outcomes: [(any Error)?] = []
                 outcomes.reserveCapacity(group.count)
+                // The savepoint statements are prepared once (GRDB's own savepoints compile theirs every time, which
+                // was a tenth of a busy writer's work).
+                let begin = try db.cachedStatement(sql: "SAVEPOINT block")
+                let release = try db.cachedStatement(sql: "RELEASE SAVEPOINT block")
+                let undo = try db.cachedStatement(sql: "ROLLBACK TRANSACTION TO SAVEPOINT block")
                 for job in group {
+                    try begin.execute()
                     do {
-                        try db.inSavepoint {
-                            try job.run(db)
-                            return .commit
-                        }
+                        try job.run(db)
+                        try release.execute()
                         outcomes.append(nil)
                     } catch {
                         // A block's own error is undone with its savepoint; one that broke the transaction itself
                         // (I/O, a full disk) fails the whole group, which is rolled back.
                         guard db.isInsideTransaction else { throw error }
+                        try undo.execute()
+                        try release.execute()
                         outcomes.append(error)
                     }
                 }
