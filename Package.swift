@@ -31,6 +31,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
     ],
     targets: [
+        // zlib, which every Swift toolchain on Linux needs already (zlib1g-dev): compact storage of cold records.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         // The Amazon States Language: JSON values, definitions and validation, JSONPath, intrinsic functions.
         .target(
             name: "StatesLanguage", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
@@ -54,8 +56,9 @@ let package = Package(
         .target(
             name: "StoreSQLite",
             dependencies: [
-                "OrderlyModel", "OrderlyPorts", "StatesLanguage", "WorkflowEngine",
+                "OrderlyModel", "OrderlyPorts", "StatesLanguage", "WorkflowEngine", "CZlib",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),

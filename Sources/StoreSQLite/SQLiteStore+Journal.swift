@@ -6,8 +6,8 @@ import WorkflowEngine
 /// The durable journal of the embedded workflow engine.
 ///
 /// An execution is one `executions` row pointing at its definition (stored once in `workflow_versions`) and the
-/// events it was driven by (`execution_journal`); its history is rebuilt from those events when asked for, never
-/// stored a second time. The start is durable before ``create(_:started:)`` returns. Later events are appended in
+/// events it was driven by (`execution_journal`, one row each while it runs; once it has finished, folded into one
+/// deflated value on its row); its history is rebuilt from those events when asked for, never stored a second time. The start is durable before ``create(_:started:)`` returns. Later events are appended in
 /// order without waiting for their commit (group commit makes them durable a moment later): losing the last few in
 /// a crash only means the resumed execution runs those steps again, which every task allows (each acts once per
 /// idempotency key). What the system tells anyone is durable through the tasks' own writes.
@@ -21,8 +21,8 @@ extension SQLiteStore: ExecutionJournal {
                     db, stateMachine: record.info.stateMachineName, id: record.info.stateMachineID,
                     definition: record.definition, substitutions: substitutions)
                 try db.cachedStatement(
-                    sql: "INSERT INTO executions (id, name, version, state_machine) VALUES (?, ?, ?, ?)"
-                ).execute(arguments: [record.info.id, record.info.name, version, record.info.stateMachineName])
+                    sql: "INSERT INTO executions (id, name, version, state_machine, start) VALUES (?, ?, ?, ?, ?)"
+                ).execute(arguments: [record.info.id, record.info.name, version, record.info.stateMachineName, event])
                 try db.cachedStatement(sql: "INSERT INTO execution_journal (execution, seq, event) VALUES (?, 0, ?)")
                     .execute(arguments: [db.lastInsertedRowID, event])
             }
@@ -72,14 +72,29 @@ extension SQLiteStore: ExecutionJournal {
             })
     }
 
+    /// Records the outcome and folds the journal's rows into one deflated value on the execution's row: a finished
+    /// execution is read back whole or not at all (its history), never resumed.
     public func finish(executionID: String, outcome: ExecutionOutcome, history: [HistoryEvent]) async throws {
         try await writer.write { db in
+            guard
+                let number = try Int64.fetchOne(
+                    db.cachedStatement(sql: "SELECT number FROM executions WHERE id = ?"), arguments: [executionID])
+            else { return }
+            let events = try String.fetchAll(
+                db.cachedStatement(sql: "SELECT event FROM execution_journal WHERE execution = ? ORDER BY seq"),
+                arguments: [number])
+            let journal = try Deflate.compress(Data(("[" + events.joined(separator: ",") + "]").utf8))
             try db.cachedStatement(
-                sql: "UPDATE executions SET status = ?, output = ?, error = ?, cause = ?, finished_at = ? WHERE id = ?"
+                sql: """
+                    UPDATE executions SET status = ?, output = ?, error = ?, cause = ?, finished_at = ?, journal = ?
+                    WHERE number = ?
+                    """
             ).execute(arguments: [
-                outcome.status.rawValue, outcome.output?.serialized(), outcome.error, outcome.cause,
-                history.last.map { $0.timestamp.millis }, executionID,
+                outcome.status.rawValue, try outcome.output.map { try Deflate.compress(Data($0.serialized().utf8)) },
+                outcome.error, outcome.cause, history.last.map { $0.timestamp.millis }, journal, number,
             ])
+            try db.cachedStatement(sql: "DELETE FROM execution_journal WHERE execution = ?").execute(arguments: [number]
+            )
         }
         // An event that could not be written (the disk failed its group) ends the execution here with an error.
         if let failure = journalFailures.take(executionID) { throw failure }
@@ -91,7 +106,8 @@ extension SQLiteStore: ExecutionJournal {
                 let row = try Row.fetchOne(
                     db.cachedStatement(
                         sql: """
-                            SELECT x.number, x.id, x.name, v.state_machine, v.state_machine_id, v.definition, v.substitutions
+                            SELECT x.number, x.id, x.name, x.journal, v.state_machine, v.state_machine_id, v.definition,
+                                v.substitutions
                             FROM executions x JOIN workflow_versions v ON v.id = x.version WHERE x.id = ?
                             """), arguments: [executionID])
             else { return nil }
@@ -102,6 +118,10 @@ extension SQLiteStore: ExecutionJournal {
                     id: row["id"], name: row["name"], stateMachineID: row["state_machine_id"],
                     stateMachineName: row["state_machine"]),
                 definition: row["definition"], substitutions: substitutions)
+            if let journal = row["journal"] as Data? {
+                let text = String(decoding: try Deflate.decompress(journal), as: UTF8.self)
+                return (record, try (JSON(parsing: text).arrayValue ?? []).map { try EngineEvent(json: $0) })
+            }
             let events = try String.fetchAll(
                 db.cachedStatement(sql: "SELECT event FROM execution_journal WHERE execution = ? ORDER BY seq"),
                 arguments: [row["number"] as Int64]
@@ -133,9 +153,8 @@ extension SQLiteStore: ExecutionJournal {
         arguments += [limit + 1]
         let sql = """
             SELECT x.number, x.id, x.name, x.state_machine, v.state_machine_id, x.status, x.output, x.error, x.cause,
-                e.event AS started
+                x.start AS started
             FROM executions x JOIN workflow_versions v ON v.id = x.version
-                JOIN execution_journal e ON e.execution = x.number AND e.seq = 0
             WHERE \(conditions.joined(separator: " AND ")) ORDER BY x.number DESC LIMIT ?
             """
         return try readNow { [arguments] db in
@@ -149,7 +168,7 @@ extension SQLiteStore: ExecutionJournal {
                     status == .running
                     ? nil
                     : ExecutionOutcome(
-                        status: status, output: try (row["output"] as String?).map { try JSON(parsing: $0) },
+                        status: status, output: try Self.output(row["output"]),
                         error: row["error"], cause: row["cause"])
                 items.append(
                     ExecutionSummary(
@@ -160,6 +179,18 @@ extension SQLiteStore: ExecutionJournal {
             }
             let next: String? = rows.count > limit ? String(rows[limit - 1]["number"] as Int64) : nil
             return (items, next)
+        }
+    }
+}
+
+extension SQLiteStore {
+    /// An execution's output as stored: JSON text, or (once it has finished) deflated JSON.
+    static func output(_ value: DatabaseValue) throws -> JSON? {
+        switch value.storage {
+        case .null: return nil
+        case .string(let text): return try JSON(parsing: text)
+        case .blob(let data): return try JSON(parsing: String(decoding: try Deflate.decompress(data), as: UTF8.self))
+        default: throw StatesError("JournalCorrupt", "An execution's output is neither JSON text nor deflated JSON.")
         }
     }
 }

@@ -316,6 +316,20 @@ extension SQLiteStore {
                     ) WITHOUT ROWID;
                     """)
         }
+        // Cold records compressed: a finished execution's journal in one deflated value on its row (its start kept
+        // beside it for listings) and its output deflated, an idempotency key's stored answer and a blob deflated
+        // (`size` is the original length; without it a blob is stored as it is).
+        migrator.registerMigration("2026-12-01-12-compressed") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE executions ADD COLUMN start TEXT;
+                    ALTER TABLE executions ADD COLUMN journal BLOB;
+                    UPDATE executions SET start = (SELECT event FROM execution_journal e
+                        WHERE e.execution = executions.number AND e.seq = 0);
+                    ALTER TABLE idempotency_keys ADD COLUMN encoding TEXT;
+                    ALTER TABLE blobs ADD COLUMN size INTEGER;
+                    """)
+        }
         return migrator
     }()
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 import OrderlyModel
@@ -32,7 +33,9 @@ extension SQLiteStore: IdempotencyStore {
                         ).execute(arguments: [time.millis, scope, key])
                         return .proceed
                     }
-                    return .replay(StoredResponse(status: status, contentType: row["content_type"], body: row["body"]))
+                    let stored: Data = row["body"]
+                    let body = row["encoding"] == "deflate" ? try Deflate.decompress(stored) : stored
+                    return .replay(StoredResponse(status: status, contentType: row["content_type"], body: body))
                 }
                 try db.cachedStatement(sql: "DELETE FROM idempotency_keys WHERE scope = ? AND key = ?").execute(
                     arguments: [scope, key])
@@ -45,11 +48,15 @@ extension SQLiteStore: IdempotencyStore {
     }
 
     public func complete(scope: String, key: String, response: StoredResponse, at time: Date) async throws {
+        let body = try Deflate.compress(response.body)
         try await writer.write { db in
             try db.cachedStatement(
                 sql:
-                    "UPDATE idempotency_keys SET response_status = ?, content_type = ?, body = ? WHERE scope = ? AND key = ?"
-            ).execute(arguments: [response.status, response.contentType, response.body, scope, key])
+                    """
+                    UPDATE idempotency_keys SET response_status = ?, content_type = ?, body = ?, encoding = 'deflate'
+                    WHERE scope = ? AND key = ?
+                    """
+            ).execute(arguments: [response.status, response.contentType, body, scope, key])
         }
     }
 
@@ -73,6 +80,12 @@ extension SQLiteStore: IdempotencyStore {
 }
 
 extension SQLiteStore: NotificationStore {
+    /// A deduplication key as stored: a long one (a workflow step's, a hundred characters) by its SHA-256, so that
+    /// the unique index holds 34 characters a notification.
+    static func storedKey(_ key: String) -> String {
+        key.utf8.count <= 40 ? key : "h:" + SHA256.hash(data: Data(key.utf8)).prefix(16).hexString
+    }
+
     public func insertNotification(_ notification: UserNotification, dedupeKey: String) async throws -> Bool {
         try await writer.write { db in
             try db.cachedStatement(
@@ -81,7 +94,7 @@ extension SQLiteStore: NotificationStore {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING
                     """
             ).execute(arguments: [
-                notification.id.rawValue, notification.userID.rawValue, dedupeKey, notification.type,
+                notification.id.rawValue, notification.userID.rawValue, Self.storedKey(dedupeKey), notification.type,
                 notification.channel, notification.subject, notification.message, notification.status,
                 notification.createdAt.millis,
             ])

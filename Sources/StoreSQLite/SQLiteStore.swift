@@ -28,7 +28,9 @@ public final class SQLiteStore: Sendable {
         // commit): an answer given to a client or a charge asked of the gateway survives a power loss. Group commit
         // (``GroupCommitWriter``) shares the cost of that sync.
         config.prepareDatabase { db in
-            try db.cachedStatement(sql: "PRAGMA synchronous = FULL").execute()
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            // After a checkpoint the write-ahead log is cut back to this, so it stays bounded under steady writes.
+            try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
         }
         pool = try DatabasePool(path: path, configuration: config)
         writer = GroupCommitWriter(pool: pool)

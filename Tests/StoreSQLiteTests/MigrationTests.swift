@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import OrderlyApp
 import StatesLanguage
 import Testing
 import WorkflowEngine
@@ -45,5 +46,30 @@ struct MigrationTests {
         #expect(try await store.unfinished() == ["exe-2"])
         let listed = try await store.list(stateMachineName: "m", status: .succeeded, after: nil, limit: 10)
         #expect(listed.items.map(\.info.id) == ["exe-1"] && listed.items.first?.outcome?.output == ["n": 1])
+    }
+
+    @Test("a finished execution's journal is folded into one compressed value, read back whole; a running one is not")
+    func compactedJournal() async throws {
+        let store = try SQLiteStore(path: try TestStorage.sqlitePath("compacted"))
+        let engine = WorkflowEngine(tasks: TaskRegistry(), journal: store, clock: SystemEngineClock())
+        let definition = try PreparedDefinition(
+            text:
+                #"{"StartAt":"A","States":{"A":{"Type":"Pass","Result":{"ok":true},"Next":"B"},"B":{"Type":"Pass","End":true}}}"#,
+            name: "m")
+        let done = try await engine.run(definition, name: "done", input: ["n": 1])
+        let waiting = try await engine.begin(definition, name: "waiting", input: ["n": 2])
+        let rows = try await store.pool.read { db in
+            try Int.fetchOne(
+                db,
+                sql:
+                    "SELECT count(*) FROM execution_journal e JOIN executions x ON x.number = e.execution WHERE x.id = ?",
+                arguments: [done.info.id])
+        }
+        #expect(rows == 0)
+        let snapshot = try #require(try await engine.describe(executionID: done.info.id))
+        #expect(snapshot.status == .succeeded && snapshot.history.map(\.type) == done.history.map(\.type))
+        #expect(try await store.load(executionID: waiting.id)?.1.count == 1)
+        let listed = try await store.list(stateMachineName: "m", status: nil, after: nil, limit: 10).items
+        #expect(listed.map(\.input) == [["n": 2], ["n": 1]])
     }
 }

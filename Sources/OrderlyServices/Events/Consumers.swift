@@ -110,6 +110,9 @@ public struct AnalyticsConsumer: BatchEventConsumer {
     public func handle(batch events: [EventEnvelope]) async throws {
         try await log.log(events)
     }
+
+    /// The event log holds each event id once.
+    public var keepsItsOwnRecord: Bool { true }
 }
 
 /// Starts the refund and restock of every order cancelled after its checkout confirmed it. The request that cancels

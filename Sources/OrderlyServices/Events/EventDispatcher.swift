@@ -17,6 +17,14 @@ public protocol EventConsumer: Sendable {
 /// the dispatcher delivers its events one by one, with the usual retries and dead letters.
 public protocol BatchEventConsumer: EventConsumer {
     func handle(batch events: [EventEnvelope]) async throws
+
+    /// Whether what it writes is keyed by the event id, so that handling an event twice changes nothing: the
+    /// dispatcher then keeps no ledger of what it handled (one write and one row per event saved).
+    var keepsItsOwnRecord: Bool { get }
+}
+
+extension BatchEventConsumer {
+    public var keepsItsOwnRecord: Bool { false }
 }
 
 /// Delivers the outbox's events, in the order they were recorded, to every consumer whose pattern matches.
@@ -71,13 +79,17 @@ public struct EventDispatcher: Sendable {
     /// Delivers a consumer's events of a batch: all at once to a ``BatchEventConsumer``, else (or when that fails)
     /// one by one with retries; those it already handled are skipped.
     func deliver(_ events: [EventEnvelope], to consumer: any EventConsumer) async throws {
-        let done = try await ledger.processed(consumer: consumer.name, among: events.map(\.id))
+        let batching = consumer as? any BatchEventConsumer
+        let ledgerFree = batching?.keepsItsOwnRecord == true
+        let done = ledgerFree ? [] : try await ledger.processed(consumer: consumer.name, among: events.map(\.id))
         let due = events.filter { !done.contains($0.id) }
         guard !due.isEmpty else { return }
-        if let batching = consumer as? any BatchEventConsumer {
+        if let batching {
             do {
                 try await batching.handle(batch: due)
-                try await ledger.markProcessed(consumer: consumer.name, eventIDs: due.map(\.id), at: clock.now())
+                if !ledgerFree {
+                    try await ledger.markProcessed(consumer: consumer.name, eventIDs: due.map(\.id), at: clock.now())
+                }
                 return
             } catch is CancellationError {
                 throw CancellationError()
