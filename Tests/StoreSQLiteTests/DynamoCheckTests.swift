@@ -41,4 +41,39 @@ struct DynamoCheckTests {
         #expect(violations.contains { $0.contains("\(product.id): 1 sold, but committed reservations hold 0") })
         #expect(violations.contains { $0.contains("\(user.id) has 1 unpaid open orders, but the count says 2") })
     }
+
+    @Test(
+        "tables an earlier version filled get the staff index and the category counts; running it again changes nothing"
+    )
+    func upgrade() async throws {
+        let (dynamo, prefix) = try TestStorage.dynamoDB()
+        let store = DynamoStore(dynamo: dynamo, prefix: prefix)
+        try await store.createTables()
+        let courier = try await StoreContractTests.user(store, role: .courier)
+        _ = try await StoreContractTests.user(store)
+        let milk = try await StoreContractTests.product(store, stock: 5, category: "Dairy")
+        // As an earlier version wrote them: no staffRole on the courier, no category count.
+        _ = try await dynamo.call(
+            "UpdateItem",
+            [
+                "TableName": .string("\(prefix)-users"), "Key": ["id": Attribute.string(courier.id.rawValue)],
+                "UpdateExpression": "REMOVE staffRole",
+            ])
+        _ = try await dynamo.call(
+            "DeleteItem",
+            ["TableName": .string("\(prefix)-uniques"), "Key": ["key": Attribute.string("category#dairy")]])
+        #expect(try await store.staff(role: .courier, page: PageRequest()).items.isEmpty)
+        #expect(try await store.categories().isEmpty)
+
+        let lines = try await store.fillWhatAnUpgradeAdds()
+        #expect(lines.count == 2)
+        #expect(try await store.staff(role: .courier, page: PageRequest()).items.map(\.id) == [courier.id])
+        #expect(try await store.categories() == ["Dairy"])
+        #expect(try await store.fillWhatAnUpgradeAdds().isEmpty)
+        _ = try await store.updateProduct(
+            id: milk.id, patch: ProductPatch(active: false), at: StoreContractTests.now, events: [])
+        #expect(try await store.categories().isEmpty)
+        try await store.markDispatched(try await store.pendingEvents(limit: 100).map(\.id), at: StoreContractTests.now)
+        #expect(try await store.checkInvariants(journal: nil).violations == [])
+    }
 }

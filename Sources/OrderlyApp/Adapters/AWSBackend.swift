@@ -61,6 +61,7 @@ public struct AWSBackend: Sendable {
         lines.append("bucket \(receipts.bucket): ready")
         lines.append("topic \(try await notificationsTopic().arn): ready")
         lines += try await provisionEvents()
+        lines += try await store.fillWhatAnUpgradeAdds()
         return lines
     }
 
