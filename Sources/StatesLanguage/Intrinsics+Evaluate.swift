@@ -35,6 +35,17 @@ extension IntrinsicCall {
         return number
     }
 
+    /// A number rounded to a whole one as AWS rounds `States.MathAdd`'s arguments (Java's `Math.round`: halves up).
+    private func rounded(_ value: JSON, _ what: String) throws -> Int {
+        if case .int(let number) = value { return number }
+        guard case .double(let number) = value, number.isFinite else {
+            throw failure("\(what) must be a number, not \(value)")
+        }
+        let whole = (number + 0.5).rounded(.down)
+        guard let result = Int(exactly: whole) else { throw failure("\(what) is out of range") }
+        return result
+    }
+
     private func array(_ value: JSON, _ what: String) throws -> [JSON] {
         guard case .array(let items) = value else { throw failure("\(what) must be an array, not \(value.typeName)") }
         return items
@@ -66,9 +77,13 @@ extension IntrinsicCall {
             let end = try integer(values[1], "the end")
             let step = try integer(values[2], "the step")
             guard step != 0 else { throw failure("the step must not be 0") }
-            let range = Array(stride(from: start, through: end, by: step))
-            guard range.count <= 1000 else { throw failure("the range may hold at most 1000 elements") }
-            return .array(range.map(JSON.int))
+            // Counted before anything is allocated: States.ArrayRange(0, 9223372036854775807, 1) is refused, not built.
+            let (span, overflow) = end.subtractingReportingOverflow(start)
+            let quotient = span.dividedReportingOverflow(by: step)
+            let steps =
+                overflow || quotient.overflow ? Int.max : (span.signum() == step.signum() ? quotient.partialValue : 0)
+            guard steps < 1000 else { throw failure("the range may hold at most 1000 elements") }
+            return .array(Array(stride(from: start, through: end, by: step)).map(JSON.int))
         case "States.ArrayGetItem":
             let items = try array(values[0], "the first argument")
             let index = try integer(values[1], "the index")
@@ -109,8 +124,8 @@ extension IntrinsicCall {
             }
             return .int(Int.random(in: start..<end, using: &random))
         case "States.MathAdd":
-            let (sum, overflow) = try integer(values[0], "the first number").addingReportingOverflow(
-                try integer(values[1], "the second number"))
+            let (sum, overflow) = try rounded(values[0], "the first number").addingReportingOverflow(
+                try rounded(values[1], "the second number"))
             guard !overflow else { throw failure("the sum overflows") }
             return .int(sum)
         case "States.StringSplit":
@@ -132,7 +147,20 @@ extension IntrinsicCall {
         }
     }
 
-    /// `States.Format('{} and {}', a, b)`: strings are inserted as they are, other values as JSON.
+    /// A value as `States.Format` writes it, which is how AWS's Java runtime prints it: a string as it is, an object
+    /// `{Id=1, Name=Milk}` and an array `[1, two]` (their members printed the same way), numbers, `true` and `null` as
+    /// in JSON. (Members are printed in key order: objects here do not keep the order they were written in.)
+    static func formatted(_ value: JSON) -> String {
+        switch value {
+        case .string(let text): return text
+        case .array(let items): return "[" + items.map(formatted).joined(separator: ", ") + "]"
+        case .object(let members):
+            return "{" + members.keys.sorted().map { "\($0)=\(formatted(members[$0]!))" }.joined(separator: ", ") + "}"
+        default: return value.serialized()
+        }
+    }
+
+    /// `States.Format('{} and {}', a, b)`: each value as ``formatted(_:)`` writes it.
     private func format(_ values: [JSON]) throws -> String {
         let template = Array(try string(values[0], "the template"))
         var output = ""
@@ -147,8 +175,7 @@ extension IntrinsicCall {
             }
             if character == "{", index + 1 < template.count, template[index + 1] == "}" {
                 guard next < values.count else { throw failure("the template has more {} than there are arguments") }
-                let value = values[next]
-                if case .string(let text) = value { output += text } else { output += value.serialized() }
+                output += Self.formatted(values[next])
                 next += 1
                 index += 2
                 continue

@@ -42,28 +42,50 @@ extension ExecutionCore {
             }
         }
         if let batcher = spec.batcher { inputs = try batches(inputs, batcher: batcher, input: input, frame: id) }
+        // The paths' values as AWS reads them (a string holding a whole number counts), and its causes.
         var maxConcurrency = spec.maxConcurrency ?? 0
         if let path = spec.maxConcurrencyPath {
-            guard let value = resolve(path, input: input, frame: id)?.intValue, value >= 0 else {
-                throw StatesError.runtimeError("The MaxConcurrencyPath '\(path)' must point to a whole number ≥ 0.")
+            guard let value = resolve(path, input: input, frame: id) else {
+                throw missingPath(path, field: "MaxConcurrencyPath", input: input)
             }
-            maxConcurrency = value
+            guard let number = Self.wholeNumber(value) else {
+                throw StatesError.runtimeError(
+                    "The MaxConcurrencyPath field refers to value \"\(Self.quoted(value))\" which is not a valid integer: \(path)"
+                )
+            }
+            guard number >= 0 else {
+                throw StatesError.runtimeError(
+                    "Expected non-negative integer for MaxConcurrency, got '\(number)' instead.")
+            }
+            maxConcurrency = number
         }
         var toleratedCount = spec.toleratedFailureCount
         if let path = spec.toleratedFailureCountPath {
-            guard let value = resolve(path, input: input, frame: id)?.intValue, value >= 0 else {
-                throw StatesError.runtimeError(
-                    "The ToleratedFailureCountPath '\(path)' must point to a whole number ≥ 0.")
+            guard let value = resolve(path, input: input, frame: id) else {
+                throw missingPath(path, field: "ToleratedFailureCountPath", input: input)
             }
-            toleratedCount = value
+            guard let number = Self.wholeNumber(value) else {
+                throw StatesError.runtimeError(
+                    "The ToleratedFailureCountPath field refers to value \"\(Self.quoted(value))\" which is not a valid integer: \(path)"
+                )
+            }
+            guard number >= 0 else { throw StatesError.runtimeError("ToleratedFailureCount cannot be negative.") }
+            toleratedCount = number
         }
         var toleratedPercentage = spec.toleratedFailurePercentage
         if let path = spec.toleratedFailurePercentagePath {
-            guard let value = resolve(path, input: input, frame: id)?.doubleValue, (0...100).contains(value) else {
-                throw StatesError.runtimeError(
-                    "The ToleratedFailurePercentagePath '\(path)' must point to a number from 0 to 100.")
+            guard let value = resolve(path, input: input, frame: id) else {
+                throw missingPath(path, field: "ToleratedFailurePercentagePath", input: input)
             }
-            toleratedPercentage = value
+            guard let number = Self.wholeNumber(value).map(Double.init) ?? value.doubleValue else {
+                throw StatesError.runtimeError(
+                    "The ToleratedFailurePercentagePath field refers to value \"\(Self.quoted(value))\" which is not a valid float: \(path)"
+                )
+            }
+            guard (0...100).contains(number) else {
+                throw StatesError.runtimeError("ToleratedFailurePercentage must be between 0 and 100.")
+            }
+            toleratedPercentage = number
         }
         record("MapStateStarted", ["length": .int(inputs.count)], frame: id)
         guard !inputs.isEmpty else {
@@ -155,14 +177,11 @@ extension ExecutionCore {
             }
             join.failures += 1
             join.results[child.slot] = ["Error": .string(failure.error), "Cause": .string(failure.cause)]
+            // Over either threshold that is set, the Map fails (AWS fails as soon as one is exceeded).
             let total = Double(join.results.count)
-            let overCount = join.toleratedCount.map { join.failures > $0 } ?? (join.toleratedPercentage == nil)
-            let overPercentage =
-                join.toleratedPercentage.map { Double(join.failures) / total * 100 > $0 }
-                ?? (join.toleratedCount == nil)
-            let exceeded =
-                join.toleratedCount != nil && join.toleratedPercentage != nil
-                ? overCount && overPercentage : overCount || overPercentage
+            let overCount = join.toleratedCount.map { join.failures > $0 } ?? false
+            let overPercentage = join.toleratedPercentage.map { Double(join.failures) / total * 100 > $0 } ?? false
+            let exceeded = overCount || overPercentage
             if exceeded {
                 failChildren(
                     id, join: join,

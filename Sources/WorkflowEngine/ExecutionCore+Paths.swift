@@ -56,6 +56,27 @@ extension ExecutionCore {
         StatesError.runtimeError("Invalid path '\(path)' : No results for path: \(path.normalized)")
     }
 
+    /// A path of a field such as `TimestampPath` that selects nothing, in AWS's words.
+    func missingPath(_ path: JSONPath, field: String, input: JSON) -> StatesError {
+        StatesError.runtimeError(
+            "The JSONPath '\(path)' specified for the field '\(field)' could not be found in the input '\(input.serialized())'"
+        )
+    }
+
+    /// A value as AWS quotes it in a cause: a string as it is, anything else as JSON.
+    static func quoted(_ value: JSON) -> String {
+        if case .string(let text) = value { return text }
+        return value.serialized()
+    }
+
+    /// A whole number from a path's value as AWS reads one for `MaxConcurrencyPath` and the tolerated failure
+    /// count: a JSON integer, or a string holding one.
+    static func wholeNumber(_ value: JSON) -> Int? {
+        if case .int(let number) = value { return number }
+        if case .string(let text) = value { return Int(text) }
+        return nil
+    }
+
     func applyInputPath(_ field: PathField, to input: JSON, frame id: Int) throws -> JSON {
         switch field {
         case .standard: return input

@@ -54,8 +54,8 @@ extension ExecutionCore {
             record("SucceedStateExited", ["name": .string(state.name), "output": output], frame: id)
             frameSucceeded(id, output: output)
         case .fail(let spec):
-            let error = try failString(spec.error, input: frame.input, frame: id)
-            let cause = try failString(spec.cause, input: frame.input, frame: id)
+            let error = try failString(spec.error, field: "ErrorPath", input: frame.input, frame: id)
+            let cause = try failString(spec.cause, field: "CausePath", input: frame.input, frame: id)
             frameFailed(id, StatesError(error ?? "", cause ?? ""))
         case .parallel(let branches):
             let branchInput = try state.parameters.map { try evaluate($0, input: effective, frame: id) } ?? effective
@@ -69,9 +69,10 @@ extension ExecutionCore {
         let frame = frames[id]!
         var timeout = spec.timeoutSeconds
         if let path = spec.timeoutSecondsPath {
-            guard let seconds = resolve(path, input: frame.effectiveInput, frame: id)?.intValue, seconds > 0 else {
+            guard let value = resolve(path, input: frame.effectiveInput, frame: id) else { throw invalidPath(path) }
+            guard case .int(let seconds) = value, seconds > 0 else {
                 throw StatesError.runtimeError(
-                    "The TimeoutSecondsPath '\(path)' does not point to a positive whole number.")
+                    "Expected non-negative integer for TimeoutSecondsPath, got '\(Self.quoted(value))' instead.")
             }
             timeout = seconds
         }
@@ -94,10 +95,11 @@ extension ExecutionCore {
 
     private mutating func choose(_ id: Int, rules: [ChoiceRule], defaultNext: String?, input: JSON) throws {
         let resolver: (JSONPath) -> JSON? = { [self] path in self.resolve(path, input: input, frame: id) }
+        // A rule that matches assigns its own Assign only; the state's own Assign goes with the Default, as AWS runs it.
         for rule in rules where try rule.condition.evaluate(resolve: resolver) {
             try leaveState(
                 id, output: try applyOutputPath(frames[id]!.state.outputPath, to: input, frame: id),
-                assignInput: input, extraAssign: rule.assign, next: rule.next)
+                assignInput: input, extraAssign: rule.assign, next: rule.next, stateAssign: false)
             return
         }
         guard let defaultNext else {
@@ -113,17 +115,27 @@ extension ExecutionCore {
         case .seconds(let seconds): return now.addingTimeInterval(TimeInterval(seconds))
         case .timestamp(let date): return date
         case .secondsPath(let path):
-            guard let value = resolve(path, input: input, frame: id) else { throw invalidPath(path) }
-            guard let seconds = value.intValue, seconds >= 0 else {
+            // AWS's causes, word for word.
+            guard let value = resolve(path, input: input, frame: id) else {
+                throw StatesError.runtimeError("The SecondsPath parameter does not reference an input value: \(path)")
+            }
+            guard case .int(let seconds) = value else {
                 throw StatesError.runtimeError(
-                    "The SecondsPath '\(path)' must point to a whole number ≥ 0, not \(value).")
+                    "The SecondsPath parameter cannot be parsed as a long value: \(path) == \(Self.quoted(value))")
+            }
+            guard seconds >= 0 else {
+                throw StatesError.runtimeError(
+                    "The SecondsPath parameter references a negative value: \(path) == \(seconds)")
             }
             return now.addingTimeInterval(TimeInterval(seconds))
         case .timestampPath(let path):
-            guard let value = resolve(path, input: input, frame: id) else { throw invalidPath(path) }
+            guard let value = resolve(path, input: input, frame: id) else {
+                throw missingPath(path, field: "TimestampPath", input: input)
+            }
             guard case .string(let text) = value, let date = Timestamp.parse(text) else {
                 throw StatesError.runtimeError(
-                    "The TimestampPath '\(path)' must point to an RFC 3339 timestamp, not \(value).")
+                    "The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format "
+                        + "string: \(path) == \(Self.quoted(value))")
             }
             return date
         }
@@ -140,15 +152,20 @@ extension ExecutionCore {
         }
     }
 
-    private mutating func failString(_ source: StringSource?, input: JSON, frame id: Int) throws -> String? {
+    /// - Parameter field: `ErrorPath` or `CausePath`, as the causes name it.
+    private mutating func failString(_ source: StringSource?, field: String, input: JSON, frame id: Int) throws
+        -> String?
+    {
         switch source {
         case nil: return nil
         case .literal(let text): return text
         case .path(let path):
-            guard let value = resolve(path, input: input, frame: id) else { throw invalidPath(path) }
+            guard let value = resolve(path, input: input, frame: id) else {
+                throw missingPath(path, field: field, input: input)
+            }
             guard case .string(let text) = value else {
                 throw StatesError.runtimeError(
-                    "The path '\(path)' of a Fail state must point to a string, not \(value.typeName).")
+                    "The \(field) field refers to value \"\(Self.quoted(value))\" which is not a valid string: \(path)")
             }
             return text
         case .call(let call):
@@ -184,10 +201,12 @@ extension ExecutionCore {
     }
 
     /// Records the exit, applies the state's (and a choice rule's) `Assign`, and moves on or ends the frame.
-    mutating func leaveState(_ id: Int, output: JSON, assignInput: JSON, extraAssign: Template?, next: String?) throws {
+    mutating func leaveState(
+        _ id: Int, output: JSON, assignInput: JSON, extraAssign: Template?, next: String?, stateAssign: Bool = true
+    ) throws {
         let state = frames[id]!.state
         var assignments: [String: JSON] = [:]
-        for template in [state.assign, extraAssign].compactMap({ $0 }) {
+        for template in [stateAssign ? state.assign : nil, extraAssign].compactMap({ $0 }) {
             if case .object(let values) = try evaluate(template, input: assignInput, frame: id) {
                 assignments.merge(values) { $1 }
             }

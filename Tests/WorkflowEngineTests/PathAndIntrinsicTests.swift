@@ -70,7 +70,15 @@ struct PathAndIntrinsicTests {
     @Test("intrinsic functions, escapes and nesting")
     func intrinsics() throws {
         #expect(try call("States.Format('It\\'s {} \\\\ \\{literal\\}', 'x')") == "It's x \\ {literal}")
-        #expect(try call("States.Format('{}', $.o)", ["o": ["a": [1, true]]]) == #"{"a":[1,true]}"#)
+        // Objects and arrays as AWS's Java runtime prints them.
+        #expect(try call("States.Format('{}', $.o)", ["o": ["a": [1, true]]]) == "{a=[1, true]}")
+        #expect(
+            try call("States.Format('{} {}', $.o, $.l)", ["o": ["Id": 1, "Name": "Milk"], "l": ["x", 2.5, .null]])
+                == "{Id=1, Name=Milk} [x, 2.5, null]")
+        // Non-integers are rounded as AWS rounds them (halves up).
+        #expect(try call("States.MathAdd(1.5, 1)") == 3)
+        #expect(try call("States.MathAdd(-2.5, 0)") == -2)
+        #expect(try call("States.MathAdd(2.4, 0.4)") == 2)
         #expect(try call("States.Array()") == [])
         #expect(try call("States.MathRandom(1, 10, 42)") == call("States.MathRandom(1, 10, 42)"))
         let random = try call("States.MathRandom(5, 8)").intValue ?? 0
@@ -91,6 +99,9 @@ struct PathAndIntrinsicTests {
             "States.StringToJson('{bad')",
             "States.JsonMerge(States.StringToJson('{}'), States.StringToJson('{}'), true)",
             "States.Format('{} {}', 'one')", "States.ArrayRange(0, 5000, 1)", "States.Hash('x', 'CRC32')",
+            // Refused before anything is allocated.
+            "States.ArrayRange(0, 9223372036854775807, 1)",
+            "States.ArrayRange(-9223372036854775807, 9223372036854775807, 2)",
             "States.MathAdd('a', 1)", "States.Base64Decode('***')",
         ] {
             #expect(throws: StatesError.self, "\(bad)") { try call(bad) }
