@@ -22,7 +22,6 @@ struct StateRuns {
         var cause: String?
         var entries = 0
         var failures = 0
-        var enteredEventID = 0
     }
 
     private(set) var runs: [String: Run] = [:]
@@ -57,7 +56,6 @@ struct StateRuns {
                 run.output = nil
                 run.error = nil
                 run.cause = nil
-                run.enteredEventID = entry.id
                 runs[name] = run
             } else if entry.type.hasSuffix("StateExited"), let name, var run = runs[name] {
                 stateOfEvent[entry.id] = name
