@@ -71,6 +71,8 @@ public struct Composition: Sendable {
     public let metrics: PrometheusCollectorRegistry
     public let webhookSecret: String
     public let dataDirectory: DataDirectory
+    /// What an answer to the outside waits for: the embedded database's commits synced; DynamoDB's are already.
+    public let durability: any StorageDurability
     let logger: Logger
 
     /// Opens the data folder and database (applying migrations) and builds every service.
@@ -85,17 +87,20 @@ public struct Composition: Sendable {
         var leases: (any ExecutionLeases)?
         let mailer: any Mailer
         let blobs: any BlobStore
+        let durability: any StorageDurability
         switch configuration.backend {
         case .embedded:
             let sqlite = try SQLiteStore(path: dataDirectory.databasePath)
-            (store, journal, self.sqlite, aws) = (sqlite, sqlite, sqlite, nil)
-            mailer = try FileMailer(folder: dataDirectory.url.appendingPathComponent("mail"))
+            (store, journal, self.sqlite, aws, durability) = (sqlite, sqlite, sqlite, nil, sqlite)
+            mailer = DurableBeforeSending(
+                mailer: try FileMailer(folder: dataDirectory.url.appendingPathComponent("mail")), storage: sqlite)
             blobs = BlobsWithEarlierFiles(
                 store: sqlite, files: try FileBlobStore(folder: dataDirectory.url.appendingPathComponent("blobs")))
         case .aws:
             // Several processes share the tables: the workflow journal's leases decide who drives an execution.
             let backend = try AWSBackend(configuration)
             (store, journal, leases, self.sqlite, aws) = (backend.store, backend.journal, backend.journal, nil, backend)
+            durability = AlreadyDurable()
             mailer = SNSMailer(topic: try await backend.notificationsTopic())
             blobs = backend.receipts
         }
@@ -115,12 +120,15 @@ public struct Composition: Sendable {
         let gateway = try SimulatedPaymentGateway(
             ledgerFile: dataDirectory.url.appendingPathComponent("gateway/ledger.jsonl"))
         self.gateway = gateway
+        self.durability = durability
+        let charging = DurableBeforeCharging(gateway: gateway, storage: durability)
         let receipts = ReceiptService(blobs: blobs)
         let notifier = Notifier(notifications: store, users: store, mailer: mailer, env: env)
-        let payments = PaymentService(payments: store, orders: store, gateway: gateway, ledger: store, env: env)
+        let payments = PaymentService(payments: store, orders: store, gateway: charging, ledger: store, env: env)
         let deliveries = DeliveryService(deliveries: store, orders: store, users: store, env: env)
         let tasks = CheckoutTasks(
-            orders: store, inventory: store, payments: store, gateway: gateway, outbox: store, paymentService: payments,
+            orders: store, inventory: store, payments: store, gateway: charging, outbox: store,
+            paymentService: payments,
             deliveries: deliveries, notifier: notifier, receipts: receipts, env: env,
             reservationTTL: TimeInterval(configuration.reservationTTLSeconds))
         checkoutTasks = tasks
@@ -215,7 +223,7 @@ public struct Composition: Sendable {
         let router = try buildRouter(
             HTTPDependencies(
                 services: services, tokens: tokens, metrics: metrics, webhookSecret: webhookSecret, clock: clock,
-                currency: configuration.currency),
+                currency: configuration.currency, durability: durability),
             recordingInto: table)
         try WebRoutes(services: services, tokens: tokens, clock: clock, currency: configuration.currency).add(
             to: router)

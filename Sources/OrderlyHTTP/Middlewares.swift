@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import OrderlyModel
+import OrderlyPorts
 import OrderlyServices
 import Prometheus
 
@@ -109,5 +110,36 @@ struct AuthMiddleware: RouterMiddleware {
         context.actor = try await accounts.actor(for: claims.actor.userID, tokenGeneration: claims.generation)
         context.logger[metadataKey: "user_id"] = .string(context.actor!.userID.rawValue)
         return try await next(request, context)
+    }
+}
+
+/// Holds every answer until what storage committed before it is on the disk, so that nothing a client is told is
+/// lost to a power failure (the embedded database syncs commits in groups; one sync covers every request waiting).
+/// An error answer waits too: a request may have written before it failed. When the sync fails, the client is told
+/// of an internal error, never of a success.
+struct DurableAnswersMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    let storage: any StorageDurability
+
+    func handle(
+        _ request: Request, context: AppRequestContext, next: (Request, AppRequestContext) async throws -> Response
+    ) async throws -> Response {
+        let response: Response
+        do {
+            response = try await next(request, context)
+        } catch {
+            try await durable()
+            throw error
+        }
+        try await durable()
+        return response
+    }
+
+    private func durable() async throws {
+        do {
+            try await storage.makeDurable()
+        } catch {
+            throw OrderlyError(.internal, "Storage could not make the answer durable.", underlying: error)
+        }
     }
 }

@@ -16,11 +16,14 @@ public struct HTTPDependencies: Sendable {
     public var clock: any WallClock
     /// The store currency (stated in the OpenAPI document).
     public var currency: Currency
+    /// What every answer waits for: the writes before it on the disk.
+    public var durability: any StorageDurability
 
     public init(
         services: UseCases, tokens: TokenAuthority, metrics: PrometheusCollectorRegistry, webhookSecret: String,
-        clock: any WallClock, currency: Currency
+        clock: any WallClock, currency: Currency, durability: any StorageDurability
     ) {
+        self.durability = durability
         self.currency = currency
         self.services = services
         self.tokens = tokens
@@ -37,7 +40,8 @@ struct APIRoutes: Sendable {
     let table: RouteTable
 }
 
-/// Builds the router of the whole API with its middleware: request ids, metrics, problem+json errors, bearer auth.
+/// Builds the router of the whole API with its middleware: request ids, metrics, problem+json errors, answers held
+/// until durable, bearer auth.
 ///
 /// Kept apart from the application so tests drive it without a socket and a Lambda can reuse it.
 /// - Parameter table: where the routes are recorded (a test walks it); a new one by default.
@@ -48,6 +52,7 @@ public func buildRouter(
     router.add(middleware: RequestIDMiddleware())
     router.add(middleware: MetricsMiddleware(registry: dependencies.metrics))
     router.add(middleware: ProblemMiddleware(routes: table))
+    router.add(middleware: DurableAnswersMiddleware(storage: dependencies.durability))
     router.add(middleware: AuthMiddleware(tokens: dependencies.tokens, accounts: dependencies.services.accounts))
 
     let routes = APIRoutes(services: dependencies.services, dependencies: dependencies, table: table)

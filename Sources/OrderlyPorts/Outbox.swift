@@ -98,6 +98,22 @@ extension EventLogStore {
     }
 }
 
+/// Makes what storage has committed survive a power loss. An adapter may commit without waiting for the disk (the
+/// embedded database: a commit survives the process being killed, and is synced in groups); whatever tells the
+/// outside world something (an HTTP response, a charge asked of the gateway, a message sent) calls this first, so
+/// that what was told is never lost. Adapters whose every write is durable (DynamoDB) return at once.
+public protocol StorageDurability: Sendable {
+    /// Returns once every write that completed before the call is on the disk.
+    /// - Throws: when the sync failed (an I/O error, a full disk): nothing may then be told.
+    func makeDurable() async throws
+}
+
+/// Every write is durable when it returns: nothing to wait for.
+public struct AlreadyDurable: StorageDurability {
+    public init() {}
+    public func makeDurable() async throws {}
+}
+
 /// Tells whether storage can be reached (`GET /ready`).
 public protocol StorageHealth: Sendable {
     /// Throws when storage cannot answer a trivial query.

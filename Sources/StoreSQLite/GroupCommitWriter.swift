@@ -4,34 +4,31 @@ import GRDB
 /// The one writer of the database, committing in groups: write blocks from any number of callers queue up, and each
 /// time the database is free the writer runs every queued block back to back in ONE transaction (each inside its own
 /// savepoint, so a block that throws is undone alone) and commits it. Each caller resumes when the transaction
-/// holding its block has committed, with `synchronous = FULL`, so what a caller is told is written survives a power
-/// loss; the cost of that sync is shared by the whole group.
+/// holding its block has committed.
+///
+/// Commits are made visible at once and made durable when someone outside must be told: a commit is written to the
+/// write-ahead log without waiting for the disk (`synchronous = NORMAL`: it survives the process being killed), and
+/// ``sync()`` waits until everything committed before it has reached the disk (the next group is committed with
+/// `synchronous = FULL`, whose sync of the log covers every commit before it), so it survives a power loss too. The
+/// store calls it before an answer leaves the process (an HTTP response, a charge asked of the gateway, a message
+/// sent); one sync then covers the dozen commits a checkout makes, and the groups of every caller waiting at once.
 ///
 /// Blocks run one after another on the writer, as they would in separate transactions: each sees what the blocks
 /// before it wrote, so isolation is that of a serial order. A block must do nothing but database work (it is a
 /// closure given to a transaction, as with `DatabasePool.write`).
-final class GroupCommitWriter: @unchecked Sendable {
-    private struct Job: Sendable {
-        let run: @Sendable (Database) throws -> Void
-        let fail: @Sendable (any Error) -> Void
-        let done: @Sendable () -> Void
-    }
-
-    private struct Queue {
-        var jobs: [Job] = []
-        var flushing = false
-    }
-
-    private let pool: DatabasePool
-    /// Guards `queue`.
-    private let lock = NSLock()
-    private var queue = Queue()
-    /// The most blocks one transaction takes, so that a long queue still commits (and resumes callers) steadily.
-    private let maximumGroup = 512
+final class GroupCommitWriter: Sendable {
+    private let state: WriterState
 
     init(pool: DatabasePool) {
-        self.pool = pool
+        state = WriterState(pool: pool)
+        let state = self.state
+        let thread = Thread { state.run() }
+        thread.name = "orderly-sqlite-writer"
+        thread.start()
     }
+
+    /// The thread ends once the blocks already queued are committed.
+    deinit { state.close() }
 
     /// Runs `block` in the next group's transaction and answers its result once that transaction has committed.
     /// - Throws: what `block` threw (its writes undone, the others' kept), or the commit's error.
@@ -39,8 +36,8 @@ final class GroupCommitWriter: @unchecked Sendable {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             // Set by the block on the writer, read when the commit is done: never at the same time.
             let result = ResultBox<T>()
-            enqueue(
-                Job(
+            state.enqueue(
+                WriterState.Job(
                     run: { db in result.value = try block(db) },
                     fail: { continuation.resume(throwing: $0) },
                     done: { continuation.resume(returning: result.value!) }))
@@ -48,61 +45,155 @@ final class GroupCommitWriter: @unchecked Sendable {
     }
 
     /// Queues `block` for the next group without waiting for it: `failed` is told if it (or its commit) fails.
-    /// Callers that must know their write is durable use ``write(_:)``.
     func submit(_ block: @escaping @Sendable (Database) throws -> Void, failed: @escaping @Sendable (any Error) -> Void)
     {
-        enqueue(Job(run: block, fail: failed, done: {}))
+        state.enqueue(WriterState.Job(run: block, fail: failed, done: {}))
     }
 
-    private func enqueue(_ job: Job) {
-        let start = lock.withLock {
-            queue.jobs.append(job)
-            if queue.flushing { return false }
-            queue.flushing = true
-            return true
+    /// Returns once every commit made before the call is on the disk (at once when it already is).
+    /// - Throws: the commit's error when the sync could not be made.
+    func sync() async throws {
+        // Nothing committed since the last sync (every read-only request): no suspension at all.
+        if state.isSynced { return }
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            state.sync(
+                WriterState.Job(
+                    durable: true, run: { _ in }, fail: { continuation.resume(throwing: $0) },
+                    done: { continuation.resume() }))
         }
-        if start { Task.detached { await self.flush() } }
     }
 
-    /// Commits groups until the queue is empty.
-    private func flush() async {
+    /// How many groups have been committed, how many of those are on the disk, and how many syncs that took.
+    var commits: CommitCounts { state.counts }
+}
+
+/// The queue and the thread's loop. The writer has a thread of its own, so that the sync of a commit blocks
+/// neither the cooperative pool nor a queue hop: a caller's block reaches the writer in one wake-up and the caller
+/// resumes in one more (a flush run as a task, through GRDB's asynchronous write, took four).
+private final class WriterState: @unchecked Sendable {
+    struct Job: Sendable {
+        /// Whether the group's commit must reach the disk before this job is answered.
+        var durable = false
+        let run: @Sendable (Database) throws -> Void
+        let fail: @Sendable (any Error) -> Void
+        let done: @Sendable () -> Void
+    }
+
+    let pool: DatabasePool
+    /// Guards the properties below, and wakes the thread.
+    private let condition = NSCondition()
+    private var jobs: [Job] = []
+    private var closed = false
+    /// Groups committed that changed something, and how many of them are known to be on the disk.
+    private var committed: UInt64 = 0
+    private var synced: UInt64 = 0
+    private var syncs: UInt64 = 0
+    /// The most blocks one transaction takes, so that a long queue still commits (and resumes callers) steadily.
+    private let maximumGroup = 512
+    /// The writer's connection's `synchronous` setting (only the writer's thread reads or sets it).
+    private var syncsEachCommit = false
+    private var markTableMade = false
+
+    init(pool: DatabasePool) {
+        self.pool = pool
+    }
+
+    var isSynced: Bool { condition.withLock { synced == committed } }
+
+    var counts: CommitCounts {
+        condition.withLock { CommitCounts(committed: committed, synced: synced, syncs: syncs) }
+    }
+
+    func enqueue(_ job: Job) {
+        condition.withLock {
+            jobs.append(job)
+            condition.signal()
+        }
+    }
+
+    /// Answers `job` at once when every commit so far is synced, else queues it to make the next group durable.
+    func sync(_ job: Job) {
+        let already = condition.withLock {
+            if synced == committed { return true }
+            jobs.append(job)
+            condition.signal()
+            return false
+        }
+        if already { job.done() }
+    }
+
+    func close() {
+        condition.withLock {
+            closed = true
+            condition.signal()
+        }
+    }
+
+    /// Commits a group whenever blocks are queued, until closed with none left.
+    func run() {
         while true {
-            let group = lock.withLock { () -> [Job] in
-                let group = Array(queue.jobs.prefix(maximumGroup))
-                queue.jobs.removeFirst(group.count)
-                if group.isEmpty { queue.flushing = false }
-                return group
+            condition.lock()
+            while jobs.isEmpty && !closed { condition.wait() }
+            if jobs.isEmpty {
+                condition.unlock()
+                return
             }
-            guard !group.isEmpty else { return }
-            await commit(group)
+            let group: [Job]
+            if jobs.count <= maximumGroup {
+                group = jobs
+                jobs = []
+            } else {
+                group = Array(jobs.prefix(maximumGroup))
+                jobs.removeFirst(maximumGroup)
+            }
+            let unsynced = synced < committed
+            condition.unlock()
+            commit(group, unsynced: unsynced)
         }
     }
 
-    private func commit(_ group: [Job]) async {
+    private func commit(_ group: [Job], unsynced: Bool) {
+        let durable = group.contains { $0.durable }
         let outcomes: [(any Error)?]
+        var changed = false
         do {
-            outcomes = try await pool.write { db in
+            outcomes = try pool.writeWithoutTransaction { db in
+                if durable != syncsEachCommit {
+                    try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
+                    syncsEachCommit = durable
+                }
                 var outcomes: [(any Error)?] = []
                 outcomes.reserveCapacity(group.count)
-                // The savepoint statements are prepared once (GRDB's own savepoints compile theirs every time, which
-                // was a tenth of a busy writer's work).
-                let begin = try db.cachedStatement(sql: "SAVEPOINT block")
-                let release = try db.cachedStatement(sql: "RELEASE SAVEPOINT block")
-                let undo = try db.cachedStatement(sql: "ROLLBACK TRANSACTION TO SAVEPOINT block")
-                for job in group {
-                    try begin.execute()
-                    do {
-                        try job.run(db)
-                        try release.execute()
-                        outcomes.append(nil)
-                    } catch {
-                        // A block's own error is undone with its savepoint; one that broke the transaction itself
-                        // (I/O, a full disk) fails the whole group, which is rolled back.
-                        guard db.isInsideTransaction else { throw error }
-                        try undo.execute()
-                        try release.execute()
-                        outcomes.append(error)
+                try db.inTransaction(.immediate) {
+                    let before = db.totalChangesCount
+                    // The savepoint statements are prepared once (GRDB's own savepoints compile theirs every time,
+                    // which was a tenth of a busy writer's work).
+                    let begin = try db.cachedStatement(sql: "SAVEPOINT block")
+                    let release = try db.cachedStatement(sql: "RELEASE SAVEPOINT block")
+                    let undo = try db.cachedStatement(sql: "ROLLBACK TRANSACTION TO SAVEPOINT block")
+                    for job in group {
+                        try begin.execute()
+                        do {
+                            try job.run(db)
+                            try release.execute()
+                            outcomes.append(nil)
+                        } catch {
+                            // A block's own error is undone with its savepoint; one that broke the transaction
+                            // itself (I/O, a full disk) fails the whole group, which is rolled back.
+                            guard db.isInsideTransaction else { throw error }
+                            try undo.execute()
+                            try release.execute()
+                            outcomes.append(error)
+                        }
                     }
+                    changed = db.totalChangesCount != before
+                    // A commit that writes nothing syncs nothing: a durable group with nothing of its own to write
+                    // writes a mark, so that its commit syncs the log (and the earlier commits in it).
+                    if durable && unsynced && !changed {
+                        try markSync(db)
+                        changed = true
+                    }
+                    return .commit
                 }
                 return outcomes
             }
@@ -110,10 +201,41 @@ final class GroupCommitWriter: @unchecked Sendable {
             for job in group { job.fail(error) }
             return
         }
+        condition.withLock {
+            if changed { committed += 1 }
+            if durable {
+                synced = committed
+                if changed { syncs += 1 }
+            }
+        }
         for (job, outcome) in zip(group, outcomes) {
             if let outcome { job.fail(outcome) } else { job.done() }
         }
     }
+
+    private func markSync(_ db: Database) throws {
+        if !markTableMade {
+            try db.execute(
+                sql: "CREATE TABLE IF NOT EXISTS writer_sync_mark (id INTEGER PRIMARY KEY, syncs INTEGER NOT NULL)")
+            markTableMade = true
+        }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO writer_sync_mark (id, syncs) VALUES (1, 1)
+                ON CONFLICT (id) DO UPDATE SET syncs = syncs + 1
+                """
+        ).execute()
+    }
+}
+
+/// The writer's commits so far.
+public struct CommitCounts: Sendable, Equatable {
+    /// Transactions committed that changed something.
+    public var committed: UInt64
+    /// How many of those are known to be on the disk.
+    public var synced: UInt64
+    /// The commits that synced the log (each covering every commit before it).
+    public var syncs: UInt64
 }
 
 /// A block's result, handed from the writer to its caller after the commit.

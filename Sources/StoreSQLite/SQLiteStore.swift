@@ -9,7 +9,7 @@ import OrderlyPorts
 /// `outbox` table in that same transaction.
 public final class SQLiteStore: Sendable {
     let pool: DatabasePool
-    /// Every write goes through it: group commit, durable on power loss.
+    /// Every write goes through it: group commit, synced to the disk before anything is told outside.
     let writer: GroupCommitWriter
     /// Journal appends that failed after their callers moved on.
     let journalFailures = JournalFailures()
@@ -24,11 +24,10 @@ public final class SQLiteStore: Sendable {
         var config = Configuration()
         // Another process (a second server, the CLI) may hold the write lock for a moment: wait rather than fail.
         config.busyMode = .timeout(10)
-        // Every commit reaches the disk before the writer's callers resume (WAL with FULL syncs the log at each
-        // commit): an answer given to a client or a charge asked of the gateway survives a power loss. Group commit
-        // (``GroupCommitWriter``) shares the cost of that sync.
+        // A commit is written to the log without waiting for the disk (it survives the process being killed); what
+        // is told outside waits for ``makeDurable()``, which syncs every commit before it (``GroupCommitWriter``).
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // After a checkpoint the write-ahead log is cut back to this, so it stays bounded under steady writes.
             try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
         }
@@ -74,6 +73,15 @@ extension SQLiteStore {
     func readOne<T>(_ block: (Database) throws -> T) throws -> T {
         try pool.unsafeRead(block)
     }
+}
+
+extension SQLiteStore: StorageDurability {
+    public func makeDurable() async throws {
+        try await writer.sync()
+    }
+
+    /// The writer's commits and syncs so far.
+    public var commitCounts: CommitCounts { writer.commits }
 }
 
 extension SQLiteStore: StorageHealth {

@@ -29,6 +29,8 @@ struct HTTPBench: AsyncParsableCommand {
     @Option(help: "The data folder's parent (default: the system's temporary folder).") var folder: String?
     @Flag(help: "Keep the server's data folder afterwards, to look at.") var keep = false
     @Flag(help: "Checkouts only (no read measurements), as when profiling them.") var checkoutsOnly = false
+    @Option(help: "The orderly binary whose server is measured (default: this one), to compare two builds.")
+    var server: String?
 
     func run() async throws {
         let buyerCounts = buyers.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -46,7 +48,7 @@ struct HTTPBench: AsyncParsableCommand {
         let commits = try Self.rawCommits(in: work, seconds: min(seconds, 3))
         figures["rawCommitsPerSecond"] = ["full": commits.full, "normal": commits.normal]
 
-        let server = try BenchServer(data: work.appendingPathComponent("data"))
+        let server = try BenchServer(data: work.appendingPathComponent("data"), binary: self.server)
         defer { server.stop() }
         let client = BenchSupport.client(connections: max(connections, buyerCounts.max()! + 4))
         defer { _ = client.shutdown() }
@@ -75,6 +77,7 @@ struct HTTPBench: AsyncParsableCommand {
         var checkoutFigures: [[String: Any]] = []
         var orders = 0
         for count in buyerCounts {
+            let cpuBefore = server.cpuSeconds()
             let run = try await BenchSupport.load(workers: count, seconds: seconds) { worker, attempt in
                 try await api.checkout(
                     product: product, token: tokens[worker], key: "bench-\(count)-\(worker)-\(attempt)")
@@ -89,10 +92,14 @@ struct HTTPBench: AsyncParsableCommand {
             let drain = try await api.waitForQuiet()
             // What the server keeps up with: the checkouts over the run and the time its events took after it.
             let sustained = Double(run.count) / (run.elapsed + drain)
+            // The server's processor time per checkout, its events' delivery included: less noisy than a rate on a
+            // shared machine, and what throughput on a busy one comes down to.
+            let cpuPerCheckout = run.count == 0 ? 0 : (server.cpuSeconds() - cpuBefore) * 1000 / Double(run.count)
             checkoutFigures.append([
                 "buyers": count, "confirmedPerSecond": perSecond, "p50ms": p50, "p99ms": p99, "p99OverP50": p99 / p50,
                 "overRawFullCommits": perSecond / commits.full, "overRawNormalCommits": perSecond / commits.normal,
                 "eventsPendingAtEnd": backlog, "drainSeconds": drain, "sustainedPerSecond": sustained,
+                "serverCPUMillisecondsPerCheckout": cpuPerCheckout,
             ])
         }
         figures["checkouts"] = checkoutFigures
@@ -124,16 +131,19 @@ struct HTTPBench: AsyncParsableCommand {
                 reads["productOverHealth"] ?? 0))
         print(
             "buyers  confirmed/s    p50 ms    p99 ms  p99/p50  ÷ raw FULL  ÷ raw NORMAL  events left  drain s  sustained/s"
+                + "  CPU ms/checkout"
         )
         for row in figures["checkouts"] as? [[String: Any]] ?? [] {
             print(
                 String(
-                    format: "%6d %12.1f %9.2f %9.2f %8.2f %10.3f %13.4f %12d %8.1f %12.1f", row["buyers"] as? Int ?? 0,
+                    format: "%6d %12.1f %9.2f %9.2f %8.2f %10.3f %13.4f %12d %8.1f %12.1f %16.2f",
+                    row["buyers"] as? Int ?? 0,
                     row["confirmedPerSecond"] as? Double ?? 0, row["p50ms"] as? Double ?? 0,
                     row["p99ms"] as? Double ?? 0,
                     row["p99OverP50"] as? Double ?? 0, row["overRawFullCommits"] as? Double ?? 0,
                     row["overRawNormalCommits"] as? Double ?? 0, row["eventsPendingAtEnd"] as? Int ?? 0,
-                    row["drainSeconds"] as? Double ?? 0, row["sustainedPerSecond"] as? Double ?? 0))
+                    row["drainSeconds"] as? Double ?? 0, row["sustainedPerSecond"] as? Double ?? 0,
+                    row["serverCPUMillisecondsPerCheckout"] as? Double ?? 0))
         }
         print(
             String(
@@ -204,7 +214,8 @@ struct HTTPBench: AsyncParsableCommand {
     }
 }
 
-/// `orderly serve` started from this same binary as a child process, on its own data folder and a free port.
+/// `orderly serve` started from this same binary (or the one named) as a child process, on its own data folder and
+/// a free port.
 final class BenchServer {
     static let adminEmail = "bench-admin@orderly.test"
     static let adminPassword = "bench-admin-password"
@@ -212,7 +223,7 @@ final class BenchServer {
     let base: String
     let data: URL
 
-    init(data: URL) throws {
+    init(data: URL, binary: String? = nil) throws {
         self.data = data
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         let port = try ServerSocketProbe().port
@@ -220,6 +231,12 @@ final class BenchServer {
         process.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).standardizedFileURL
         if !FileManager.default.isExecutableFile(atPath: process.executableURL!.path) {
             process.executableURL = Bundle.main.executableURL
+        }
+        if let binary {
+            guard FileManager.default.isExecutableFile(atPath: binary) else {
+                throw ValidationError("--server \(binary) is not an executable")
+            }
+            process.executableURL = URL(fileURLWithPath: binary)
         }
         process.arguments = ["serve", "--port", "\(port)", "--data-dir", data.path]
         var environment = ProcessInfo.processInfo.environment
@@ -236,6 +253,17 @@ final class BenchServer {
         guard process.isRunning else { return }
         process.terminate()
         process.waitUntilExit()
+    }
+
+    /// The processor time the server has used so far, user and system, from Linux's /proc (0 elsewhere).
+    func cpuSeconds() -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/stat", encoding: .utf8),
+            let end = stat.lastIndex(of: ")")
+        else { return 0 }
+        // After the command's name in parentheses: state is field 3, utime and stime fields 14 and 15.
+        let fields = stat[stat.index(after: end)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     /// The server's peak resident memory (VmHWM), from Linux's /proc.

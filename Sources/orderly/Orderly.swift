@@ -207,6 +207,7 @@ struct Demo: AsyncParsableCommand {
             let composition = try await Composition(try common.configuration())
             try await DemoSeed(composition: composition) { print($0) }.run()
             await composition.workflows?.stopAll()
+            try await composition.durability.makeDurable()
         }
     }
 }
@@ -231,6 +232,7 @@ struct Admin: AsyncParsableCommand {
             do {
                 let user = try await composition.services.accounts.provision(
                     .init(email: email, password: password, name: name, role: role))
+                try await composition.durability.makeDurable()
                 print("created \(user.role.rawValue) \(user.email) (\(user.id))")
             } catch let error as OrderlyError {
                 let fields = error.fieldIssues.map { "  \($0.field): \($0.message)" }.joined(separator: "\n")

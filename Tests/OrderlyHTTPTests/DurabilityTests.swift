@@ -46,7 +46,8 @@ struct DurabilityTests {
         let config = testConfiguration(folder: folder)
         let clock = TestClock()
         // Given a first process that accepts 12 orders and is stopped while their checkouts run,
-        let first = try await Composition(config, overrides: testOverrides(clock: clock, engineFactor: 0.5))
+        // (Retries wait 4 s: the checkouts that retry a payment are still in flight when the first ones finish.)
+        let first = try await Composition(config, overrides: testOverrides(clock: clock, engineFactor: 4))
         try await first.ensureConfiguredAdmin(logger: Logger(label: "test"))
         let admin = try await first.services.accounts.authenticate(
             email: TestAPI.adminEmail, password: TestAPI.adminPassword)

@@ -48,4 +48,52 @@ struct GroupCommitTests {
         #expect(Set(stored.values).count == 294)
         #expect(stored.values.max() == (0..<300).filter { $0 % 50 != 7 }.reduce(0, +))
     }
+
+    @Test("a commit is visible at once and reaches the disk at the next sync, which covers every commit before it")
+    func syncs() async throws {
+        let pool = try DatabasePool(path: try TestStorage.sqlitePath("group-commit-sync"))
+        try await pool.write { try $0.execute(sql: "CREATE TABLE t (n INTEGER PRIMARY KEY)") }
+        let writer = GroupCommitWriter(pool: pool)
+        /// The writer connection's `synchronous` setting: 1 NORMAL, 2 FULL.
+        func synchronous() async throws -> Int? {
+            try await pool.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
+        }
+        for number in 0..<3 {
+            try await writer.write { try $0.execute(sql: "INSERT INTO t VALUES (?)", arguments: [number]) }
+        }
+        // Visible to a reader once the caller resumes, committed without a sync.
+        #expect(try await pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM t") } == 3)
+        #expect(writer.commits.synced == 0 && writer.commits.committed >= 1)
+        #expect(try await synchronous() == 1)
+        // A sync with nothing of its own to write still syncs: its group writes a mark and commits with FULL.
+        let before = writer.commits.committed
+        try await writer.sync()
+        #expect(writer.commits.committed == before + 1 && writer.commits.synced == writer.commits.committed)
+        #expect(try await synchronous() == 2)
+        // With nothing committed since, a sync answers at once and commits nothing.
+        try await writer.sync()
+        #expect(writer.commits.committed == before + 1)
+        // The next write commits without a sync again.
+        try await writer.write { try $0.execute(sql: "INSERT INTO t VALUES (99)") }
+        #expect(writer.commits.synced < writer.commits.committed)
+        #expect(try await synchronous() == 1)
+    }
+
+    @Test("syncs asked at once by many callers share the commits they wait for")
+    func sharedSyncs() async throws {
+        let pool = try DatabasePool(path: try TestStorage.sqlitePath("group-commit-shared"))
+        try await pool.write { try $0.execute(sql: "CREATE TABLE t (n INTEGER PRIMARY KEY)") }
+        let writer = GroupCommitWriter(pool: pool)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for number in 0..<200 {
+                group.addTask {
+                    try await writer.write { try $0.execute(sql: "INSERT INTO t VALUES (?)", arguments: [number]) }
+                    try await writer.sync()
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(try await pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM t") } == 200)
+        #expect(writer.commits.synced == writer.commits.committed)
+    }
 }
