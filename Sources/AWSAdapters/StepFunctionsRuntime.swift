@@ -75,6 +75,46 @@ public struct StepFunctionsRuntime: WorkflowRuntime {
         return Page(items: items, nextAfter: answer["nextToken"]?.stringValue)
     }
 
+    public func stop(executionID: String, error: String?, cause: String?) async throws {
+        var payload: [String: JSON] = ["executionArn": .string(executionID)]
+        if let error { payload["error"] = .string(error) }
+        if let cause { payload["cause"] = .string(cause) }
+        try await translating { _ = try await call("StopExecution", .object(payload)) }
+    }
+
+    public func sendTaskSuccess(taskToken: String, output: String) async throws {
+        try await translating {
+            _ = try await call("SendTaskSuccess", ["taskToken": .string(taskToken), "output": .string(output)])
+        }
+    }
+
+    public func sendTaskFailure(taskToken: String, error: String?, cause: String?) async throws {
+        var payload: [String: JSON] = ["taskToken": .string(taskToken)]
+        if let error { payload["error"] = .string(error) }
+        if let cause { payload["cause"] = .string(cause) }
+        try await translating { _ = try await call("SendTaskFailure", .object(payload)) }
+    }
+
+    public func sendTaskHeartbeat(taskToken: String) async throws {
+        try await translating { _ = try await call("SendTaskHeartbeat", ["taskToken": .string(taskToken)]) }
+    }
+
+    /// Step Functions' refusals as the port states them.
+    private func translating(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let error as AWSError {
+            switch error.code {
+            case "InvalidToken": throw OrderlyError.validation(field: "taskToken", "is not a token a task was given")
+            case "InvalidOutput": throw OrderlyError.validation(field: "output", "must be JSON text")
+            case "TaskTimedOut", "TaskDoesNotExist":
+                throw OrderlyError(.conflict, "The task of this token has ended (\(error.code)).")
+            case "ExecutionDoesNotExist", "InvalidArn": throw OrderlyError.notFound("execution")
+            default: throw error
+            }
+        }
+    }
+
     func describeExecution(_ arn: String) async throws -> JSON? {
         do {
             return try await call("DescribeExecution", ["executionArn": .string(arn)])

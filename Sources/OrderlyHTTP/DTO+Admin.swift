@@ -10,6 +10,23 @@ struct AdminOrderPatchRequest: StrictDecodable {
     enum CodingKeys: String, CodingKey, CaseIterable { case status, note }
 }
 
+/// `POST /v1/admin/executions/{id}/stop`: both optional, as in `StopExecution`.
+struct StopExecutionRequest: StrictDecodable {
+    var error: String?
+    var cause: String?
+    enum CodingKeys: String, CodingKey, CaseIterable { case error, cause }
+}
+
+/// `POST /v1/admin/task-tokens/{success,failure,heartbeat}`: the fields of `SendTaskSuccess`, `SendTaskFailure`
+/// and `SendTaskHeartbeat` (each route's schema lists those it takes).
+struct TaskTokenRequest: StrictDecodable {
+    var taskToken: String
+    var output: String?
+    var error: String?
+    var cause: String?
+    enum CodingKeys: String, CodingKey, CaseIterable { case taskToken, output, error, cause }
+}
+
 struct EventBody: Encodable {
     let event: EventEnvelope
 

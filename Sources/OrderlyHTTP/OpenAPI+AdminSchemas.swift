@@ -1,6 +1,27 @@
 extension OpenAPISchemas {
     /// Administration: order moves, reports, the event log and dead letters.
     static let admin: [String: String] = [
+        "StopExecutionRequest": #"""
+        {"type":"object","additionalProperties":false,
+         "properties":{"error":\#(SchemaRule.text(0, 256)),"cause":\#(SchemaRule.text(0, 32768, newlines: true))}}
+        """#,
+        "TaskTokenSuccessRequest": #"""
+        {"type":"object","required":["taskToken","output"],"additionalProperties":false,
+         "properties":{"taskToken":\#(SchemaRule.text(1, 1024)),"output":{"type":"string","maxLength":262144,
+           "description":"The task's output, as JSON text (as in SendTaskSuccess)."}}}
+        """#,
+        "TaskTokenFailureRequest": #"""
+        {"type":"object","required":["taskToken"],"additionalProperties":false,
+         "properties":{"taskToken":\#(SchemaRule.text(1, 1024)),"error":\#(SchemaRule.text(0, 256)),
+           "cause":\#(SchemaRule.text(0, 32768, newlines: true))}}
+        """#,
+        "TaskTokenHeartbeatRequest": #"""
+        {"type":"object","required":["taskToken"],"additionalProperties":false,
+         "properties":{"taskToken":\#(SchemaRule.text(1, 1024))}}
+        """#,
+        "TaskAnswerAccepted": #"""
+        {"type":"object","required":["status"],"properties":{"status":{"type":"string","enum":["accepted"]}}}
+        """#,
         "AdminOrderPatchRequest": #"""
         {"type":"object","required":["status"],"additionalProperties":false,
          "properties":{"status":{"type":"string","enum":["PACKED","CANCELLED","RETURNED"]},"note":\#(SchemaRule.text(0, 200))}}

@@ -49,6 +49,48 @@ extension APIRoutes {
 
         router.add(
             RouteSpec(
+                .post, "/v1/admin/executions/{executionId}/stop",
+                "Stop a running execution (ABORTED; no compensation runs, as with Step Functions' StopExecution)",
+                access: .roles([.admin]), body: "StopExecutionRequest", success: (200, "Execution")), in: table
+        ) { request, context, _ in
+            guard let id = context.parameters.get("executionId")?.removingPercentEncoding else {
+                throw OrderlyError.notFound("execution")
+            }
+            let body = try await JSONBody.decodeOptional(StopExecutionRequest.self, from: request, context: context)
+            let execution = try await services.operations.stop(executionID: id, error: body?.error, cause: body?.cause)
+            let answer = try Self.executionJSON(execution, withHistory: true)
+            return JSONResponse.make(data: Data(answer.serialized().utf8), status: .ok)
+        }
+
+        for (kind, summary) in [
+            ("success", "Send a task waiting for its token its output (SendTaskSuccess)"),
+            ("failure", "Fail a task waiting for its token (SendTaskFailure)"),
+            ("heartbeat", "Tell a task waiting for its token that its worker is alive (SendTaskHeartbeat)"),
+        ] {
+            router.add(
+                RouteSpec(
+                    .post, "/v1/admin/task-tokens/\(kind)", summary, access: .roles([.admin]),
+                    body: "TaskToken\(kind.prefix(1).uppercased() + kind.dropFirst())Request",
+                    success: (200, "TaskAnswerAccepted"), errors: [409]), in: table
+            ) { request, context, _ in
+                let body = try await JSONBody.decode(TaskTokenRequest.self, from: request, context: context)
+                let answer: TaskAnswer.Kind
+                switch kind {
+                case "success":
+                    guard let output = body.output else {
+                        throw OrderlyError.validation(field: "output", "is required: the task's output as JSON text")
+                    }
+                    answer = .success(output: output)
+                case "failure": answer = .failure(error: body.error, cause: body.cause)
+                default: answer = .heartbeat
+                }
+                try await services.operations.answerTask(TaskAnswer(taskToken: body.taskToken, kind: answer))
+                return try JSONResponse.make(["status": "accepted"])
+            }
+        }
+
+        router.add(
+            RouteSpec(
                 .get, "/v1/admin/workflows", "The workflow definitions in use (Amazon States Language)",
                 access: .roles([.admin]), success: (200, "WorkflowList")), in: table
         ) { _, _, _ in

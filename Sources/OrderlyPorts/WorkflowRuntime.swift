@@ -32,6 +32,20 @@ public protocol WorkflowRuntime: Sendable {
     func executions(
         of workflow: WorkflowName, status: WorkflowExecution.Status?, page: PageRequest
     ) async throws -> Page<WorkflowExecution>
+
+    /// Ends a running execution as `ABORTED` (`StopExecution`): its tasks are cancelled and no Catch runs. Stopping
+    /// an execution that has ended changes nothing.
+    /// - Throws: `not_found` when there is no such execution.
+    func stop(executionID: String, error: String?, cause: String?) async throws
+
+    /// The answer to a `.waitForTaskToken` task, by the token it was given (`$$.Task.Token`): `SendTaskSuccess`
+    /// with its output (JSON text), `SendTaskFailure` with an error and cause its Retry and Catch act on, or
+    /// `SendTaskHeartbeat`, which starts its `HeartbeatSeconds` again.
+    /// - Throws: `validation_failed` (field `taskToken`) for a token no task was given; `conflict` when that task has
+    ///   ended (succeeded, failed, timed out, or its execution did).
+    func sendTaskSuccess(taskToken: String, output: String) async throws
+    func sendTaskFailure(taskToken: String, error: String?, cause: String?) async throws
+    func sendTaskHeartbeat(taskToken: String) async throws
 }
 
 /// A workflow execution as an operator sees it (AWS's `DescribeExecution` and `GetExecutionHistory` in one).

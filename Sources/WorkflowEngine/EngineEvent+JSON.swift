@@ -17,6 +17,10 @@ extension EngineEvent {
         case .timerFired(let id, _): return ["type": "timerFired", "at": at, "id": .string(id)]
         case .aborted(let error, let cause, _):
             return ["type": "aborted", "at": at, "error": .string(error), "cause": .string(cause)]
+        case .taskSubmitted(let token, let output, _):
+            return ["type": "taskSubmitted", "at": at, "token": .string(token), "output": output]
+        case .taskHeartbeat(let token, _):
+            return ["type": "taskHeartbeat", "at": at, "token": .string(token)]
         }
     }
 
@@ -39,6 +43,9 @@ extension EngineEvent {
                 token: try string("token"), error: try string("error"), cause: try string("cause"), at: at)
         case "timerFired": self = .timerFired(id: try string("id"), at: at)
         case "aborted": self = .aborted(error: try string("error"), cause: try string("cause"), at: at)
+        case "taskSubmitted":
+            self = .taskSubmitted(token: try string("token"), output: json["output"] ?? .null, at: at)
+        case "taskHeartbeat": self = .taskHeartbeat(token: try string("token"), at: at)
         case let other: throw StatesError("JournalCorrupt", "unknown event type '\(other)'")
         }
     }

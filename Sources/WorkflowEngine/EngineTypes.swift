@@ -29,13 +29,43 @@ public enum EngineEvent: Sendable, Hashable {
     case taskFailed(token: String, error: String, cause: String, at: Date)
     case timerFired(id: String, at: Date)
     case aborted(error: String, cause: String, at: Date)
+    /// A `.waitForTaskToken` task's call returned: the task now waits for its token to be sent back.
+    case taskSubmitted(token: String, output: JSON, at: Date)
+    /// `SendTaskHeartbeat` for a task waiting for its token: its `HeartbeatSeconds` start again.
+    case taskHeartbeat(token: String, at: Date)
 
     public var time: Date {
         switch self {
         case .started(_, let at), .taskSucceeded(_, _, let at), .taskFailed(_, _, _, let at), .timerFired(_, let at),
-            .aborted(_, _, let at):
+            .aborted(_, _, let at), .taskSubmitted(_, _, let at), .taskHeartbeat(_, let at):
             return at
         }
+    }
+}
+
+/// The task token a `.waitForTaskToken` task is given as `$$.Task.Token`: opaque to its holder, it names the
+/// execution and the task attempt, so that `SendTaskSuccess`, `SendTaskFailure` and `SendTaskHeartbeat` find them.
+public enum CallbackToken {
+    /// The suffix of a resource whose task waits for its token to be sent back.
+    public static let resourceSuffix = ".waitForTaskToken"
+
+    public static func make(executionID: String, token: String) -> String {
+        Data((executionID + "\n" + token).utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// The execution and attempt a token names, or nil when it is not one this engine made.
+    public static func parse(_ text: String) -> (executionID: String, token: String)? {
+        guard (1...1024).contains(text.utf8.count) else { return nil }
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        base64 += String(repeating: "=", count: (4 - base64.utf8.count % 4) % 4)
+        guard let data = Data(base64Encoded: base64), let decoded = String(data: data, encoding: .utf8) else {
+            return nil
+        }
+        let parts = decoded.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
+        return (String(parts[0]), String(parts[1]))
     }
 }
 
@@ -63,6 +93,13 @@ public struct TaskInvocation: Sendable, Hashable {
     /// The same for every attempt of one logical step: execution id + state (and branch or item, and visit).
     public var idempotencyKey: String
     public var timeoutSeconds: Int?
+
+    /// Whether the task ends when its token is sent back (`.waitForTaskToken`), not when its call returns.
+    public var waitsForCallback: Bool { resource.hasSuffix(CallbackToken.resourceSuffix) }
+    /// The token to send back, `$$.Task.Token`, for a task that waits for it.
+    public var callbackToken: String? {
+        waitsForCallback ? CallbackToken.make(executionID: executionID, token: token) : nil
+    }
 
     public init(
         token: String, resource: String, input: JSON, stateName: String, executionID: String, retryCount: Int,

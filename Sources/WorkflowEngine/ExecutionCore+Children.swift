@@ -219,6 +219,7 @@ extension ExecutionCore {
             pendingTasks.removeValue(forKey: token)
             actions.append(.cancelTask(token: token))
             cancelTimer("timeout:\(token)")
+            cancelTimer("heartbeat:\(token)")
         case .timer(let timerID)?:
             cancelTimer(timerID)
         case .children(let join)?:

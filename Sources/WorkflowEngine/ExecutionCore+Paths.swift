@@ -38,6 +38,9 @@ extension ExecutionCore {
             ],
         ]
         if let (index, value) = mapItem { object["Map"] = ["Item": ["Index": .int(index), "Value": value]] }
+        if let frame, case .task(let spec) = frame.state.kind, spec.resource.hasSuffix(CallbackToken.resourceSuffix) {
+            object["Task"] = ["Token": .string(CallbackToken.make(executionID: info.id, token: taskToken(frame: id)))]
+        }
         return .object(object)
     }
 

@@ -76,21 +76,52 @@ extension ExecutionCore {
             }
             timeout = seconds
         }
-        let visits = frame.visits[frame.stateName] ?? 1
         let retries = frame.retryAttempts.reduce(0, +)
-        var key = "\(info.id)/\(frame.label)\(frame.stateName)"
-        if visits > 1 { key += "#\(visits)" }
-        let token = "\(id).\(frame.stateName).\(visits).\(retries)"
+        let token = taskToken(frame: id)
         let invocation = TaskInvocation(
             token: token, resource: spec.resource, input: input, stateName: frame.stateName, executionID: info.id,
-            retryCount: retries, idempotencyKey: key, timeoutSeconds: timeout)
-        pendingTasks[token] = PendingTask(frame: id, invocation: invocation)
+            retryCount: retries, idempotencyKey: idempotencyKey(frame: id), timeoutSeconds: timeout)
+        var heartbeat: Int?
+        if invocation.waitsForCallback {
+            heartbeat = spec.heartbeatSeconds
+            if let path = spec.heartbeatSecondsPath {
+                guard let value = resolve(path, input: frame.effectiveInput, frame: id) else {
+                    throw invalidPath(path)
+                }
+                guard case .int(let seconds) = value, seconds > 0 else {
+                    throw StatesError.runtimeError(
+                        "Expected non-negative integer for HeartbeatSecondsPath, got '\(Self.quoted(value))' instead.")
+                }
+                heartbeat = seconds
+            }
+        }
+        pendingTasks[token] = PendingTask(frame: id, invocation: invocation, heartbeatSeconds: heartbeat)
         frames[id]!.waiting = .task(token: token)
         record("TaskScheduled", ["resource": .string(spec.resource), "parameters": input], frame: id)
         actions.append(.invokeTask(invocation))
         if let timeout {
             schedule("timeout:\(token)", .taskTimeout(token: token, at: now.addingTimeInterval(TimeInterval(timeout))))
         }
+        if let heartbeat {
+            schedule(
+                "heartbeat:\(token)",
+                .heartbeatTimeout(token: token, at: now.addingTimeInterval(TimeInterval(heartbeat))))
+        }
+    }
+
+    /// The token of the frame's current task attempt: the frame, the state, its visit and the retries so far.
+    func taskToken(frame id: Int) -> String {
+        guard let frame = frames[id] else { return "" }
+        return "\(id).\(frame.stateName).\(frame.visits[frame.stateName] ?? 1).\(frame.retryAttempts.reduce(0, +))"
+    }
+
+    /// The same for every attempt of one step: the execution, the branch or item, the state, and its visit.
+    func idempotencyKey(frame id: Int) -> String {
+        guard let frame = frames[id] else { return "" }
+        let visits = frame.visits[frame.stateName] ?? 1
+        var key = "\(info.id)/\(frame.label)\(frame.stateName)"
+        if visits > 1 { key += "#\(visits)" }
+        return key
     }
 
     private mutating func choose(_ id: Int, rules: [ChoiceRule], defaultNext: String?, input: JSON) throws {

@@ -35,9 +35,9 @@ public struct ExecutionCore: Sendable {
     /// The task invocations in flight and timers not yet fired: what a driver must (re)start after replaying a
     /// journal. Tasks whose results were recorded are not here, so they never run twice.
     public var outstandingActions: [EngineAction] {
-        let tasks = pendingTasks.values.sorted { $0.invocation.token < $1.invocation.token }.map {
-            EngineAction.invokeTask($0.invocation)
-        }
+        // A callback task whose call returned waits for its token only: its call is not made again.
+        let tasks = pendingTasks.values.filter { !$0.submitted }.sorted { $0.invocation.token < $1.invocation.token }
+            .map { EngineAction.invokeTask($0.invocation) }
         let timerActions = timers.sorted { $0.key < $1.key }.map {
             EngineAction.scheduleTimer(id: $0.key, at: $0.value.at)
         }
@@ -62,6 +62,7 @@ public struct ExecutionCore: Sendable {
         case .taskSucceeded(let token, let output, _):
             guard let pending = pendingTasks.removeValue(forKey: token) else { break }
             cancelTimer("timeout:\(token)")
+            cancelTimer("heartbeat:\(token)")
             record(
                 "TaskSucceeded", ["resource": .string(pending.invocation.resource), "output": output],
                 frame: pending.frame)
@@ -71,6 +72,7 @@ public struct ExecutionCore: Sendable {
         case .taskFailed(let token, let error, let cause, _):
             guard let pending = pendingTasks.removeValue(forKey: token) else { break }
             cancelTimer("timeout:\(token)")
+            cancelTimer("heartbeat:\(token)")
             record(
                 "TaskFailed",
                 ["resource": .string(pending.invocation.resource), "error": .string(error), "cause": .string(cause)],
@@ -84,6 +86,18 @@ public struct ExecutionCore: Sendable {
         case .aborted(let error, let cause, _):
             guard status == .running else { break }
             finish(ExecutionOutcome(status: .aborted, error: error, cause: cause), type: "ExecutionAborted")
+        case .taskSubmitted(let token, let output, _):
+            guard let pending = pendingTasks[token], !pending.submitted else { break }
+            pendingTasks[token]!.submitted = true
+            record(
+                "TaskSubmitted", ["resource": .string(pending.invocation.resource), "output": output],
+                frame: pending.frame)
+        case .taskHeartbeat(let token, _):
+            guard let pending = pendingTasks[token], let seconds = pending.heartbeatSeconds else { break }
+            cancelTimer("heartbeat:\(token)")
+            schedule(
+                "heartbeat:\(token)",
+                .heartbeatTimeout(token: token, at: now.addingTimeInterval(TimeInterval(seconds))))
         }
         runReadyFrames()
         return actions
@@ -102,6 +116,7 @@ public struct ExecutionCore: Sendable {
         case .taskTimeout(let token, _):
             guard let pending = pendingTasks.removeValue(forKey: token) else { return }
             actions.append(.cancelTask(token: token))
+            cancelTimer("heartbeat:\(token)")
             record(
                 "TaskTimedOut",
                 ["resource": .string(pending.invocation.resource), "error": .string(StatesError.timeout)],
@@ -109,6 +124,17 @@ public struct ExecutionCore: Sendable {
             guard frames[pending.frame] != nil else { return }
             frames[pending.frame]!.waiting = nil
             stateFailed(pending.frame, StatesError(StatesError.timeout, "Task timed out."))
+        case .heartbeatTimeout(let token, _):
+            guard let pending = pendingTasks.removeValue(forKey: token) else { return }
+            actions.append(.cancelTask(token: token))
+            cancelTimer("timeout:\(token)")
+            record(
+                "TaskTimedOut",
+                ["resource": .string(pending.invocation.resource), "error": .string(StatesError.heartbeatTimeout)],
+                frame: pending.frame)
+            guard frames[pending.frame] != nil else { return }
+            frames[pending.frame]!.waiting = nil
+            stateFailed(pending.frame, StatesError(StatesError.heartbeatTimeout, "Task heartbeat timed out."))
         case .executionTimeout:
             guard status == .running else { return }
             finish(
@@ -238,17 +264,31 @@ struct Join: Sendable {
 struct PendingTask: Sendable {
     var frame: Int
     var invocation: TaskInvocation
+    /// A callback task's heartbeat interval, when it has one.
+    var heartbeatSeconds: Int? = nil
+    /// Whether a callback task's call has returned (it now waits for its token).
+    var submitted = false
+}
+
+extension ExecutionCore {
+    /// The callback tasks waiting for their tokens: the tokens `SendTask*` may name now.
+    public var openCallbackTokens: Set<String> {
+        Set(pendingTasks.values.compactMap { $0.invocation.callbackToken })
+    }
 }
 
 enum TimerPurpose: Sendable {
     case wait(frame: Int, at: Date)
     case retry(frame: Int, at: Date)
     case taskTimeout(token: String, at: Date)
+    case heartbeatTimeout(token: String, at: Date)
     case executionTimeout(at: Date)
 
     var at: Date {
         switch self {
-        case .wait(_, let at), .retry(_, let at), .taskTimeout(_, let at), .executionTimeout(let at): return at
+        case .wait(_, let at), .retry(_, let at), .taskTimeout(_, let at), .heartbeatTimeout(_, let at),
+            .executionTimeout(let at):
+            return at
         }
     }
 }

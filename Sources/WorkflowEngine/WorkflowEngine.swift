@@ -45,7 +45,9 @@ public struct WorkflowEngine: Sendable {
     public var executionARNPrefix = "arn:aws:states:local:000000000000:execution"
 
     /// Definitions read back from the journal, parsed once each.
-    private let definitions = DefinitionCache()
+    let definitions = DefinitionCache()
+    /// The executions this engine drives now, for callbacks and stops to reach.
+    let live = LiveExecutions()
 
     public init(tasks: any TaskResolver, journal: any ExecutionJournal, clock: any EngineClock) {
         self.tasks = tasks
@@ -173,8 +175,17 @@ public struct WorkflowEngine: Sendable {
             return try await finish(core)
         }
         let (stream, continuation) = AsyncStream<EngineEvent>.makeStream()
+        live.register(core.info.id, continuation: continuation, openTokens: core.openCallbackTokens)
+        defer { live.remove(core.info.id) }
         var running: [String: CancellationHandle] = [:]
-        func perform(_ actions: [EngineAction]) {
+        /// Starts what `actions` ask for, except a lone task when nothing else runs: that one is answered as the
+        /// task to await in place (a task and a stream's hand-off each cost a thread wake-up, twice per step).
+        func perform(_ actions: [EngineAction]) -> TaskInvocation? {
+            if running.isEmpty, actions.count == 1, case .invokeTask(let invocation) = actions[0],
+                !invocation.waitsForCallback
+            {
+                return invocation
+            }
             for action in actions {
                 switch action {
                 case .invokeTask(let invocation):
@@ -189,17 +200,29 @@ public struct WorkflowEngine: Sendable {
                     break
                 }
             }
+            return nil
         }
-        perform(pending)
-        for await event in stream {
+        var inPlace = perform(pending)
+        var events = stream.makeAsyncIterator()
+        while true {
+            let event: EngineEvent
+            if let invocation = inPlace {
+                guard let answer = await outcome(of: invocation), !Task.isCancelled else { break }
+                event = answer
+            } else {
+                guard let next = await events.next() else { break }
+                event = next
+            }
             switch event {
-            case .taskSucceeded(let token, _, _), .taskFailed(let token, _, _, _): running[token] = nil
+            case .taskSucceeded(let token, _, _), .taskFailed(let token, _, _, _), .taskSubmitted(let token, _, _):
+                running[token] = nil
             case .timerFired(let id, _): running["timer:" + id] = nil
             default: break
             }
             try await journal.append(event, sequence: sequence, executionID: core.info.id)
             sequence += 1
-            perform(core.handle(event))
+            inPlace = perform(core.handle(event))
+            live.update(core.info.id, openTokens: core.openCallbackTokens)
             if core.status != .running { break }
         }
         for handle in running.values { handle.cancel() }
@@ -218,31 +241,41 @@ public struct WorkflowEngine: Sendable {
     private func start(_ invocation: TaskInvocation, continuation: AsyncStream<EngineEvent>.Continuation)
         -> CancellationHandle
     {
-        let handler = tasks.handler(for: invocation.resource)
         let task = Task {
-            let event: EngineEvent
-            if let handler {
-                do {
-                    let output = try await handler.invoke(invocation)
-                    event = .taskSucceeded(token: invocation.token, output: output, at: clock.now())
-                } catch let error as StatesError {
-                    event = .taskFailed(
-                        token: invocation.token, error: error.error, cause: error.cause, at: clock.now())
-                } catch is CancellationError {
-                    return
-                } catch {
-                    event = .taskFailed(
-                        token: invocation.token, error: String(describing: type(of: error)), cause: "\(error)",
-                        at: clock.now())
-                }
-            } else {
-                event = .taskFailed(
-                    token: invocation.token, error: StatesError.taskFailed,
-                    cause: "No handler is registered for the resource '\(invocation.resource)'.", at: clock.now())
-            }
-            if !Task.isCancelled { continuation.yield(event) }
+            guard let event = await outcome(of: invocation), !Task.isCancelled else { return }
+            continuation.yield(event)
         }
         return CancellationHandle { task.cancel() }
+    }
+
+    /// Runs the task's handler and answers the event it ends in, or nil when it was cancelled. A task that waits for
+    /// its token is only submitted when its call returns (the handler of the resource without `.waitForTaskToken`
+    /// serves it when there is none of its own).
+    private func outcome(of invocation: TaskInvocation) async -> EngineEvent? {
+        let handler =
+            tasks.handler(for: invocation.resource)
+            ?? (invocation.waitsForCallback
+                ? tasks.handler(for: String(invocation.resource.dropLast(CallbackToken.resourceSuffix.count))) : nil)
+        guard let handler else {
+            return .taskFailed(
+                token: invocation.token, error: StatesError.taskFailed,
+                cause: "No handler is registered for the resource '\(invocation.resource)'.", at: clock.now())
+        }
+        do {
+            let output = try await handler.invoke(invocation)
+            if invocation.waitsForCallback {
+                return .taskSubmitted(token: invocation.token, output: output, at: clock.now())
+            }
+            return .taskSucceeded(token: invocation.token, output: output, at: clock.now())
+        } catch let error as StatesError {
+            return .taskFailed(token: invocation.token, error: error.error, cause: error.cause, at: clock.now())
+        } catch is CancellationError {
+            return nil
+        } catch {
+            return .taskFailed(
+                token: invocation.token, error: String(describing: type(of: error)), cause: "\(error)",
+                at: clock.now())
+        }
     }
 
     private func startTimer(_ id: String, at deadline: Date, continuation: AsyncStream<EngineEvent>.Continuation)

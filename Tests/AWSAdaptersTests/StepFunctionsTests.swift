@@ -58,6 +58,12 @@ extension MotoStepFunctions {
             #expect(Set(listed.items.map(\.id)) == [first, second])
             #expect(try JSON(parsing: try #require(listed.items.first { $0.id == first }).input)["orderId"] == "ord_1")
             #expect(try await starting.executions(of: .cancelOrder, status: nil, page: PageRequest()).items.isEmpty)
+            // StopExecution: the execution is ABORTED; an unknown one is not found.
+            try await starting.stop(executionID: second, error: "Operator", cause: "not needed")
+            #expect(try await starting.describe(executionID: second)?.status == .aborted)
+            await #expect(throws: OrderlyError.self) {
+                try await starting.stop(executionID: second + "-missing", error: nil, cause: nil)
+            }
             #expect(
                 try await starting.describe(
                     executionID: machine.replacingOccurrences(of: ":stateMachine:", with: ":execution:") + ":nope")

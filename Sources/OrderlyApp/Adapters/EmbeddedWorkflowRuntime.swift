@@ -159,6 +159,47 @@ public actor EmbeddedWorkflowRuntime: WorkflowRuntime {
             }, nextAfter: next)
     }
 
+    public nonisolated func stop(executionID: String, error: String?, cause: String?) async throws {
+        _ = try await Self.translating { try await engine.stop(executionID: executionID, error: error, cause: cause) }
+    }
+
+    public nonisolated func sendTaskSuccess(taskToken: String, output: String) async throws {
+        let value: JSON
+        do {
+            value = try JSON(parsing: output)
+        } catch {
+            throw OrderlyError.validation(field: "output", "must be JSON text")
+        }
+        try await Self.translating { try engine.sendTaskSuccess(taskToken: taskToken, output: value) }
+    }
+
+    public nonisolated func sendTaskFailure(taskToken: String, error: String?, cause: String?) async throws {
+        try await Self.translating {
+            try engine.sendTaskFailure(taskToken: taskToken, error: error ?? "", cause: cause ?? "")
+        }
+    }
+
+    public nonisolated func sendTaskHeartbeat(taskToken: String) async throws {
+        try await Self.translating { try engine.sendTaskHeartbeat(taskToken: taskToken) }
+    }
+
+    /// The engine's refusals as the port states them.
+    private static func translating<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as EngineCallError {
+            switch error.code {
+            case .invalidToken: throw OrderlyError.validation(field: "taskToken", "is not a token a task was given")
+            case .executionDoesNotExist: throw OrderlyError.notFound("execution")
+            case .taskTimedOut:
+                throw OrderlyError(.conflict, "The task of this token has ended (TaskTimedOut).")
+            default: throw OrderlyError(.conflict, error.message)
+            }
+        } catch let error as JournalError where error.code == .eventConflict {
+            throw OrderlyError(.conflict, "The execution moved on meanwhile; try again.")
+        }
+    }
+
     /// An execution as the engine sees it, with its history as JSON (for tests and tools).
     public func snapshot(executionID: String) async throws -> ExecutionSnapshot? {
         try await engine.describe(executionID: executionID)

@@ -62,8 +62,62 @@ public struct OperationsService: Sendable {
         return try await workflows.executions(of: workflow, status: status, page: page)
     }
 
+    /// Stops a running execution (`ABORTED`; no compensation runs, as on Step Functions) and answers it as it is then.
+    /// - Throws: `not_found`; `validation_failed` for an error or cause longer than AWS allows.
+    public func stop(executionID id: String, error: String?, cause: String?) async throws -> WorkflowExecution {
+        try OrderlyError.throwIfAny(Self.failureIssues(error: error, cause: cause))
+        _ = try await execution(id)
+        try await workflows.stop(executionID: id, error: error, cause: cause)
+        return try await execution(id)
+    }
+
+    /// Answers a task that waits for its token: success with `output` (JSON text), failure with `error` and
+    /// `cause`, or a heartbeat when neither is given.
+    public func answerTask(_ answer: TaskAnswer) async throws {
+        var issues = Validate.text(answer.taskToken, field: "taskToken", length: 1...1024)
+        switch answer.kind {
+        case .success(let output) where output.utf8.count > 262_144:
+            issues.append(FieldIssue(field: "output", message: "must be at most 256 KiB"))
+        case .failure(let error, let cause): issues += Self.failureIssues(error: error, cause: cause)
+        default: break
+        }
+        try OrderlyError.throwIfAny(issues)
+        switch answer.kind {
+        case .success(let output): try await workflows.sendTaskSuccess(taskToken: answer.taskToken, output: output)
+        case .failure(let error, let cause):
+            try await workflows.sendTaskFailure(taskToken: answer.taskToken, error: error, cause: cause)
+        case .heartbeat: try await workflows.sendTaskHeartbeat(taskToken: answer.taskToken)
+        }
+    }
+
+    /// An error name and cause within AWS's limits (256 and 32,768 characters); the cause may span lines.
+    static func failureIssues(error: String?, cause: String?) -> [FieldIssue] {
+        (error.map { Validate.text($0, field: "error", length: 0...256) } ?? [])
+            + (cause.map { Validate.text($0, field: "cause", length: 0...32768, allowNewlines: true) } ?? [])
+    }
+
     /// Throws when storage cannot answer a trivial query.
     public func checkStorage() async throws {
         try await health.checkReachable()
+    }
+}
+
+/// What is sent back for a task that waits for its token.
+public struct TaskAnswer: Sendable, Hashable {
+    public enum Kind: Sendable, Hashable {
+        /// `SendTaskSuccess`, with the task's output as JSON text.
+        case success(output: String)
+        /// `SendTaskFailure`.
+        case failure(error: String?, cause: String?)
+        /// `SendTaskHeartbeat`.
+        case heartbeat
+    }
+
+    public var taskToken: String
+    public var kind: Kind
+
+    public init(taskToken: String, kind: Kind) {
+        self.taskToken = taskToken
+        self.kind = kind
     }
 }

@@ -213,7 +213,9 @@ public struct OrderService: Sendable {
                     order = try await self.order(id, for: actor)
                     continue
                 }
-                if observed == .created { return order }
+                // A running checkout compensates a CREATED order itself when it next looks at it; one that no longer
+                // runs (stopped by an operator) left its stock held and perhaps a charge, undone here.
+                if observed == .created, !(try await owesCompensation(order)) { return order }
                 return try await compensate(order, reason: reason, retry: false)
             case .cancelled where try await owesCompensation(order):
                 return try await compensate(order, reason: reason, retry: true)

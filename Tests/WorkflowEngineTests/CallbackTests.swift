@@ -1,0 +1,224 @@
+import Foundation
+import StatesLanguage
+import Testing
+import WorkflowEngine
+
+/// Real time, for a stop while a Wait state sleeps.
+private struct WallClock: EngineClock {
+    func now() -> Date { Date() }
+    func sleep(until deadline: Date) async throws {
+        let seconds = deadline.timeIntervalSinceNow
+        if seconds > 0 { try await Task.sleep(nanoseconds: UInt64(seconds * 1e9)) }
+    }
+}
+
+/// Time that moves only when the test moves it; a sleep ends once the clock has passed its deadline.
+private final class ManualClock: EngineClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var current = Date(timeIntervalSince1970: 1_795_000_000)
+    private var deadlines: [Int: Date] = [:]
+    private var next = 0
+
+    func now() -> Date { lock.withLock { current } }
+
+    func advance(seconds: TimeInterval) { lock.withLock { current += seconds } }
+
+    /// Waits until something sleeps until `deadline` (a timer the engine has scheduled).
+    func waitForSleeper(until deadline: Date) async throws {
+        for _ in 0..<5000 {
+            if lock.withLock({ deadlines.values.contains(deadline) }) { return }
+            try await Task.sleep(nanoseconds: 1_000_000)
+        }
+        throw StatesError("NoSleeper", "nothing sleeps until \(deadline)")
+    }
+
+    func sleep(until deadline: Date) async throws {
+        let id = lock.withLock { () -> Int in
+            next += 1
+            deadlines[next] = deadline
+            return next
+        }
+        defer { lock.withLock { _ = deadlines.removeValue(forKey: id) } }
+        while lock.withLock({ current < deadline }) {
+            try await Task.sleep(nanoseconds: 1_000_000)
+        }
+    }
+}
+
+/// A task that hands out the token it was given (as its input's `token`) and returns at once.
+private final class TokenDrop: TaskResolver, TaskHandler, @unchecked Sendable {
+    private let lock = NSLock()
+    private var tokens: [String] = []
+    private(set) var calls = 0
+
+    func handler(for resource: String) -> (any TaskHandler)? {
+        resource == "arn:aws:states:::sqs:sendMessage" ? self : nil
+    }
+
+    func invoke(_ invocation: TaskInvocation) async throws -> JSON {
+        lock.withLock {
+            calls += 1
+            if let token = invocation.input["token"]?.stringValue { tokens.append(token) }
+        }
+        return ["MessageId": "m-1"]
+    }
+
+    /// The next token handed out, waiting for it.
+    func token(_ number: Int = 1) async throws -> String {
+        for _ in 0..<2000 {
+            if let token = lock.withLock({ tokens.count >= number ? tokens[number - 1] : nil }) { return token }
+            try await Task.sleep(nanoseconds: 1_000_000)
+        }
+        throw StatesError("NoToken", "no token was handed out")
+    }
+}
+
+@Suite("Callbacks, heartbeats and stops")
+struct CallbackTests {
+    static func machine(heartbeat: String = "", timeout: String = "") -> String {
+        #"""
+        {"StartAt": "Approve", "States": {
+          "Approve": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+            "Parameters": {"QueueUrl": "q", "token.$": "$$.Task.Token"}\#(heartbeat)\#(timeout),
+            "Catch": [{"ErrorEquals": ["Rejected"], "ResultPath": "$.rejection", "Next": "Rejected"}],
+            "ResultPath": "$.approval", "End": true},
+          "Rejected": {"Type": "Pass", "End": true}}}
+        """#
+    }
+
+    @Test("a .waitForTaskToken task waits for SendTaskSuccess, whose output is its result; a token ends once")
+    func success() async throws {
+        let tasks = TokenDrop()
+        let engine = WorkflowEngine(tasks: tasks, journal: InMemoryJournal(), clock: VirtualClock())
+        async let run = engine.run(definition: Self.machine(), stateMachineName: "m", name: "ok", input: ["n": 1])
+        let token = try await tasks.token()
+        try engine.sendTaskSuccess(taskToken: token, output: ["approvedBy": "ann"])
+        let result = try await run
+        #expect(result.outcome.status == .succeeded)
+        #expect(result.outcome.output == ["n": 1, "approval": ["approvedBy": "ann"]])
+        let types = result.history.map(\.type)
+        #expect(types.contains("TaskSubmitted") && types.contains("TaskSucceeded"))
+        #expect(types.firstIndex(of: "TaskSubmitted")! < types.firstIndex(of: "TaskSucceeded")!)
+        #expect(result.history.first { $0.type == "TaskSubmitted" }?.details["output"] == ["MessageId": "m-1"])
+        // The task has ended: its token is refused, as AWS refuses it.
+        #expect(throws: EngineCallError.self) { try engine.sendTaskSuccess(taskToken: token, output: [:]) }
+        do {
+            try engine.sendTaskHeartbeat(taskToken: token)
+            Issue.record("a heartbeat for an ended task was accepted")
+        } catch let error as EngineCallError {
+            #expect(error.code == .taskTimedOut)
+        }
+        do {
+            try engine.sendTaskSuccess(taskToken: "not a token", output: [:])
+            Issue.record("a made-up token was accepted")
+        } catch let error as EngineCallError {
+            #expect(error.code == .invalidToken)
+        }
+    }
+
+    @Test("SendTaskFailure fails the task with its error and cause, which Catch handles")
+    func failure() async throws {
+        let tasks = TokenDrop()
+        let engine = WorkflowEngine(tasks: tasks, journal: InMemoryJournal(), clock: VirtualClock())
+        async let run = engine.run(definition: Self.machine(), stateMachineName: "m", name: "no", input: [:])
+        try engine.sendTaskFailure(taskToken: try await tasks.token(), error: "Rejected", cause: "too dear")
+        let result = try await run
+        #expect(result.outcome.status == .succeeded)
+        #expect(result.outcome.output?["rejection"] == ["Error": "Rejected", "Cause": "too dear"])
+        #expect(result.history.contains { $0.type == "TaskFailed" && $0.details["error"] == "Rejected" })
+    }
+
+    @Test("with HeartbeatSeconds and no heartbeat the task fails with States.HeartbeatTimeout")
+    func heartbeatTimeout() async throws {
+        let tasks = TokenDrop()
+        let engine = WorkflowEngine(tasks: tasks, journal: InMemoryJournal(), clock: VirtualClock())
+        let result = try await engine.run(
+            definition: Self.machine(heartbeat: #", "HeartbeatSeconds": 5"#, timeout: #", "TimeoutSeconds": 60"#),
+            stateMachineName: "m", name: "quiet", input: [:])
+        #expect(result.outcome.status == .failed)
+        #expect(result.outcome.error == "States.HeartbeatTimeout")
+        #expect(
+            result.history.contains { $0.type == "TaskTimedOut" && $0.details["error"] == "States.HeartbeatTimeout" })
+    }
+
+    @Test("heartbeats keep a task alive past its HeartbeatSeconds until it succeeds")
+    func heartbeats() async throws {
+        let tasks = TokenDrop()
+        let clock = ManualClock()
+        let engine = WorkflowEngine(tasks: tasks, journal: InMemoryJournal(), clock: clock)
+        let start = clock.now()
+        async let run = engine.run(
+            definition: Self.machine(heartbeat: #", "HeartbeatSeconds": 5"#), stateMachineName: "m", name: "alive",
+            input: [:])
+        let token = try await tasks.token()
+        try await clock.waitForSleeper(until: start + 5)
+        // Three heartbeats 4 s apart: 12 s in all, more than twice the 5 s allowed between two.
+        for beat in 1...3 {
+            clock.advance(seconds: 4)
+            try engine.sendTaskHeartbeat(taskToken: token)
+            try await clock.waitForSleeper(until: start + Double(4 * beat) + 5)
+        }
+        try engine.sendTaskSuccess(taskToken: token, output: "done")
+        let result = try await run
+        #expect(result.outcome.status == .succeeded)
+        #expect(result.outcome.output?["approval"] == "done")
+    }
+
+    @Test("a task waiting for its token is waited for again after a restart, without its call being made again")
+    func resumed() async throws {
+        let journal = InMemoryJournal()
+        let tasks = TokenDrop()
+        let first = WorkflowEngine(tasks: tasks, journal: journal, clock: VirtualClock())
+        let running = Task {
+            try await first.run(definition: Self.machine(), stateMachineName: "m", name: "r", input: [:])
+        }
+        let token = try await tasks.token()
+        // Stopped (a shutdown) once the call has returned: the submission is in the journal.
+        let id = "arn:aws:states:local:000000000000:execution:m:r"
+        for _ in 0..<2000
+        where try await first.describe(executionID: id)?.history.contains(where: { $0.type == "TaskSubmitted" }) != true
+        {
+            try await Task.sleep(nanoseconds: 1_000_000)
+        }
+        running.cancel()
+        _ = try? await running.value
+        let second = WorkflowEngine(tasks: tasks, journal: journal, clock: VirtualClock())
+        async let resumed = second.resume(executionID: id)
+        var accepted = false
+        for _ in 0..<2000 where !accepted {
+            accepted = (try? second.sendTaskSuccess(taskToken: token, output: ["late": true])) != nil
+            if !accepted { try await Task.sleep(nanoseconds: 1_000_000) }
+        }
+        #expect(accepted)
+        let result = try await resumed
+        #expect(result.outcome.output?["approval"] == ["late": true])
+        #expect(tasks.calls == 1)
+    }
+
+    @Test("StopExecution aborts a running execution; stopping it again changes nothing; an unknown one is refused")
+    func stop() async throws {
+        let engine = WorkflowEngine(tasks: TokenDrop(), journal: InMemoryJournal(), clock: WallClock())
+        let definition = #"{"StartAt": "Sleep", "States": {"Sleep": {"Type": "Wait", "Seconds": 3600, "End": true}}}"#
+        let run = Task { try await engine.run(definition: definition, stateMachineName: "m", name: "s", input: [:]) }
+        let id = "arn:aws:states:local:000000000000:execution:m:s"
+        for _ in 0..<2000
+        where try await engine.describe(executionID: id)?.history.contains(where: { $0.type == "WaitStateEntered" })
+            != true
+        {
+            try await Task.sleep(nanoseconds: 1_000_000)
+        }
+        #expect(try await engine.stop(executionID: id, error: "Operator", cause: "not needed") == .aborted)
+        let result = try await run.value
+        #expect(result.outcome.status == .aborted)
+        #expect(result.outcome.error == "Operator" && result.outcome.cause == "not needed")
+        #expect(result.history.last?.type == "ExecutionAborted")
+        #expect(try await engine.describe(executionID: id)?.status == .aborted)
+        #expect(try await engine.stop(executionID: id, error: nil, cause: nil) == .aborted)
+        do {
+            try await engine.stop(executionID: id + "-missing", error: nil, cause: nil)
+            Issue.record("an unknown execution was stopped")
+        } catch let error as EngineCallError {
+            #expect(error.code == .executionDoesNotExist)
+        }
+    }
+}
