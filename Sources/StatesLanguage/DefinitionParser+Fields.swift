@@ -10,7 +10,7 @@ extension DefinitionParser {
         }
         var parsed: [ChoiceRule] = []
         for (index, rule) in rules.enumerated() {
-            let where_ = "\(location)/Choices[\(index)]"
+            let where_ = "\(location)/Choices/\(index)"
             guard case .object(let ruleObject) = rule else {
                 report(where_, "A choice rule must be an object")
                 continue
@@ -74,10 +74,10 @@ extension DefinitionParser {
             }
             let conditions = items.enumerated().compactMap { index, item -> ChoiceCondition? in
                 guard case .object(let nested) = item else {
-                    report("\(location)/\(op)[\(index)]", "A choice rule must be an object")
+                    report("\(location)/\(op)/\(index)", "A choice rule must be an object")
                     return nil
                 }
-                return condition(nested, location: "\(location)/\(op)[\(index)]", topLevel: false)
+                return condition(nested, location: "\(location)/\(op)/\(index)", topLevel: false)
             }
             guard conditions.count == items.count else { return nil }
             return op == "And" ? .and(conditions) : .or(conditions)
@@ -186,7 +186,7 @@ extension DefinitionParser {
             return []
         }
         return items.enumerated().compactMap { index, item in
-            let where_ = "\(location)[\(index)]"
+            let where_ = "\(location)/\(index)"
             guard case .object(let object) = item else {
                 report(where_, "A retrier must be an object")
                 return nil
@@ -241,7 +241,7 @@ extension DefinitionParser {
             return []
         }
         return items.enumerated().compactMap { index, item in
-            let where_ = "\(location)[\(index)]"
+            let where_ = "\(location)/\(index)"
             guard case .object(let object) = item else {
                 report(where_, "A catcher must be an object")
                 return nil

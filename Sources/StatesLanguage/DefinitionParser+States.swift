@@ -6,6 +6,12 @@ extension DefinitionParser {
             report("\(location)/Resource", "The field 'Resource' must be a non-empty string")
             return nil
         }
+        if placeholdersMustResolve, let range = resource.range(of: "${"), resource[range.upperBound...].contains("}") {
+            report(
+                "\(location)/Resource",
+                "The resource '\(resource)' holds a placeholder that no definition substitution filled",
+                code: Diagnostic.invalidResource)
+        }
         let timeout = object["TimeoutSeconds"].flatMap {
             positiveInteger($0, "TimeoutSeconds", location: "\(location)/TimeoutSeconds")
         }
@@ -95,7 +101,7 @@ extension DefinitionParser {
             return nil
         }
         let machines = branches.enumerated().compactMap { index, branch in
-            machine(branch, location: "\(location)/Branches[\(index)]", topLevel: false)
+            machine(branch, location: "\(location)/Branches/\(index)", topLevel: false)
         }
         return machines.count == branches.count ? .parallel(branches: machines) : nil
     }
@@ -134,6 +140,27 @@ extension DefinitionParser {
                     "\(location)/\(processorField)/ProcessorConfig/ExecutionType",
                     "ExecutionType must be STANDARD or EXPRESS")
             }
+            if distributed && config["ExecutionType"] == nil {
+                report(
+                    "\(location)/\(processorField)/ProcessorConfig",
+                    "A DISTRIBUTED Map needs 'ExecutionType' (STANDARD or EXPRESS) in its ProcessorConfig")
+            }
+        }
+        // What only a distributed Map has, and fields that exclude each other.
+        for field in [
+            "ToleratedFailureCount", "ToleratedFailureCountPath", "ToleratedFailurePercentage",
+            "ToleratedFailurePercentagePath", "Label",
+        ]
+        where !distributed && object[field] != nil {
+            report(
+                "\(location)/\(field)",
+                "The field '\(field)' is only allowed in a Map state whose ProcessorConfig Mode is DISTRIBUTED")
+        }
+        for (field, pathField) in [
+            ("MaxConcurrency", "MaxConcurrencyPath"), ("ToleratedFailureCount", "ToleratedFailureCountPath"),
+            ("ToleratedFailurePercentage", "ToleratedFailurePercentagePath"),
+        ] where object[field] != nil && object[pathField] != nil {
+            report(location, "A Map state may have '\(field)' or '\(pathField)', not both")
         }
         let processor = machine(
             processorJSON, location: "\(location)/\(processorField)", topLevel: false, processor: true)

@@ -3,9 +3,57 @@ import Foundation
 /// Turns definition JSON into a ``StateMachine``, collecting every problem instead of stopping at the first.
 struct DefinitionParser {
     var diagnostics: [Diagnostic] = []
+    /// What AWS warns of: valid, but likely not what was meant.
+    var warnings: [Diagnostic] = []
+    /// Whether `${Name}` left in a resource is an error: when substitutions were given, it is one they missed
+    /// (without any, the definition is a deployment's template, validated before its values exist).
+    var placeholdersMustResolve = false
 
     mutating func report(_ location: String, _ message: String, code: String = Diagnostic.schema) {
         diagnostics.append(Diagnostic(code: code, message: message, location: location))
+    }
+
+    mutating func warn(_ location: String, _ message: String, code: String) {
+        warnings.append(Diagnostic(code: code, message: message, location: location, severity: .warning))
+    }
+
+    /// Whether text looks like a JSONPath (`$.x`, `$$.x`, `$x`) or an intrinsic call (`States.Format(...)`).
+    static func looksLikePath(_ text: String) -> Bool {
+        text == "$" || text.hasPrefix("$.") || text.hasPrefix("$$.") || text.hasPrefix("$[")
+            || (text.hasPrefix("States.") && text.hasSuffix(")") && text.contains("("))
+    }
+
+    /// NO_DOLLAR (or, in a Pass state's `Result`, PASS_RESULT_IS_STATIC) for each value of `json` that looks like a
+    /// path or intrinsic function under a key without `.$`, which makes it plain text.
+    mutating func warnStaticPaths(_ json: JSON?, location: String, inPassResult: Bool = false) {
+        switch json {
+        case .object(let object)?:
+            for key in object.keys.sorted() {
+                let value = object[key]!
+                if !key.hasSuffix(".$"), case .string(let text) = value, Self.looksLikePath(text) {
+                    if inPassResult {
+                        warn(
+                            "\(location)/\(key)",
+                            "The value of '\(key)' looks like a path or intrinsic function, but a Pass state's Result "
+                                + "is static: it stays the text '\(text)'",
+                            code: Diagnostic.passResultIsStatic)
+                    } else {
+                        warn(
+                            "\(location)/\(key)",
+                            "The value of '\(key)' looks like a path or intrinsic function, but the field's name does "
+                                + "not end in '.$': it stays the text '\(text)'",
+                            code: Diagnostic.noDollar)
+                    }
+                } else {
+                    warnStaticPaths(value, location: "\(location)/\(key)", inPassResult: inPassResult)
+                }
+            }
+        case .array(let items)?:
+            for (index, item) in items.enumerated() {
+                warnStaticPaths(item, location: "\(location)/\(index)", inPassResult: inPassResult)
+            }
+        default: break
+        }
     }
 
     static let stateFields: [String: Set<String>] = {
@@ -95,12 +143,12 @@ struct DefinitionParser {
             if let next = state.next { targets.append((next, "\(base)/Next")) }
             if case .choice(let rules, let defaultNext) = state.kind {
                 for (index, rule) in rules.enumerated() {
-                    targets.append((rule.next, "\(base)/Choices[\(index)]/Next"))
+                    targets.append((rule.next, "\(base)/Choices/\(index)/Next"))
                 }
                 if let defaultNext { targets.append((defaultNext, "\(base)/Default")) }
             }
             for (index, catcher) in state.catchers.enumerated() {
-                targets.append((catcher.next, "\(base)/Catch[\(index)]/Next"))
+                targets.append((catcher.next, "\(base)/Catch/\(index)/Next"))
             }
             for (target, where_) in targets where !names.contains(target) {
                 report(where_, "Missing 'Next' target: \(target)", code: Diagnostic.missingTarget)
@@ -177,6 +225,27 @@ struct DefinitionParser {
         case "Fail": kind = fail(object, location: location)
         case "Parallel": kind = parallel(object, location: location)
         default: kind = map(object, location: location)
+        }
+        warnStaticPaths(object["Parameters"], location: "\(location)/Parameters")
+        warnStaticPaths(object["ResultSelector"], location: "\(location)/ResultSelector")
+        if type == "Pass" {
+            if case .string(let text)? = object["Result"], Self.looksLikePath(text) {
+                warn(
+                    "\(location)/Result",
+                    "The Result looks like a path or intrinsic function, but a Pass state's Result is static: it "
+                        + "stays the text '\(text)'", code: Diagnostic.passResultIsStatic)
+            }
+            warnStaticPaths(object["Result"], location: "\(location)/Result", inPassResult: true)
+        }
+        if type == "Fail" {
+            for field in ["Error", "Cause"] {
+                if case .string(let text)? = object[field], Self.looksLikePath(text) {
+                    warn(
+                        "\(location)/\(field)",
+                        "The value of '\(field)' looks like a path; to use it as one the field is '\(field)Path'",
+                        code: Diagnostic.noPath)
+                }
+            }
         }
         let resultPath = pathField(object["ResultPath"], "ResultPath", location: location, reference: true)
         let state = State(

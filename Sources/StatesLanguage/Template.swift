@@ -50,7 +50,7 @@ public indirect enum Template: Sendable {
             }
             return dynamic ? .object(entries) : .value(json)
         case .array(let values):
-            let children = values.enumerated().map { compile($1, location: "\(location)[\($0)]", report: report) }
+            let children = values.enumerated().map { compile($1, location: "\(location)/\($0)", report: report) }
             if children.allSatisfy({ if case .value = $0 { return true } else { return false } }) {
                 return .value(json)
             }

@@ -1,10 +1,17 @@
 /// One problem found in a definition, with its location as a JSON pointer (`/States/Charge/Retry/0/MaxAttempts`).
 public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
+    /// As AWS's `ValidateStateMachineDefinition` grades them: an error refuses the definition, a warning does not.
+    public enum Severity: String, Sendable, Hashable {
+        case error = "ERROR", warning = "WARNING"
+    }
+
+    public var severity: Severity
     public var code: String
     public var message: String
     public var location: String
 
-    public init(code: String, message: String, location: String) {
+    public init(code: String, message: String, location: String, severity: Severity = .error) {
+        self.severity = severity
         self.code = code
         self.message = message
         self.location = location
@@ -18,6 +25,11 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
     public static let unreachable = "UNREACHABLE_STATE"
     public static let noTerminal = "NO_TERMINAL_STATE"
     public static let unsupported = "UNSUPPORTED_FEATURE"
+    public static let invalidResource = "INVALID_RESOURCE"
+    /// Warnings: a value that looks like a path or intrinsic function where it is taken as text.
+    public static let noDollar = "NO_DOLLAR"
+    public static let noPath = "NO_PATH"
+    public static let passResultIsStatic = "PASS_RESULT_IS_STATIC"
 }
 
 /// A definition that is not valid: every problem found.
@@ -49,10 +61,29 @@ public enum StatesDefinition {
     /// Validates and compiles an already parsed definition.
     public static func parse(_ json: JSON, substitutions: [String: String] = [:]) throws -> StateMachine {
         var parser = DefinitionParser()
+        parser.placeholdersMustResolve = !substitutions.isEmpty
         let substituted = substitutions.isEmpty ? json : substitute(json, substitutions)
         let machine = parser.machine(substituted, location: "", topLevel: true)
         if let machine, parser.diagnostics.isEmpty { return machine }
         throw DefinitionError(diagnostics: parser.diagnostics)
+    }
+
+    /// Every diagnostic of a definition, errors first, then warnings (what AWS's `ValidateStateMachineDefinition`
+    /// answers with `severity: WARNING`): a definition with warnings only is valid.
+    public static func validate(_ text: String, substitutions: [String: String] = [:]) -> [Diagnostic] {
+        let json: JSON
+        do {
+            json = try JSON(parsing: text)
+        } catch {
+            return [
+                Diagnostic(
+                    code: Diagnostic.invalidJSON, message: "The definition is not valid JSON: \(error)", location: "")
+            ]
+        }
+        var parser = DefinitionParser()
+        parser.placeholdersMustResolve = !substitutions.isEmpty
+        _ = parser.machine(substitutions.isEmpty ? json : substitute(json, substitutions), location: "", topLevel: true)
+        return parser.diagnostics + parser.warnings
     }
 
     /// Replaces `${Name}` in every string value.

@@ -2,12 +2,20 @@ import Foundation
 import StatesLanguage
 
 extension ExecutionCore {
+    /// The prefix of the idempotency keys inside a Parallel or Map: the parent's, the state's name, and how often
+    /// it was entered when more than once (so a loop through it gives its tasks new keys).
+    func childLabel(_ id: Int) -> String {
+        let frame = frames[id]!
+        let visits = frame.visits[frame.stateName] ?? 1
+        return frame.label + frame.stateName + (visits > 1 ? "#\(visits)" : "")
+    }
+
     mutating func startParallel(_ id: Int, branches: [StateMachine], input: JSON) {
         let state = frames[id]!.state
         record("ParallelStateStarted", ["name": .string(state.name)], frame: id)
         var join = Join(
             isMap: false, results: Array(repeating: nil, count: branches.count), queued: [], maxConcurrency: 0)
-        let label = frames[id]!.label + state.name
+        let label = childLabel(id)
         for (index, branch) in branches.enumerated() {
             let child = newFrame(
                 machine: branch, stateName: branch.startAt, input: input, parent: id, label: "\(label)[\(index)]/",
@@ -103,7 +111,7 @@ extension ExecutionCore {
 
     /// Starts queued iterations up to the concurrency limit (0 means no limit).
     private mutating func launchIterations(_ id: Int, join: inout Join, processor: StateMachine, distributed: Bool) {
-        let label = frames[id]!.label + frames[id]!.stateName
+        let label = childLabel(id)
         while !join.queued.isEmpty, join.maxConcurrency == 0 || join.running.count < join.maxConcurrency {
             let (slot, input) = join.queued.removeFirst()
             let child = newFrame(

@@ -15,16 +15,20 @@ struct States: AsyncParsableCommand {
             abstract: "Check a definition; print every problem with its location and exit 1 when there are any.")
 
         @Argument(help: "The .asl.json file.") var file: String
+        @Option(
+            help:
+                "A definition substitution NAME=VALUE for ${NAME}; repeatable. Given any, a placeholder left in a Resource is an error."
+        )
+        var substitution: [String] = []
 
         func run() async throws {
             let text = try readText(file)
-            do {
-                _ = try StatesDefinition.parse(text)
-                print("valid")
-            } catch let error as DefinitionError {
-                for diagnostic in error.diagnostics { print("ERROR \(diagnostic)") }
-                throw ExitCode(1)
-            }
+            let values = try substitutionValues(substitution)
+            // Errors and warnings, as AWS's ValidateStateMachineDefinition grades them; only errors fail.
+            let diagnostics = StatesDefinition.validate(text, substitutions: values)
+            for diagnostic in diagnostics { print("\(diagnostic.severity.rawValue) \(diagnostic)") }
+            if diagnostics.contains(where: { $0.severity == .error }) { throw ExitCode(1) }
+            print("valid")
         }
     }
 
@@ -60,13 +64,7 @@ struct States: AsyncParsableCommand {
             } catch {
                 throw ValidationError("--input is not valid JSON: \(error)")
             }
-            var substitutions: [String: String] = [:]
-            for pair in substitution {
-                guard let equals = pair.firstIndex(of: "=") else {
-                    throw ValidationError("--substitution takes NAME=VALUE")
-                }
-                substitutions[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
-            }
+            let substitutions = try substitutionValues(substitution)
             var tasks: any TaskResolver = TaskRegistry()
             if let mockConfig, let testCase {
                 do {
@@ -105,6 +103,18 @@ struct States: AsyncParsableCommand {
 }
 
 /// The text of a file, with a clear error when it cannot be read.
+/// `--substitution NAME=VALUE` options as a dictionary.
+func substitutionValues(_ pairs: [String]) throws -> [String: String] {
+    var values: [String: String] = [:]
+    for pair in pairs {
+        guard let equals = pair.firstIndex(of: "=") else {
+            throw ValidationError("--substitution takes NAME=VALUE, not '\(pair)'")
+        }
+        values[String(pair[..<equals])] = String(pair[pair.index(after: equals)...])
+    }
+    return values
+}
+
 func readText(_ path: String) throws -> String {
     do {
         return try String(contentsOfFile: path, encoding: .utf8)

@@ -107,6 +107,30 @@ struct JournalTests {
         #expect(tasks.effects.count == 6)
     }
 
+    @Test("a Parallel or Map entered again gives the tasks inside it new keys, with how often it was entered")
+    func keysInsideLoops() async throws {
+        let definition = #"""
+            {"StartAt": "Zero", "States": {
+              "Zero": {"Type": "Pass", "Assign": {"n": 0}, "Next": "Round"},
+              "Round": {"Type": "Parallel", "Branches": [{"StartAt": "Email", "States": {"Email": {"Type": "Task", "Resource": "arn:mail", "End": true}}}],
+                "ResultPath": null, "Next": "Each"},
+              "Each": {"Type": "Map", "ItemsPath": "$.items", "ItemProcessor": {"StartAt": "Ship", "States": {"Ship": {"Type": "Task", "Resource": "arn:ship", "End": true}}},
+                "ResultPath": null, "Next": "Count"},
+              "Count": {"Type": "Pass", "Assign": {"n.$": "States.MathAdd($n, 1)"}, "Next": "Again?"},
+              "Again?": {"Type": "Choice", "Choices": [{"Variable": "$n", "NumericLessThan": 2, "Next": "Round"}], "Default": "Done"},
+              "Done": {"Type": "Succeed"}}}
+            """#
+        let tasks = ScriptedTasks([:])
+        let result = try await WorkflowEngine(tasks: tasks, journal: InMemoryJournal(), clock: VirtualClock())
+            .run(definition: definition, stateMachineName: "m", name: "loop", input: ["items": [1]])
+        #expect(result.outcome.status == .succeeded)
+        let prefix = result.info.id
+        #expect(tasks.effects["\(prefix)/Round[0]/Email"] == 1)
+        #expect(tasks.effects["\(prefix)/Round#2[0]/Email"] == 1)
+        #expect(tasks.effects["\(prefix)/Each[0]/Ship"] == 1)
+        #expect(tasks.effects["\(prefix)/Each#2[0]/Ship"] == 1)
+    }
+
     @Test("the pure core replays the same events to the same history")
     func deterministicReplay() async throws {
         let machine = try StatesDefinition.parse(Self.definition)

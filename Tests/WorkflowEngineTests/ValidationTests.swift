@@ -35,16 +35,16 @@ struct ValidationTests {
         let expected: [String: String] = [
             "/States/A/Resource": "SCHEMA_VALIDATION_FAILED",
             "/States/A/Next": "MISSING_TRANSITION_TARGET",
-            "/States/B/Retry[0]/ErrorEquals": "SCHEMA_VALIDATION_FAILED",
-            "/States/B/Retry[0]/MaxAttempts": "SCHEMA_VALIDATION_FAILED",
-            "/States/B/Retry[0]/BackoffRate": "SCHEMA_VALIDATION_FAILED",
-            "/States/C/Choices[0]/NumericEquals": "SCHEMA_VALIDATION_FAILED",
-            "/States/C/Choices[1]": "SCHEMA_VALIDATION_FAILED",
+            "/States/B/Retry/0/ErrorEquals": "SCHEMA_VALIDATION_FAILED",
+            "/States/B/Retry/0/MaxAttempts": "SCHEMA_VALIDATION_FAILED",
+            "/States/B/Retry/0/BackoffRate": "SCHEMA_VALIDATION_FAILED",
+            "/States/C/Choices/0/NumericEquals": "SCHEMA_VALIDATION_FAILED",
+            "/States/C/Choices/1": "SCHEMA_VALIDATION_FAILED",
             "/States/D": "SCHEMA_VALIDATION_FAILED",
             "/States/E": "SCHEMA_VALIDATION_FAILED",
             "/States/F/Resource": "SCHEMA_VALIDATION_FAILED",
-            "/States/F/Catch[0]/ResultPath": "SCHEMA_VALIDATION_FAILED",
-            "/States/F/Catch[0]/Next": "MISSING_TRANSITION_TARGET",
+            "/States/F/Catch/0/ResultPath": "SCHEMA_VALIDATION_FAILED",
+            "/States/F/Catch/0/Next": "MISSING_TRANSITION_TARGET",
             "/States/G/Type": "SCHEMA_VALIDATION_FAILED",
             "/States/H/Parameters/a.$": "SCHEMA_VALIDATION_FAILED",
             "/States/H/Parameters/b.$": "SCHEMA_VALIDATION_FAILED",
@@ -95,7 +95,7 @@ struct ValidationTests {
               {"StartAt": "X", "States": {"X": {"Type": "Pass", "Next": "Outside"}}}]},
              "M": {"Type": "Map", "End": true, "MaxConcurrency": -1, "ItemProcessor": {"StartAt": "Y", "States": {"Y": {"Type": "Wait", "End": true}}}}}}
             """)
-        #expect(found.contains("/States/P/Branches[0]/States/X/Next"))
+        #expect(found.contains("/States/P/Branches/0/States/X/Next"))
         #expect(found.contains("/States/M/MaxConcurrency"))
         #expect(found.contains("/States/M/ItemProcessor/States/Y"))
     }
@@ -121,5 +121,67 @@ struct ValidationTests {
             return
         }
         #expect(spec.resource == "arn:aws:lambda:eu-west-1:1:function:charge")
+    }
+
+    /// A Map state `M` with `fields` added, inline or distributed.
+    private func map(_ fields: String, config: String = "") -> String {
+        #"""
+        {"StartAt": "M", "States": {"M": {"Type": "Map", \#(fields)
+          "ItemProcessor": {\#(config)"StartAt": "X", "States": {"X": {"Type": "Pass", "End": true}}}, "End": true}}}
+        """#
+    }
+
+    @Test("Map fields AWS refuses: tolerated failures on an inline Map, a field with its Path, no ExecutionType")
+    func mapRules() {
+        #expect(locations(map(#""ToleratedFailureCount": 1,"#)) == ["/States/M/ToleratedFailureCount"])
+        #expect(
+            locations(map(#""ToleratedFailurePercentagePath": "$.p","#)) == ["/States/M/ToleratedFailurePercentagePath"]
+        )
+        #expect(locations(map(#""Label": "each","#)) == ["/States/M/Label"])
+        let distributed = #""ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"}, "#
+        #expect(locations(map(#""ToleratedFailureCount": 1, "Label": "each","#, config: distributed)).isEmpty)
+        #expect(locations(map(#""MaxConcurrency": 2, "MaxConcurrencyPath": "$.n","#)) == ["/States/M"])
+        #expect(
+            locations(map(#""ToleratedFailureCount": 1, "ToleratedFailureCountPath": "$.n","#, config: distributed))
+                == ["/States/M"])
+        #expect(
+            locations(map("", config: #""ProcessorConfig": {"Mode": "DISTRIBUTED"}, "#))
+                == ["/States/M/ItemProcessor/ProcessorConfig"])
+    }
+
+    @Test("locations are JSON pointers, array items by number")
+    func pointers() {
+        let found = locations(
+            #"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:x", "Retry": [{"ErrorEquals": []}], "End": true}}}"#
+        )
+        #expect(found == ["/States/T/Retry/0/ErrorEquals"])
+    }
+
+    @Test("a resource placeholder left after substitutions is INVALID_RESOURCE; a template without any is valid")
+    func placeholders() throws {
+        let text = #"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "${Missing}", "End": true}}}"#
+        #expect(throws: Never.self) { try StatesDefinition.parse(text) }
+        let found = StatesDefinition.validate(text, substitutions: ["Other": "arn:aws:lambda:x"])
+        #expect(found.map(\.code) == ["INVALID_RESOURCE"])
+        #expect(found.first?.location == "/States/T/Resource")
+    }
+
+    @Test("warnings as AWS gives them: NO_DOLLAR, PASS_RESULT_IS_STATIC, NO_PATH; the definition stays valid")
+    func warnings() throws {
+        let text = #"""
+            {"StartAt": "P", "States": {
+              "P": {"Type": "Pass", "Result": {"id": "$.orderId"}, "Next": "T"},
+              "T": {"Type": "Task", "Resource": "arn:x", "Parameters": {"id": "$.orderId", "ok.$": "$.ok", "n": "States.Format('{}', $.n)", "plain": "hello $"},
+                "Next": "F"},
+              "F": {"Type": "Fail", "Error": "Broken", "Cause": "$.cause"}}}
+            """#
+        #expect(throws: Never.self) { try StatesDefinition.parse(text) }
+        let found = StatesDefinition.validate(text)
+        #expect(found.allSatisfy { $0.severity == .warning })
+        #expect(
+            Set(found.map { "\($0.code) \($0.location)" }) == [
+                "PASS_RESULT_IS_STATIC /States/P/Result/id", "NO_DOLLAR /States/T/Parameters/id",
+                "NO_DOLLAR /States/T/Parameters/n", "NO_PATH /States/F/Cause",
+            ])
     }
 }
