@@ -111,6 +111,8 @@ public struct MapSpec: Sendable {
     public let toleratedFailureCount: Int?
     public let toleratedFailureCountPath: JSONPath?
     public let batcher: ItemBatcher?
+    /// Where a distributed Map reads its items, instead of its input.
+    public let itemReader: ItemReader?
 }
 
 /// `ItemBatcher`: groups items into batches `{"Items": [...], "BatchInput": ...}`.

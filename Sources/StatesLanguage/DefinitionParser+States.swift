@@ -107,11 +107,6 @@ extension DefinitionParser {
     }
 
     mutating func map(_ object: [String: JSON], location: String) -> State.Kind? {
-        if object["ItemReader"] != nil {
-            report(
-                "\(location)/ItemReader", "Reading Map items from S3 (ItemReader) is not supported yet",
-                code: Diagnostic.unsupported)
-        }
         if object["ResultWriter"] != nil {
             report(
                 "\(location)/ResultWriter", "Writing Map results to S3 (ResultWriter) is not supported yet",
@@ -194,6 +189,9 @@ extension DefinitionParser {
             }
             batcher = itemBatcher(batcherJSON, location: "\(location)/ItemBatcher")
         }
+        let reader = object["ItemReader"].flatMap {
+            itemReader($0, distributed: distributed, location: "\(location)/ItemReader")
+        }
         guard let processor else { return nil }
         let selectorField = object["ItemSelector"] != nil ? "ItemSelector" : "Parameters"
         return .map(
@@ -212,7 +210,7 @@ extension DefinitionParser {
                 toleratedFailureCountPath: object["ToleratedFailureCountPath"].flatMap {
                     path($0, "ToleratedFailureCountPath", location: location)
                 },
-                batcher: batcher))
+                batcher: batcher, itemReader: reader))
     }
 
     private mutating func itemBatcher(_ json: JSON, location: String) -> ItemBatcher? {

@@ -27,6 +27,10 @@ extension ExecutionCore {
     }
 
     mutating func startMap(_ id: Int, spec: MapSpec, input: JSON) throws {
+        if let reader = spec.itemReader {
+            try readItems(id, reader: reader, input: input)
+            return
+        }
         let itemsValue: JSON
         switch spec.itemsPath {
         case .standard: itemsValue = input
@@ -40,6 +44,11 @@ extension ExecutionCore {
                 "Invalid path '\(spec.itemsPathText)': The ItemsPath must point to an array, not \(itemsValue.typeName)."
             )
         }
+        try launchMap(id, spec: spec, input: input, items: items)
+    }
+
+    /// Runs a Map over its items (from its input, or read by its ItemReader).
+    mutating func launchMap(_ id: Int, spec: MapSpec, input: JSON, items: [JSON]) throws {
         var inputs: [JSON] = []
         inputs.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {

@@ -63,6 +63,10 @@ public struct ExecutionCore: Sendable {
             guard let pending = pendingTasks.removeValue(forKey: token) else { break }
             cancelTimer("timeout:\(token)")
             cancelTimer("heartbeat:\(token)")
+            if let mapInput = pending.readsItemsFor {
+                itemsRead(pending.frame, output: output, input: mapInput)
+                break
+            }
             record(
                 "TaskSucceeded", ["resource": .string(pending.invocation.resource), "output": output],
                 frame: pending.frame)
@@ -73,6 +77,16 @@ public struct ExecutionCore: Sendable {
             guard let pending = pendingTasks.removeValue(forKey: token) else { break }
             cancelTimer("timeout:\(token)")
             cancelTimer("heartbeat:\(token)")
+            if pending.readsItemsFor != nil {
+                guard frames[pending.frame] != nil else { break }
+                frames[pending.frame]!.waiting = nil
+                stateFailed(
+                    pending.frame,
+                    StatesError(
+                        StatesError.itemReaderFailed,
+                        "The items could not be read from \(pending.invocation.resource): \(error): \(cause)"))
+                break
+            }
             record(
                 "TaskFailed",
                 ["resource": .string(pending.invocation.resource), "error": .string(error), "cause": .string(cause)],
@@ -268,6 +282,8 @@ struct PendingTask: Sendable {
     var heartbeatSeconds: Int? = nil
     /// Whether a callback task's call has returned (it now waits for its token).
     var submitted = false
+    /// For a Map's ItemReader read: the Map's effective input (its items come with the read's answer).
+    var readsItemsFor: JSON? = nil
 }
 
 extension ExecutionCore {

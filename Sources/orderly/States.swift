@@ -48,6 +48,11 @@ struct States: AsyncParsableCommand {
         var stateMachine: String?
         @Option(help: "A definition substitution NAME=VALUE for ${NAME}; repeatable.") var substitution: [String] = []
         @Flag(help: "Also print the execution history.") var history = false
+        @Option(
+            help:
+                "A folder standing in for S3 for a distributed Map's ItemReader: object Key of Bucket is FOLDER/Bucket/Key."
+        )
+        var objects: String?
 
         func validate() throws {
             if (mockConfig == nil) != (testCase == nil) {
@@ -76,6 +81,7 @@ struct States: AsyncParsableCommand {
                     throw ValidationError("--mock-config is not valid JSON: \(error)")
                 }
             }
+            if let objects { tasks = FolderObjects(folder: URL(fileURLWithPath: objects)).before(tasks) }
             let engine = WorkflowEngine(tasks: tasks, journal: InMemoryJournal(), clock: SystemEngineClock())
             let name = URL(fileURLWithPath: definition).deletingPathExtension().deletingPathExtension()
                 .lastPathComponent
@@ -102,7 +108,6 @@ struct States: AsyncParsableCommand {
     }
 }
 
-/// The text of a file, with a clear error when it cannot be read.
 /// `--substitution NAME=VALUE` options as a dictionary.
 func substitutionValues(_ pairs: [String]) throws -> [String: String] {
     var values: [String: String] = [:]
@@ -115,6 +120,7 @@ func substitutionValues(_ pairs: [String]) throws -> [String: String] {
     return values
 }
 
+/// The text of a file, with a clear error when it cannot be read.
 func readText(_ path: String) throws -> String {
     do {
         return try String(contentsOfFile: path, encoding: .utf8)

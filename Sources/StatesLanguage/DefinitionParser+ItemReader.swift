@@ -1,0 +1,93 @@
+import Foundation
+
+/// A distributed Map's `ItemReader`: where its items come from, read by a task of the engine's resolver (Step
+/// Functions reads S3 itself; the embedded engine asks the handler of the resource).
+public struct ItemReader: Sendable {
+    /// `arn:aws:states:::s3:getObject` (one object's items) or `arn:aws:states:::s3:listObjectsV2` (the objects
+    /// under a prefix, each an item).
+    public let resource: String
+    /// `Bucket` and `Key` (or `Prefix`), with `.$` paths.
+    public let parameters: Template?
+    /// `JSON` (an array), `JSONL` (a value per line) or `CSV`; none for a listing.
+    public let inputType: String?
+    /// For CSV: the first row names the columns (`FIRST_ROW`), or `CSVHeaders` does (`GIVEN`).
+    public let csvHeaders: [String]?
+    public let maxItems: Int?
+    public let maxItemsPath: JSONPath?
+
+    public static let getObject = "arn:aws:states:::s3:getObject"
+    public static let listObjects = "arn:aws:states:::s3:listObjectsV2"
+}
+
+extension DefinitionParser {
+    mutating func itemReader(_ json: JSON, distributed: Bool, location: String) -> ItemReader? {
+        guard case .object(let object) = json else {
+            report(location, "ItemReader must be an object")
+            return nil
+        }
+        if !distributed { report(location, "ItemReader needs ProcessorConfig Mode DISTRIBUTED") }
+        for key in object.keys.sorted() where !["Resource", "Parameters", "Arguments", "ReaderConfig"].contains(key) {
+            report("\(location)/\(key)", "The field '\(key)' is not supported in ItemReader")
+        }
+        guard case .string(let resource)? = object["Resource"],
+            [ItemReader.getObject, ItemReader.listObjects].contains(resource)
+        else {
+            report(
+                "\(location)/Resource",
+                "ItemReader's Resource must be \(ItemReader.getObject) or \(ItemReader.listObjects)",
+                code: Diagnostic.invalidResource)
+            return nil
+        }
+        var config: [String: JSON] = [:]
+        if let value = object["ReaderConfig"] {
+            guard case .object(let given) = value else {
+                report("\(location)/ReaderConfig", "ReaderConfig must be an object")
+                return nil
+            }
+            config = given
+        }
+        let at = "\(location)/ReaderConfig"
+        var inputType: String?
+        switch config["InputType"] {
+        case nil where resource == ItemReader.getObject:
+            report(at, "Reading an object (s3:getObject) needs ReaderConfig InputType JSON, JSONL or CSV")
+        case nil: break
+        case .string(let type)? where ["JSON", "JSONL", "CSV"].contains(type): inputType = type
+        case .string("MANIFEST")?, .string("PARQUET")?:
+            report("\(at)/InputType", "InputType MANIFEST and PARQUET are not supported", code: Diagnostic.unsupported)
+        default: report("\(at)/InputType", "InputType must be JSON, JSONL or CSV")
+        }
+        var headers: [String]?
+        if inputType == "CSV" {
+            switch config["CSVHeaderLocation"] {
+            case nil, .string("FIRST_ROW")?:
+                if config["CSVHeaders"] != nil {
+                    report("\(at)/CSVHeaders", "CSVHeaders goes with CSVHeaderLocation GIVEN")
+                }
+            case .string("GIVEN")?:
+                guard case .array(let names)? = config["CSVHeaders"], !names.isEmpty,
+                    names.allSatisfy({ $0.stringValue != nil })
+                else {
+                    report("\(at)/CSVHeaders", "CSVHeaderLocation GIVEN needs CSVHeaders, a non-empty array of strings")
+                    break
+                }
+                headers = names.compactMap(\.stringValue)
+            default: report("\(at)/CSVHeaderLocation", "CSVHeaderLocation must be FIRST_ROW or GIVEN")
+            }
+        }
+        if config["MaxItems"] != nil && config["MaxItemsPath"] != nil {
+            report(at, "ReaderConfig may have 'MaxItems' or 'MaxItemsPath', not both")
+        }
+        let maxItems = config["MaxItems"].flatMap { value -> Int? in
+            guard let number = value.intValue, (1...100_000_000).contains(number) else {
+                report("\(at)/MaxItems", "MaxItems must be a whole number from 1 to 100000000")
+                return nil
+            }
+            return number
+        }
+        return ItemReader(
+            resource: resource, parameters: template(object["Parameters"], "Parameters", location: location),
+            inputType: inputType, csvHeaders: headers, maxItems: maxItems,
+            maxItemsPath: config["MaxItemsPath"].flatMap { path($0, "MaxItemsPath", location: at) })
+    }
+}
