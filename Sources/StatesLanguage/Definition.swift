@@ -113,6 +113,8 @@ public struct MapSpec: Sendable {
     public let batcher: ItemBatcher?
     /// Where a distributed Map reads its items, instead of its input.
     public let itemReader: ItemReader?
+    /// Where a distributed Map writes its results, answering where they are instead of them.
+    public let resultWriter: ResultWriter?
 }
 
 /// `ItemBatcher`: groups items into batches `{"Items": [...], "BatchInput": ...}`.

@@ -19,7 +19,44 @@ public struct ItemReader: Sendable {
     public static let listObjects = "arn:aws:states:::s3:listObjectsV2"
 }
 
+/// A distributed Map's `ResultWriter`: its results written as AWS writes them (`SUCCEEDED_0.json`, `FAILED_0.json`
+/// and `manifest.json` under `Prefix/<map run id>/`), by `s3:putObject` tasks of the engine's resolver.
+public struct ResultWriter: Sendable {
+    public static let putObject = "arn:aws:states:::s3:putObject"
+    /// `Bucket` and `Prefix`, with `.$` paths.
+    public let parameters: Template?
+}
+
 extension DefinitionParser {
+    mutating func resultWriter(_ json: JSON, distributed: Bool, location: String) -> ResultWriter? {
+        guard case .object(let object) = json else {
+            report(location, "ResultWriter must be an object")
+            return nil
+        }
+        if !distributed { report(location, "ResultWriter needs ProcessorConfig Mode DISTRIBUTED") }
+        for key in object.keys.sorted() where !["Resource", "Parameters", "WriterConfig"].contains(key) {
+            report("\(location)/\(key)", "The field '\(key)' is not supported in ResultWriter")
+        }
+        if object["WriterConfig"] != nil {
+            report(
+                "\(location)/WriterConfig", "ResultWriter's WriterConfig is not supported", code: Diagnostic.unsupported
+            )
+        }
+        guard object["Resource"] == .string(ResultWriter.putObject) else {
+            report(
+                "\(location)/Resource", "ResultWriter's Resource must be \(ResultWriter.putObject)",
+                code: Diagnostic.invalidResource)
+            return nil
+        }
+        guard case .object(let parameters)? = object["Parameters"],
+            parameters["Bucket"] != nil || parameters["Bucket.$"] != nil
+        else {
+            report("\(location)/Parameters", "ResultWriter needs Parameters with a Bucket (and a Prefix)")
+            return nil
+        }
+        return ResultWriter(parameters: template(object["Parameters"], "Parameters", location: location))
+    }
+
     mutating func itemReader(_ json: JSON, distributed: Bool, location: String) -> ItemReader? {
         guard case .object(let object) = json else {
             report(location, "ItemReader must be an object")

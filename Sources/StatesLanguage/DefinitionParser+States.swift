@@ -107,11 +107,6 @@ extension DefinitionParser {
     }
 
     mutating func map(_ object: [String: JSON], location: String) -> State.Kind? {
-        if object["ResultWriter"] != nil {
-            report(
-                "\(location)/ResultWriter", "Writing Map results to S3 (ResultWriter) is not supported yet",
-                code: Diagnostic.unsupported)
-        }
         if object["ItemSelector"] != nil && object["Parameters"] != nil {
             report(location, "A Map state may have 'ItemSelector' or 'Parameters', not both")
         }
@@ -192,6 +187,9 @@ extension DefinitionParser {
         let reader = object["ItemReader"].flatMap {
             itemReader($0, distributed: distributed, location: "\(location)/ItemReader")
         }
+        let writer = object["ResultWriter"].flatMap {
+            resultWriter($0, distributed: distributed, location: "\(location)/ResultWriter")
+        }
         guard let processor else { return nil }
         let selectorField = object["ItemSelector"] != nil ? "ItemSelector" : "Parameters"
         return .map(
@@ -210,7 +208,7 @@ extension DefinitionParser {
                 toleratedFailureCountPath: object["ToleratedFailureCountPath"].flatMap {
                     path($0, "ToleratedFailureCountPath", location: location)
                 },
-                batcher: batcher, itemReader: reader))
+                batcher: batcher, itemReader: reader, resultWriter: writer))
     }
 
     private mutating func itemBatcher(_ json: JSON, location: String) -> ItemBatcher? {

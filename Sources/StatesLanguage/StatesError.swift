@@ -22,6 +22,7 @@ public struct StatesError: Error, Sendable, Hashable, CustomStringConvertible {
     public static let resultPathMatchFailure = "States.ResultPathMatchFailure"
     public static let parameterPathFailure = "States.ParameterPathFailure"
     public static let itemReaderFailed = "States.ItemReaderFailed"
+    public static let resultWriterFailed = "States.ResultWriterFailed"
     public static let permissions = "States.Permissions"
     public static let dataLimitExceeded = "States.DataLimitExceeded"
 

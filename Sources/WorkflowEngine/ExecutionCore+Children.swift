@@ -105,15 +105,20 @@ extension ExecutionCore {
             toleratedPercentage = number
         }
         record("MapStateStarted", ["length": .int(inputs.count)], frame: id)
-        guard !inputs.isEmpty else {
-            record("MapStateSucceeded", [:], frame: id)
-            finishStep(id, result: .array([]))
-            return
-        }
         var join = Join(
             isMap: true, results: Array(repeating: nil, count: inputs.count),
             queued: inputs.enumerated().map { (slot: $0.offset, input: $0.element) }, maxConcurrency: maxConcurrency,
             toleratedCount: toleratedCount, toleratedPercentage: toleratedPercentage)
+        if spec.distributed {
+            let run = mapRunArn(id)
+            join.mapRunArn = run
+            record("MapRunStarted", ["mapRunArn": .string(run)], frame: id)
+        }
+        if spec.resultWriter != nil { join.itemInputs = inputs }
+        guard !inputs.isEmpty else {
+            mapSucceeded(id, join: join)
+            return
+        }
         launchIterations(id, join: &join, processor: spec.processor, distributed: spec.distributed)
         frames[id]!.waiting = .children(join)
     }
@@ -193,6 +198,7 @@ extension ExecutionCore {
                 return
             }
             join.failures += 1
+            join.failedSlots.insert(child.slot)
             join.results[child.slot] = ["Error": .string(failure.error), "Cause": .string(failure.cause)]
             // Over either threshold that is set, the Map fails (AWS fails as soon as one is exceeded).
             let total = Double(join.results.count)
@@ -214,7 +220,11 @@ extension ExecutionCore {
         frames[id]!.waiting = .children(join)
         guard join.running.isEmpty, join.queued.isEmpty else { return }
         frames[id]!.waiting = nil
-        record(join.isMap ? "MapStateSucceeded" : "ParallelStateSucceeded", [:], frame: id)
+        if join.isMap {
+            mapSucceeded(id, join: join)
+            return
+        }
+        record("ParallelStateSucceeded", [:], frame: id)
         finishStep(id, result: .array(join.results.map { $0 ?? .null }))
     }
 
@@ -222,6 +232,7 @@ extension ExecutionCore {
     private mutating func failChildren(_ id: Int, join: Join, failure: StatesError) {
         for child in join.running.sorted() { abortFrame(child) }
         frames[id]!.waiting = nil
+        if let run = join.mapRunArn { record("MapRunFailed", ["mapRunArn": .string(run)], frame: id) }
         record(
             join.isMap ? "MapStateFailed" : "ParallelStateFailed",
             ["error": .string(failure.error), "cause": .string(failure.cause)], frame: id)

@@ -67,6 +67,10 @@ public struct ExecutionCore: Sendable {
                 itemsRead(pending.frame, output: output, input: mapInput)
                 break
             }
+            if let writes = pending.writesResults {
+                resultWritten(pending.frame, writes: writes)
+                break
+            }
             record(
                 "TaskSucceeded", ["resource": .string(pending.invocation.resource), "output": output],
                 frame: pending.frame)
@@ -77,6 +81,16 @@ public struct ExecutionCore: Sendable {
             guard let pending = pendingTasks.removeValue(forKey: token) else { break }
             cancelTimer("timeout:\(token)")
             cancelTimer("heartbeat:\(token)")
+            if pending.writesResults != nil {
+                guard frames[pending.frame] != nil else { break }
+                frames[pending.frame]!.waiting = nil
+                stateFailed(
+                    pending.frame,
+                    StatesError(
+                        StatesError.resultWriterFailed,
+                        "The results could not be written by \(pending.invocation.resource): \(error): \(cause)"))
+                break
+            }
             if pending.readsItemsFor != nil {
                 guard frames[pending.frame] != nil else { break }
                 frames[pending.frame]!.waiting = nil
@@ -273,6 +287,11 @@ struct Join: Sendable {
     var failures = 0
     var toleratedCount: Int?
     var toleratedPercentage: Double?
+    /// A distributed Map's run (`MapRunStarted` ... in the history).
+    var mapRunArn: String?
+    /// Each item's input, kept for a ResultWriter; the items that failed within the tolerance.
+    var itemInputs: [JSON] = []
+    var failedSlots: Set<Int> = []
 }
 
 struct PendingTask: Sendable {
@@ -284,6 +303,14 @@ struct PendingTask: Sendable {
     var submitted = false
     /// For a Map's ItemReader read: the Map's effective input (its items come with the read's answer).
     var readsItemsFor: JSON? = nil
+    /// For a ResultWriter's write: the writes still to make, and the Map's output once they are made.
+    var writesResults: ResultWrites? = nil
+}
+
+/// A ResultWriter's objects, written one after another.
+struct ResultWrites: Sendable {
+    var remaining: [TaskInvocation]
+    var output: JSON
 }
 
 extension ExecutionCore {

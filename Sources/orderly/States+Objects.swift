@@ -2,13 +2,13 @@ import Foundation
 import StatesLanguage
 import WorkflowEngine
 
-/// S3's `GetObject` and `ListObjectsV2` over a local folder, for an ItemReader run with `orderly states run`:
-/// object `Key` of `Bucket` is the file `folder/Bucket/Key`.
+/// S3's `GetObject`, `ListObjectsV2` and `PutObject` over a local folder, for a distributed Map's ItemReader and
+/// ResultWriter run with `orderly states run`: object `Key` of `Bucket` is the file `folder/Bucket/Key`.
 struct FolderObjects: TaskResolver, TaskHandler {
     let folder: URL
 
     func handler(for resource: String) -> (any TaskHandler)? {
-        resource == ItemReader.getObject || resource == ItemReader.listObjects ? self : nil
+        [ItemReader.getObject, ItemReader.listObjects, ResultWriter.putObject].contains(resource) ? self : nil
     }
 
     /// This folder's handlers first, then `other`'s.
@@ -37,10 +37,26 @@ struct FolderObjects: TaskResolver, TaskHandler {
         guard let key = invocation.input["Key"]?.stringValue, Self.safe(key) else {
             throw StatesError("S3.NoSuchKey", "The Key parameter is missing or leaves the bucket.")
         }
+        if invocation.resource == ResultWriter.putObject {
+            let file = root.appendingPathComponent(key)
+            try FileManager.default.createDirectory(
+                at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try Data((invocation.input["Body"]?.stringValue ?? "").utf8).write(to: file, options: .atomic)
+            return ["ETag": .string("\"\(StableName.of(key))\"")]
+        }
         guard let data = FileManager.default.contents(atPath: root.appendingPathComponent(key).path),
             let body = String(data: data, encoding: .utf8)
         else { throw StatesError("S3.NoSuchKey", "The specified key does not exist: \(key)") }
         return ["Body": .string(body)]
+    }
+
+    /// A short stand-in for an ETag.
+    enum StableName {
+        static func of(_ text: String) -> String {
+            String(
+                text.utf8.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 },
+                radix: 16)
+        }
     }
 
     /// A name that stays inside its folder.

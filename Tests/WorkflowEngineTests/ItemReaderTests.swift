@@ -3,19 +3,29 @@ import StatesLanguage
 import Testing
 import WorkflowEngine
 
-/// S3 answered from a dictionary of objects, counting reads.
+/// S3 answered from a dictionary of objects, counting reads; `putObject` stores (or, for a refused bucket, fails).
 private final class Objects: TaskResolver, TaskHandler, @unchecked Sendable {
-    let objects: [String: String]
+    private(set) var objects: [String: String]
     private let lock = NSLock()
     private(set) var reads = 0
+    private(set) var written: [String] = []
 
     init(_ objects: [String: String]) { self.objects = objects }
 
     func handler(for resource: String) -> (any TaskHandler)? { resource.contains(":s3:") ? self : nil }
 
     func invoke(_ invocation: TaskInvocation) async throws -> JSON {
-        lock.withLock { reads += 1 }
         let bucket = invocation.input["Bucket"]?.stringValue ?? ""
+        if invocation.resource.hasSuffix("putObject") {
+            guard bucket != "refused" else { throw StatesError("S3.AccessDenied", "no") }
+            let key = bucket + "/" + (invocation.input["Key"]?.stringValue ?? "")
+            lock.withLock {
+                objects[key] = invocation.input["Body"]?.stringValue ?? ""
+                written.append(key)
+            }
+            return ["ETag": "e"]
+        }
+        lock.withLock { reads += 1 }
         if invocation.resource.hasSuffix("listObjectsV2") {
             let prefix = bucket + "/" + (invocation.input["Prefix"]?.stringValue ?? "")
             let keys = objects.keys.filter { $0.hasPrefix(prefix) }.sorted()
@@ -28,7 +38,7 @@ private final class Objects: TaskResolver, TaskHandler, @unchecked Sendable {
     }
 }
 
-@Suite("Distributed Map ItemReader")
+@Suite("Distributed Map ItemReader and ResultWriter")
 struct ItemReaderTests {
     static func machine(reader: String, extra: String = "") -> String {
         #"""
@@ -136,5 +146,62 @@ struct ItemReaderTests {
         #expect(
             locations(Self.machine(reader: Self.getObject("JSON", config: #", "MaxItems": 0"#)))
                 == ["/States/Each/ItemReader/ReaderConfig/MaxItems"])
+        let inlineWriter = Self.writerMachine.replacingOccurrences(
+            of: #""ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},"#, with: ""
+        ).replacingOccurrences(of: #" "ToleratedFailureCount": 1,"#, with: "")
+        #expect(locations(inlineWriter) == ["/States/Each/ResultWriter"])
+        #expect(
+            locations(Self.writerMachine.replacingOccurrences(of: ":::s3:putObject", with: ":::s3:getObject"))
+                == ["/States/Each/ResultWriter/Resource"])
+    }
+
+    static let writerMachine = #"""
+        {"StartAt": "Each", "States": {"Each": {"Type": "Map", "ItemsPath": "$.items", "ToleratedFailureCount": 1,
+          "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket.$": "$.bucket", "Prefix": "runs"}},
+          "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+            "StartAt": "Odd?", "States": {
+              "Odd?": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericEquals": 2, "Next": "Broken"}], "Default": "Echo"},
+              "Broken": {"Type": "Fail", "Error": "Odd", "Cause": "two"},
+              "Echo": {"Type": "Pass", "End": true}}},
+          "Catch": [{"ErrorEquals": ["States.ResultWriterFailed"], "Next": "Unwritten"}], "End": true},
+          "Unwritten": {"Type": "Pass", "End": true}}}
+        """#
+
+    @Test("ResultWriter writes SUCCEEDED_0, FAILED_0 and the manifest as AWS does; the Map answers where they are")
+    func resultWriter() async throws {
+        let objects = Objects([:])
+        let result = try await run(
+            Self.writerMachine, objects, input: ["bucket": "out", "items": [["n": 1], ["n": 2], ["n": 3]]])
+        #expect(result.outcome.status == .succeeded)
+        let output = try #require(result.outcome.output)
+        let run = try #require(output["MapRunArn"]?.stringValue)
+        #expect(run.contains(":mapRun:m/Each:"))
+        let folder = "runs/" + String(run.split(separator: ":").last!) + "/"
+        #expect(output["ResultWriterDetails"] == ["Bucket": "out", "Key": .string(folder + "manifest.json")])
+        #expect(
+            objects.written == [
+                "out/" + folder + "SUCCEEDED_0.json", "out/" + folder + "FAILED_0.json",
+                "out/" + folder + "manifest.json",
+            ])
+        let succeeded = try JSON(parsing: try #require(objects.objects["out/" + folder + "SUCCEEDED_0.json"]))
+        #expect(succeeded.arrayValue?.compactMap { $0["Output"]?.stringValue } == [#"{"n":1}"#, #"{"n":3}"#])
+        #expect(succeeded.arrayValue?.allSatisfy { $0["Status"] == "SUCCEEDED" } == true)
+        let failed = try JSON(parsing: try #require(objects.objects["out/" + folder + "FAILED_0.json"]))
+        #expect(failed.arrayValue?.map { $0["Error"] } == ["Odd"])
+        let manifest = try JSON(parsing: try #require(objects.objects["out/" + folder + "manifest.json"]))
+        #expect(manifest["DestinationBucket"] == "out" && manifest["MapRunArn"] == .string(run))
+        #expect(
+            manifest["ResultFiles"]?["SUCCEEDED"]?.arrayValue?.first?["Key"] == .string(folder + "SUCCEEDED_0.json"))
+        #expect(
+            manifest["ResultFiles"]?["FAILED"]?.arrayValue?.first?["Size"]?.intValue
+                == objects.objects["out/" + folder + "FAILED_0.json"]?.utf8.count)
+        let types = result.history.map(\.type)
+        #expect(types.contains("MapRunStarted") && types.contains("MapRunSucceeded"))
+    }
+
+    @Test("a write that fails is States.ResultWriterFailed")
+    func resultWriterFails() async throws {
+        let result = try await run(Self.writerMachine, Objects([:]), input: ["bucket": "refused", "items": [["n": 1]]])
+        #expect(result.outcome.output?["Error"] == "States.ResultWriterFailed")
     }
 }
