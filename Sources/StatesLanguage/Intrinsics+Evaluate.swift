@@ -55,8 +55,12 @@ extension IntrinsicCall {
         switch name {
         case "States.Format": return .string(try format(values))
         case "States.StringToJson":
+            // An empty (or blank) string is null, as AWS answers it (LocalStack's AWS-recorded behaviour).
+            if values[0] == .null { return .null }
+            let text = try string(values[0], "the argument")
+            if text.allSatisfy(\.isWhitespace) { return .null }
             do {
-                return try JSON(parsing: try string(values[0], "the argument"))
+                return try JSON(parsing: text)
             } catch let error as JSONParseError {
                 throw failure("the string is not JSON (\(error))")
             }
