@@ -193,6 +193,9 @@ private final class WriterState: @unchecked Sendable {
                         try markSync(db)
                         changed = true
                     }
+                    // Counted before the commit makes it visible: a reader that sees it and then asks for a sync
+                    // must find it unsynced. (A commit that then fails only costs a later sync.)
+                    if changed { condition.withLock { committed += 1 } }
                     return .commit
                 }
                 return outcomes
@@ -201,9 +204,9 @@ private final class WriterState: @unchecked Sendable {
             for job in group { job.fail(error) }
             return
         }
-        condition.withLock {
-            if changed { committed += 1 }
-            if durable {
+        if durable {
+            // The writer alone moves the counts, so `committed` is this group's (or an earlier one's) count here.
+            condition.withLock {
                 synced = committed
                 if changed { syncs += 1 }
             }

@@ -160,9 +160,15 @@ extension Date {
 /// and decoding it was the costliest thing they did. The cache is keyed by the text itself, so it can never answer
 /// a value the database no longer holds.
 enum JSONColumn {
-    static func encode<T: Encodable>(_ value: T) throws -> String {
+    /// One encoder and one decoder for every column (each is safe to share; making one per value was a cost).
+    private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
+        return encoder
+    }()
+    private static let decoder = JSONDecoder()
+
+    static func encode<T: Encodable>(_ value: T) throws -> String {
         let text = String(decoding: try encoder.encode(value), as: UTF8.self)
         if T.self is any Decodable.Type { decoded.remember(value, for: text) }
         return text
@@ -170,7 +176,7 @@ enum JSONColumn {
 
     static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {
         if let value: T = decoded.value(for: text) { return value }
-        let value = try JSONDecoder().decode(type, from: Data(text.utf8))
+        let value = try decoder.decode(type, from: Data(text.utf8))
         decoded.remember(value, for: text)
         return value
     }
