@@ -39,6 +39,8 @@ let package = Package(
             swiftSettings: swiftSettings),
         // A general ASL interpreter: pure stepping core, durable runner, task registry, journal protocol.
         .target(name: "WorkflowEngine", dependencies: ["StatesLanguage"], swiftSettings: swiftSettings),
+        // JSONata (lexer, parser, evaluator, standard library): nothing of ASL or commerce in it.
+        .target(name: "JSONata", swiftSettings: swiftSettings),
         // Domain: ids, money, entities, status machines, validation, events. No I/O.
         .target(name: "OrderlyModel", swiftSettings: swiftSettings),
         // Ports: Sendable protocols the services depend on.
@@ -134,6 +136,7 @@ let package = Package(
         .testTarget(
             name: "WorkflowEngineTests", dependencies: ["StatesLanguage", "WorkflowEngine"],
             resources: [.copy("Golden"), .copy("Histories")], swiftSettings: swiftSettings),
+        .testTarget(name: "JSONataTests", dependencies: ["JSONata"], swiftSettings: swiftSettings),
         .testTarget(
             name: "StoreSQLiteTests",
             dependencies: ["StoreSQLite", "WorkflowEngine", "StatesLanguage", "OrderlyApp", "AWSAdapters"],
