@@ -1,4 +1,6 @@
 /// What an expression evaluates to: a JSON value, or a function (a lambda, a built-in, or one partly applied).
+import Foundation
+
 enum Item: Sendable {
     case value(JSONataValue)
     case function(Function)
@@ -15,6 +17,8 @@ final class Function: @unchecked Sendable {
         case lambda(parameters: [String], body: Node, scope: Scope)
         case builtin(name: String, run: @Sendable ([Item?], Item?, Evaluator) throws -> Item?)
         case partial(Function, [Item??])
+        /// A regular expression: called with a string, it answers its first match (`$match`'s shape).
+        case regex(NSRegularExpression)
     }
 
     let body: Body
@@ -26,6 +30,7 @@ final class Function: @unchecked Sendable {
         case .lambda(let parameters, _, _): return parameters.count
         case .builtin: return 3
         case .partial(_, let arguments): return arguments.filter { $0 == nil }.count
+        case .regex: return 1
         }
     }
 }
@@ -44,6 +49,9 @@ final class Scope: @unchecked Sendable {
 /// Evaluates parsed expressions over an input.
 struct Evaluator: Sendable {
     let root: Item?
+    /// The moment of the evaluation, in milliseconds since 1970: every `$now()` and `$millis()` of one evaluation
+    /// answers it.
+    var now: Double = 0
     /// Built-ins called so far in one evaluation, to stop a runaway recursion.
     private(set) var depth = 0
 
@@ -149,6 +157,15 @@ struct Evaluator: Sendable {
             }
             return try call(function, [value], context)
         case .sort(let base, let keys): return collapse(try sort(try sequence(of: base, context, scope), keys, scope))
+        case .regex(let pattern, let flags):
+            var options: NSRegularExpression.Options = []
+            if flags.contains("i") { options.insert(.caseInsensitive) }
+            if flags.contains("m") { options.insert(.anchorsMatchLines) }
+            do {
+                return .function(Function(.regex(try NSRegularExpression(pattern: pattern, options: options))))
+            } catch {
+                throw JSONataError("S0303", "The regular expression is not valid: /\(pattern)/")
+            }
         }
     }
 
@@ -156,12 +173,14 @@ struct Evaluator: Sendable {
 
     /// A path: each step evaluated against each result of the step before, arrays flattened into the sequence.
     private func path(_ steps: [Node], _ context: Item?, _ scope: Scope) throws -> [Item] {
-        var items: [Item] = context.map { [$0] } ?? []
-        for (number, step) in steps.enumerated() {
+        guard let first = steps.first else { return [] }
+        // The first step reads the context as it is (a variable or a call needs none).
+        var items = Self.flatten(try evaluate(first, context, scope))
+        for step in steps.dropFirst() {
             var next: [Item] = []
             for item in items {
                 guard let result = try evaluate(step, item, scope) else { continue }
-                if case .array = step, number > 0 {
+                if case .array = step {
                     next.append(result)
                 } else {
                     next += Self.flatten(result)
@@ -370,6 +389,9 @@ struct Evaluator: Sendable {
             return try inner.evaluate(body, context, frame)
         case .builtin(_, let run):
             return try run(arguments, context, inner)
+        case .regex(let expression):
+            guard case .value(.string(let text))? = arguments.first ?? nil else { return nil }
+            return Functions.matches(expression, in: text, limit: 1).first.map { .value($0) }
         case .partial(let base, let bound):
             var given = arguments.makeIterator()
             let filled = bound.map { slot -> Item? in

@@ -55,20 +55,29 @@ extension Functions {
             "contains", true,
             { args in
                 guard let source = try args.string(0) else { return nil }
-                guard let pattern = try args.string(1) else { throw args.wrong(1) }
-                return bool(source.contains(pattern))
+                switch try args.pattern(1) {
+                case .text(let pattern): return bool(source.contains(pattern))
+                case .regex(let expression): return bool(!matches(expression, in: source, limit: 1).isEmpty)
+                }
             }
         ),
         (
             "split", true,
             { args in
                 guard let source = try args.string(0) else { return nil }
-                guard let separator = try args.string(1) else { throw args.wrong(1) }
                 var parts: [String]
-                if separator.isEmpty {
-                    parts = source.map(String.init)
-                } else {
-                    parts = source.components(separatedBy: separator)
+                switch try args.pattern(1) {
+                case .text(let separator):
+                    parts = separator.isEmpty ? source.map(String.init) : source.components(separatedBy: separator)
+                case .regex(let expression):
+                    parts = []
+                    var from = source.startIndex
+                    for found in expression.matches(in: source, range: NSRange(source.startIndex..., in: source)) {
+                        guard let range = Range(found.range, in: source) else { continue }
+                        parts.append(String(source[from..<range.lowerBound]))
+                        from = range.upperBound
+                    }
+                    parts.append(String(source[from...]))
                 }
                 if let limit = try args.number(2) {
                     guard limit >= 0 else {
@@ -96,23 +105,38 @@ extension Functions {
             "replace", true,
             { args in
                 guard let source = try args.string(0) else { return nil }
-                guard let pattern = try args.string(1), !pattern.isEmpty else {
+                let pattern = try args.pattern(1)
+                if case .text(let text) = pattern, text.isEmpty {
                     throw JSONataError("D3010", "Second argument of replace function cannot be an empty string")
                 }
                 guard let replacement = try args.string(2) else { throw args.wrong(2) }
-                if let limit = try args.number(3) {
-                    var result = source
-                    var count = 0
-                    var searchFrom = result.startIndex
-                    while count < Int(limit), let range = result.range(of: pattern, range: searchFrom..<result.endIndex)
-                    {
-                        result.replaceSubrange(range, with: replacement)
-                        searchFrom = result.index(range.lowerBound, offsetBy: replacement.count)
+                let limit = try args.number(3).map { Int($0) } ?? .max
+                var result = ""
+                var from = source.startIndex
+                var count = 0
+                switch pattern {
+                case .text(let text):
+                    while count < limit, let range = source.range(of: text, range: from..<source.endIndex) {
+                        result += source[from..<range.lowerBound] + replacement
+                        from = range.upperBound
                         count += 1
                     }
-                    return text(result)
+                case .regex(let expression):
+                    for found in expression.matches(in: source, range: NSRange(source.startIndex..., in: source))
+                    where count < limit {
+                        guard let range = Range(found.range, in: source) else { continue }
+                        // $0 is the match, $1... its groups.
+                        var filled = replacement
+                        for group in stride(from: found.numberOfRanges - 1, through: 0, by: -1) {
+                            let text = Range(found.range(at: group), in: source).map { String(source[$0]) } ?? ""
+                            filled = filled.replacingOccurrences(of: "$\(group)", with: text)
+                        }
+                        result += source[from..<range.lowerBound] + filled
+                        from = range.upperBound
+                        count += 1
+                    }
                 }
-                return text(source.replacingOccurrences(of: pattern, with: replacement))
+                return text(result + source[from...])
             }
         ),
     ]

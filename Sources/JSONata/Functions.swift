@@ -105,6 +105,7 @@ enum Functions {
 
     typealias Definition = (name: String, contextual: Bool, run: @Sendable (Arguments) throws -> Item?)
 
-    static let definitions: [Definition] = strings + numeric + aggregation + arrays + objects + higherOrder
+    static let definitions: [Definition] =
+        strings + numeric + aggregation + arrays + objects + higherOrder + regexes + more
 
 }

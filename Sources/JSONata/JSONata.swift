@@ -1,3 +1,5 @@
+import Foundation
+
 /// A JSONata expression, parsed once and evaluated against any number of inputs.
 ///
 /// ```swift
@@ -18,11 +20,14 @@ public struct JSONataExpression: Sendable {
     /// The expression's value over `input` (`$` and `$$`), with `bindings` as variables (`$name`); nil when it selects
     /// nothing (JSONata's undefined).
     /// - Throws: ``JSONataError`` with a type (`T`) or function (`D`) code.
-    public func evaluate(_ input: JSONataValue?, bindings: [String: JSONataValue] = [:]) throws -> JSONataValue? {
+    public func evaluate(
+        _ input: JSONataValue?, bindings: [String: JSONataValue] = [:], now: Date = Date()
+    ) throws -> JSONataValue? {
         let scope = Scope(parent: Functions.library)
         for (name, value) in bindings { scope.bind(name, .value(value)) }
         let item = input.map(Item.value)
-        let result = try Evaluator(root: item).evaluate(root, item, scope)
+        let result = try Evaluator(root: item, now: (now.timeIntervalSince1970 * 1000).rounded()).evaluate(
+            root, item, scope)
         switch result {
         case .value(let value)?: return value
         case .function?: return nil

@@ -8,6 +8,8 @@ struct Token: Equatable {
         /// `$name`, `$` (the context) and `$$` (the root).
         case variable(String)
         case symbol(String)
+        /// `/pattern/flags`, where an operand may stand (after an operator or an opening bracket).
+        case regex(pattern: String, flags: String)
         case end
     }
 
@@ -19,6 +21,8 @@ struct Token: Equatable {
 struct Lexer {
     private let characters: [Character]
     private var index = 0
+    /// The token before, which tells a regex's `/` from division's.
+    private var previous: Token.Kind?
 
     init(_ text: String) { characters = Array(text) }
 
@@ -33,6 +37,7 @@ struct Lexer {
         while true {
             let token = try next()
             tokens.append(token)
+            previous = token.kind
             if token.kind == .end { return tokens }
         }
     }
@@ -59,6 +64,7 @@ struct Lexer {
         }
         let start = index
         guard let character = peek() else { return Token(kind: .end, position: start) }
+        if character == "/" && operandExpected { return Token(kind: try regex(), position: start) }
         if character == "\"" || character == "'" { return Token(kind: .string(try string(character)), position: start) }
         if character == "`" {
             index += 1
@@ -94,6 +100,47 @@ struct Lexer {
         let name = word()
         guard !name.isEmpty else { throw JSONataError("S0204", "Unknown operator: \"\(character)\"", position: start) }
         return Token(kind: .name(name, quoted: false), position: start)
+    }
+
+    /// Whether an operand may start here (so a `/` opens a regex): at the start, or after an operator or opening.
+    private var operandExpected: Bool {
+        switch previous {
+        case nil: return true
+        case .symbol(let symbol)?: return ![")", "]", "}"].contains(symbol)
+        case .name(let word, quoted: false)?: return ["and", "or", "in"].contains(word)
+        default: return false
+        }
+    }
+
+    private mutating func regex() throws -> Token.Kind {
+        let start = index
+        index += 1
+        var pattern = ""
+        var inClass = false
+        while let character = peek() {
+            index += 1
+            if character == "\\", let escaped = peek() {
+                pattern.append(character)
+                pattern.append(escaped)
+                index += 1
+                continue
+            }
+            if character == "[" { inClass = true }
+            if character == "]" { inClass = false }
+            if character == "/" && !inClass {
+                guard !pattern.isEmpty else {
+                    throw JSONataError("S0301", "Empty regular expressions are not allowed", position: start)
+                }
+                var flags = ""
+                while let flag = peek(), flag == "i" || flag == "m" {
+                    flags.append(flag)
+                    index += 1
+                }
+                return .regex(pattern: pattern, flags: flags)
+            }
+            pattern.append(character)
+        }
+        throw JSONataError("S0302", "No terminating / in regular expression", position: start)
     }
 
     /// Letters, digits and `_` (and anything else that is not a symbol or white space), as JSONata names are.

@@ -30,6 +30,7 @@ indirect enum Node: Sendable {
     /// `?` in a call's arguments: partial application.
     case placeholder
     case bind(String, Node)
+    case regex(pattern: String, flags: String)
     /// `value ~> $function(args)`.
     case chain(Node, Node)
     /// `items^(<key, >key)`.
@@ -84,6 +85,7 @@ struct Parser {
         case .name(let text, _): return "\"\(text)\""
         case .variable(let name): return "$\(name)"
         case .symbol(let text): return "\"\(text)\""
+        case .regex(let pattern, _): return "/\(pattern)/"
         case .end: return "the end of the expression"
         }
     }
@@ -124,6 +126,7 @@ struct Parser {
         case .number(let value): return .number(value)
         case .string(let text): return .string(text)
         case .variable(let name): return .variable(name)
+        case .regex(let pattern, let flags): return .regex(pattern: pattern, flags: flags)
         case .name(let word, let quoted):
             if !quoted {
                 switch word {

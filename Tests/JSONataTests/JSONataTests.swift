@@ -1,3 +1,4 @@
+import Foundation
 import JSONata
 import Testing
 
@@ -212,5 +213,43 @@ struct JSONataTests {
         #expect(code("$length(1)", nil) == "T0410")
         #expect(code("[1..1e8]", nil) == "D2014")
         #expect(code("($f := function($n){ $f($n) }; $f(1))", nil) == "U1001")
+    }
+
+    @Test("regular expressions: literals, $match, and the patterns of $contains, $split and $replace")
+    func regexes() throws {
+        #expect(try value("$contains('Hello World', /wo/i)", nil) == true)
+        #expect(try value("$contains('Hello World', /xyz/)", nil) == false)
+        #expect(try value("$split('one, two;three', /[,;] ?/)", nil) == ["one", "two", "three"])
+        #expect(try value("$replace('John Smith', /(\\w+)\\s(\\w+)/, '$2, $1')", nil) == "Smith, John")
+        #expect(try value("$replace('aaa', /a/, 'b', 2)", nil) == "bba")
+        #expect(
+            try value("$match('ababbabbcc', /a(b+)/)", nil) == [
+                ["match": "ab", "index": 0, "groups": ["b"]], ["match": "abb", "index": 2, "groups": ["bb"]],
+                ["match": "abb", "index": 5, "groups": ["bb"]],
+            ])
+        #expect(try value("Phone[$contains(number, /^077/)].type") == "mobile")
+        #expect(try value("10 / 2 / 5", nil) == 1)
+        #expect(code("$match('a', /(/)", nil) == "S0303")
+    }
+
+    @Test("padding, encodings, time, $spread, $zip and $single")
+    func more() throws {
+        #expect(try value("$pad('5', 3, '0')", nil) == "500")
+        #expect(try value("$pad('5', -3, '0')", nil) == "005")
+        #expect(try value("$base64encode('myuser:mypass')", nil) == "bXl1c2VyOm15cGFzcw==")
+        #expect(try value("$base64decode('bXl1c2VyOm15cGFzcw==')", nil) == "myuser:mypass")
+        #expect(try value("$encodeUrlComponent('?x=test')", nil) == "%3Fx%3Dtest")
+        #expect(try value("$decodeUrlComponent('%3Fx%3Dtest')", nil) == "?x=test")
+        #expect(try value("$fromMillis(1510067557121)", nil) == "2017-11-07T15:12:37.121Z")
+        #expect(try value("$toMillis('2017-11-07T15:12:37.121Z')", nil) == 1_510_067_557_121)
+        let now = try JSONataExpression("[$millis(), $millis() = $toMillis($now())]").evaluate(
+            nil, now: Date(timeIntervalSince1970: 1_700_000_000))
+        #expect(now == [1_700_000_000_000, true])
+        #expect(try value(#"$spread({"a": 1, "b": 2})"#, nil) == [["a": 1], ["b": 2]])
+        #expect(try value("$zip([1, 2, 3], [4, 5])", nil) == [[1, 4], [2, 5]])
+        #expect(try value("$single(Phone, function($p){ $p.type = 'home' }).number") == "0203 544 1234")
+        #expect(code("$single(Phone, function($p){ $p.type = 'office' })") == "D3138")
+        #expect(try value("$x", nil) == nil)
+        #expect(try JSONataExpression("$x + 1").evaluate(nil, bindings: ["x": 41]) == 42)
     }
 }

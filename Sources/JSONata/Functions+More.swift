@@ -1,0 +1,136 @@
+import Foundation
+
+/// Padding, encodings, time, and the array functions `$spread`, `$zip` and `$single`.
+extension Functions {
+    /// Milliseconds since 1970 as ISO 8601 in UTC with milliseconds (`2017-11-07T15:07:54.972Z`).
+    static func iso(_ millis: Double) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: Date(timeIntervalSince1970: millis / 1000))
+    }
+
+    static let more: [Definition] = [
+        (
+            "pad", true,
+            { args in
+                guard let source = try args.string(0) else { return nil }
+                guard let width = try args.number(1) else { throw args.wrong(1) }
+                let padding = try args.string(2) ?? " "
+                let missing = Int(abs(width)) - source.count
+                guard missing > 0, !padding.isEmpty else { return text(source) }
+                let fill = String(String(repeating: padding, count: missing / padding.count + 1).prefix(missing))
+                return text(width > 0 ? source + fill : fill + source)
+            }
+        ),
+        ("base64encode", true, { args in text(try args.string(0).map { Data($0.utf8).base64EncodedString() }) }),
+        (
+            "base64decode", true,
+            { args in
+                guard let source = try args.string(0) else { return nil }
+                guard let data = Data(base64Encoded: source), let decoded = String(data: data, encoding: .utf8) else {
+                    throw JSONataError("D3137", "The string is not valid base64")
+                }
+                return text(decoded)
+            }
+        ),
+        (
+            "encodeUrlComponent", true,
+            { args in
+                var allowed = CharacterSet.alphanumerics
+                allowed.insert(charactersIn: "-_.!~*'()")
+                return text(try args.string(0)?.addingPercentEncoding(withAllowedCharacters: allowed))
+            }
+        ),
+        (
+            "encodeUrl", true,
+            { args in
+                var allowed = CharacterSet.alphanumerics
+                allowed.insert(charactersIn: "-_.!~*'();/?:@&=+$,#")
+                return text(try args.string(0)?.addingPercentEncoding(withAllowedCharacters: allowed))
+            }
+        ),
+        (
+            "decodeUrlComponent", true,
+            { args in
+                guard let source = try args.string(0) else { return nil }
+                guard let decoded = source.removingPercentEncoding else {
+                    throw JSONataError("D3140", "Malformed URL passed to $decodeUrlComponent(): \"\(source)\"")
+                }
+                return text(decoded)
+            }
+        ),
+        (
+            "decodeUrl", true,
+            { args in
+                guard let source = try args.string(0) else { return nil }
+                guard let decoded = source.removingPercentEncoding else {
+                    throw JSONataError("D3140", "Malformed URL passed to $decodeUrl(): \"\(source)\"")
+                }
+                return text(decoded)
+            }
+        ),
+        ("millis", false, { args in number(args.evaluator.now) }),
+        ("now", false, { args in text(iso(args.evaluator.now)) }),
+        ("fromMillis", false, { args in text(try args.number(0).map(iso)) }),
+        (
+            "toMillis", false,
+            { args in
+                guard let source = try args.string(0) else { return nil }
+                let formatter = ISO8601DateFormatter()
+                formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+                let plain = ISO8601DateFormatter()
+                guard let date = formatter.date(from: source) ?? plain.date(from: source) else {
+                    throw JSONataError("D3110", "The timestamp \(source) cannot be parsed")
+                }
+                return number((date.timeIntervalSince1970 * 1000).rounded())
+            }
+        ),
+        (
+            "spread", false,
+            { args in
+                guard let items = try args.array(0) else { return nil }
+                var spread: [JSONataValue] = []
+                for item in items {
+                    guard case .object(let object) = item else {
+                        spread.append(item)
+                        continue
+                    }
+                    for (key, child) in object.pairs { spread.append(.object(OrderedObject([(key, child)]))) }
+                }
+                return spread.count == 1 ? value(spread[0]) : array(spread)
+            }
+        ),
+        (
+            "zip", false,
+            { args in
+                let lists = try (0..<args.items.count).map { try args.array($0) ?? [] }
+                let length = lists.map(\.count).min() ?? 0
+                return array((0..<length).map { index in .array(lists.map { $0[index] }) })
+            }
+        ),
+        (
+            "single", false,
+            { args in
+                guard let items = try args.array(0) else { return nil }
+                var found: [JSONataValue] = []
+                for (index, item) in items.enumerated() {
+                    let keep =
+                        try args.function(1).map {
+                            Evaluator.truthy(
+                                try args.apply(
+                                    $0, [.value(item), .value(.number(Double(index))), .value(.array(items))]))
+                        } ?? true
+                    if keep { found.append(item) }
+                }
+                guard found.count == 1 else {
+                    throw JSONataError(
+                        found.isEmpty ? "D3139" : "D3138",
+                        found.isEmpty
+                            ? "The $single() function expected exactly 1 matching result.  Instead it matched 0."
+                            : "The $single() function expected exactly 1 matching result.  Instead it matched more.")
+                }
+                return value(found[0])
+            }
+        ),
+    ]
+}
