@@ -169,7 +169,7 @@ extension Functions {
             { args in
                 guard let items = try args.array(0) else { return nil }
                 guard let function = try args.function(1) else { throw args.wrong(1) }
-                guard function.arity >= 2 || function.arity == 3 else {
+                guard function.arity >= 2 else {
                     throw JSONataError(
                         "D3050", "The second argument of reduce function must be a function with at least two arguments"
                     )
