@@ -85,6 +85,8 @@ final class LiveExecutions: @unchecked Sendable {
     private struct Live {
         let continuation: AsyncStream<EngineEvent>.Continuation
         var openTokens: Set<String>
+        /// Whether something was sent from outside since the driver last looked.
+        var interrupted = false
     }
 
     private let lock = NSLock()
@@ -112,6 +114,7 @@ final class LiveExecutions: @unchecked Sendable {
                 )
             }
             if case .taskHeartbeat = event {} else { executions[id]!.openTokens.remove(taskToken) }
+            executions[id]!.interrupted = true
             execution.continuation.yield(event)
         }
     }
@@ -120,7 +123,17 @@ final class LiveExecutions: @unchecked Sendable {
     func deliverStop(_ event: EngineEvent, to id: String) -> Bool {
         lock.withLock {
             guard let execution = executions[id] else { return false }
+            executions[id]!.interrupted = true
             execution.continuation.yield(event)
+            return true
+        }
+    }
+
+    /// Whether something was sent from outside since the last call (and forgets it).
+    func takeInterruption(_ id: String) -> Bool {
+        lock.withLock {
+            guard executions[id]?.interrupted == true else { return false }
+            executions[id]!.interrupted = false
             return true
         }
     }

@@ -205,6 +205,11 @@ public struct WorkflowEngine: Sendable {
         var inPlace = perform(pending)
         var events = stream.makeAsyncIterator()
         while true {
+            // A callback or a stop sent meanwhile waits in the stream: the next task then goes through it too.
+            if let invocation = inPlace, live.takeInterruption(core.info.id) {
+                running[invocation.token] = start(invocation, continuation: continuation)
+                inPlace = nil
+            }
             let event: EngineEvent
             if let invocation = inPlace {
                 guard let answer = await outcome(of: invocation), !Task.isCancelled else { break }

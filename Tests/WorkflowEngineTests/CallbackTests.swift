@@ -221,4 +221,37 @@ struct CallbackTests {
             #expect(error.code == .executionDoesNotExist)
         }
     }
+
+    /// A task that takes a moment and counts its calls.
+    private final class Slow: TaskResolver, TaskHandler, @unchecked Sendable {
+        private let lock = NSLock()
+        private(set) var calls = 0
+        func handler(for resource: String) -> (any TaskHandler)? { self }
+        func invoke(_ invocation: TaskInvocation) async throws -> JSON {
+            lock.withLock { calls += 1 }
+            try await Task.sleep(nanoseconds: 10_000_000)
+            return ["n": .int((invocation.input["n"]?.intValue ?? 0) + 1)]
+        }
+    }
+
+    @Test("a stop reaches an execution that only runs task after task, at the next task")
+    func stopBetweenTasks() async throws {
+        let tasks = Slow()
+        let engine = WorkflowEngine(tasks: tasks, journal: InMemoryJournal(), clock: WallClock())
+        let definition = #"""
+            {"StartAt": "Step", "States": {
+              "Step": {"Type": "Task", "Resource": "arn:step", "Next": "More?"},
+              "More?": {"Type": "Choice", "Choices": [{"Variable": "$.n", "NumericLessThan": 500, "Next": "Step"}], "Default": "Done"},
+              "Done": {"Type": "Succeed"}}}
+            """#
+        let run = Task {
+            try await engine.run(definition: definition, stateMachineName: "m", name: "loop", input: ["n": 0])
+        }
+        while tasks.calls < 3 { try await Task.sleep(nanoseconds: 5_000_000) }
+        let id = "arn:aws:states:local:000000000000:execution:m:loop"
+        #expect(try await engine.stop(executionID: id, error: nil, cause: nil) == .aborted)
+        let result = try await run.value
+        #expect(result.outcome.status == .aborted)
+        #expect(tasks.calls < 20)
+    }
 }
