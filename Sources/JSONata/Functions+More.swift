@@ -9,6 +9,15 @@ extension Functions {
         return formatter.string(from: Date(timeIntervalSince1970: millis / 1000))
     }
 
+    /// A percent-encoded string decoded, or D3140.
+    static func decodeURL(_ args: Arguments, _ name: String) throws -> String? {
+        guard let source = try args.string(0) else { return nil }
+        guard let decoded = source.removingPercentEncoding else {
+            throw JSONataError("D3140", "Malformed URL passed to $\(name)(): \"\(source)\"")
+        }
+        return decoded
+    }
+
     static let more: [Definition] = [
         (
             "pad", true,
@@ -49,24 +58,34 @@ extension Functions {
                 return text(try args.string(0)?.addingPercentEncoding(withAllowedCharacters: allowed))
             }
         ),
+        ("decodeUrlComponent", true, { args in text(try decodeURL(args, "decodeUrlComponent")) }),
+        ("decodeUrl", true, { args in text(try decodeURL(args, "decodeUrl")) }),
         (
-            "decodeUrlComponent", true,
+            "formatBase", true,
             { args in
-                guard let source = try args.string(0) else { return nil }
-                guard let decoded = source.removingPercentEncoding else {
-                    throw JSONataError("D3140", "Malformed URL passed to $decodeUrlComponent(): \"\(source)\"")
+                guard let value = try args.number(0) else { return nil }
+                let radix = Int(try args.number(1) ?? 10)
+                guard (2...36).contains(radix) else {
+                    throw JSONataError(
+                        "D3100", "The radix of the formatBase function must be between 2 and 36. It was given \(radix)")
                 }
-                return text(decoded)
+                return text(String(Int(value.rounded(.toNearestOrEven)), radix: radix))
             }
         ),
+        ("shuffle", false, { args in (try args.array(0)).map { array($0.shuffled()) } ?? nil }),
         (
-            "decodeUrl", true,
+            "eval", false,
             { args in
                 guard let source = try args.string(0) else { return nil }
-                guard let decoded = source.removingPercentEncoding else {
-                    throw JSONataError("D3140", "Malformed URL passed to $decodeUrl(): \"\(source)\"")
+                let expression: JSONataExpression
+                do {
+                    expression = try JSONataExpression(source)
+                } catch let error as JSONataError {
+                    throw JSONataError("D3120", "Syntax error in expression passed to function eval: \(error.message)")
                 }
-                return text(decoded)
+                // In the context given, else the call's own.
+                let context = args.isMissing(1) ? args.context : args.item(1)
+                return try args.evaluator.evaluate(expression.root, context, Scope(parent: library))
             }
         ),
         ("millis", false, { args in number(args.evaluator.now) }),

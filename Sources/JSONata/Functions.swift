@@ -5,12 +5,15 @@ struct Arguments {
     let name: String
     var items: [Item?]
     let evaluator: Evaluator
+    /// The context item of the call.
+    let context: Item?
 
     /// Uses the context item as the first argument when none is given (`Name.$uppercase()`).
     init(_ name: String, _ items: [Item?], context: Item?, evaluator: Evaluator, contextual: Bool) {
         self.name = name
         self.items = items.isEmpty && contextual && context != nil ? [context] : items
         self.evaluator = evaluator
+        self.context = context
     }
 
     func wrong(_ index: Int) -> JSONataError {

@@ -252,4 +252,21 @@ struct JSONataTests {
         #expect(try value("$x", nil) == nil)
         #expect(try JSONataExpression("$x + 1").evaluate(nil, bindings: ["x": 41]) == 42)
     }
+
+    @Test("$formatBase, $eval and $shuffle")
+    func evalAndBases() throws {
+        #expect(try value("$formatBase(100, 2)", nil) == "1100100")
+        #expect(try value("$formatBase(2555, 16)", nil) == "9fb")
+        #expect(code("$formatBase(1, 40)", nil) == "D3100")
+        #expect(try value("$eval('[1,$string(2)]')", nil) == [1, "2"])
+        #expect(try value("$eval('Surname')") == "Smith")
+        #expect(try value("$eval('City', Address)") == "Winchester")
+        #expect(code("$eval('1 +')", nil) == "D3120")
+        let shuffled = try value("$shuffle([1, 2, 3, 4])", nil)
+        guard case .array(let items)? = shuffled else {
+            Issue.record("not an array")
+            return
+        }
+        #expect(Set(items) == [1, 2, 3, 4])
+    }
 }
