@@ -25,11 +25,7 @@ private final class ManualClock: EngineClock, @unchecked Sendable {
 
     /// Waits until something sleeps until `deadline` (a timer the engine has scheduled).
     func waitForSleeper(until deadline: Date) async throws {
-        for _ in 0..<5000 {
-            if lock.withLock({ deadlines.values.contains(deadline) }) { return }
-            try await Task.sleep(nanoseconds: 1_000_000)
-        }
-        throw StatesError("NoSleeper", "nothing sleeps until \(deadline)")
+        try await waitUntil("a sleeper until \(deadline)") { lock.withLock { deadlines.values.contains(deadline) } }
     }
 
     func sleep(until deadline: Date) async throws {
@@ -65,11 +61,8 @@ private final class TokenDrop: TaskResolver, TaskHandler, @unchecked Sendable {
 
     /// The next token handed out, waiting for it.
     func token(_ number: Int = 1) async throws -> String {
-        for _ in 0..<2000 {
-            if let token = lock.withLock({ tokens.count >= number ? tokens[number - 1] : nil }) { return token }
-            try await Task.sleep(nanoseconds: 1_000_000)
-        }
-        throw StatesError("NoToken", "no token was handed out")
+        try await waitUntil("token \(number)") { lock.withLock { tokens.count >= number } }
+        return lock.withLock { tokens[number - 1] }
     }
 }
 
@@ -175,21 +168,17 @@ struct CallbackTests {
         let token = try await tasks.token()
         // Stopped (a shutdown) once the call has returned: the submission is in the journal.
         let id = "arn:aws:states:local:000000000000:execution:m:r"
-        for _ in 0..<2000
-        where try await first.describe(executionID: id)?.history.contains(where: { $0.type == "TaskSubmitted" }) != true
-        {
-            try await Task.sleep(nanoseconds: 1_000_000)
+        try await waitUntil("the submission") {
+            try await first.describe(executionID: id)?.history.contains { $0.type == "TaskSubmitted" } == true
         }
         running.cancel()
         _ = try? await running.value
         let second = WorkflowEngine(tasks: tasks, journal: journal, clock: VirtualClock())
         async let resumed = second.resume(executionID: id)
-        var accepted = false
-        for _ in 0..<2000 where !accepted {
-            accepted = (try? second.sendTaskSuccess(taskToken: token, output: ["late": true])) != nil
-            if !accepted { try await Task.sleep(nanoseconds: 1_000_000) }
+        // Accepted once the resumed driver waits for the token again.
+        try await waitUntil("the resumed task to take its token") {
+            (try? second.sendTaskSuccess(taskToken: token, output: ["late": true])) != nil
         }
-        #expect(accepted)
         let result = try await resumed
         #expect(result.outcome.output?["approval"] == ["late": true])
         #expect(tasks.calls == 1)
@@ -201,11 +190,8 @@ struct CallbackTests {
         let definition = #"{"StartAt": "Sleep", "States": {"Sleep": {"Type": "Wait", "Seconds": 3600, "End": true}}}"#
         let run = Task { try await engine.run(definition: definition, stateMachineName: "m", name: "s", input: [:]) }
         let id = "arn:aws:states:local:000000000000:execution:m:s"
-        for _ in 0..<2000
-        where try await engine.describe(executionID: id)?.history.contains(where: { $0.type == "WaitStateEntered" })
-            != true
-        {
-            try await Task.sleep(nanoseconds: 1_000_000)
+        try await waitUntil("the Wait state") {
+            try await engine.describe(executionID: id)?.history.contains { $0.type == "WaitStateEntered" } == true
         }
         #expect(try await engine.stop(executionID: id, error: "Operator", cause: "not needed") == .aborted)
         let result = try await run.value
@@ -247,7 +233,7 @@ struct CallbackTests {
         let run = Task {
             try await engine.run(definition: definition, stateMachineName: "m", name: "loop", input: ["n": 0])
         }
-        while tasks.calls < 3 { try await Task.sleep(nanoseconds: 5_000_000) }
+        try await waitUntil("three calls") { tasks.calls >= 3 }
         let id = "arn:aws:states:local:000000000000:execution:m:loop"
         #expect(try await engine.stop(executionID: id, error: nil, cause: nil) == .aborted)
         let result = try await run.value

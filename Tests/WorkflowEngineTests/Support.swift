@@ -88,3 +88,15 @@ extension JSON {
         return try JSON(parsing: try String(contentsOf: url, encoding: .utf8))
     }
 }
+
+/// Waits until `condition` holds, for `limit` at most: what it waits on runs on other tasks, in real time.
+/// - Throws: when `limit` passes first, naming `what` was awaited.
+func waitUntil(_ what: String, within limit: Duration = .seconds(10), _ condition: () async throws -> Bool)
+    async throws
+{
+    let deadline = ContinuousClock.now + limit
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else { throw StatesError("Timeout", "waited \(limit) for \(what)") }
+        try await Task.sleep(for: .milliseconds(1))
+    }
+}
