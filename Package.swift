@@ -35,7 +35,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         // The Amazon States Language: JSON values, definitions and validation, JSONPath, intrinsic functions.
         .target(
-            name: "StatesLanguage", dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            name: "StatesLanguage", dependencies: ["JSONata", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings),
         // A general ASL interpreter: pure stepping core, durable runner, task registry, journal protocol.
         .target(name: "WorkflowEngine", dependencies: ["StatesLanguage"], swiftSettings: swiftSettings),

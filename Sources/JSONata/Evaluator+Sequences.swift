@@ -9,7 +9,7 @@ extension Evaluator {
         guard let first = steps.first else { return [] }
         // The first step reads the context as it is (a variable or a call needs none).
         var items = Self.flatten(try evaluate(first, context, scope))
-        for step in steps.dropFirst() {
+        for (number, step) in steps.enumerated().dropFirst() {
             var next: [Item] = []
             for item in items {
                 guard let result = try evaluate(step, item, scope) else { continue }
@@ -18,6 +18,13 @@ extension Evaluator {
                 } else {
                     next += Self.flatten(result)
                 }
+            }
+            // As jsonata-js does: when the last step looks up one field of one object and finds an array, the path
+            // gives that array as it is (so `$.items` is `[x]`, never `x`, for an array of one).
+            if number == steps.count - 1, items.count == 1, case .name(let name) = step,
+                case .value(.object(let object)) = items[0], case .array(let values)? = object[name]
+            {
+                return [.value(.array(values))]
             }
             items = next
         }
@@ -133,12 +140,20 @@ extension Evaluator {
 
     static func sequence(_ item: Item?) -> [Item] { flatten(item) }
 
-    /// An array's elements as a sequence (nested arrays too), anything else as a sequence of one.
+    /// An array's elements as a sequence, anything else as a sequence of one. Arrays inside it stay values, as
+    /// jsonata-js flattens a step's results one level (so `a.b[0]` of `{"a": {"b": [[1, 2], [3]]}}` is `[1, 2]`).
     static func flatten(_ item: Item?) -> [Item] {
         guard let item else { return [] }
         guard case .value(.array(let values)) = item else { return [item] }
+        return values.map { .value($0) }
+    }
+
+    /// An array's elements as a sequence, nested arrays' too (what `*` gives of a field's value).
+    static func flattenDeep(_ item: Item?) -> [Item] {
+        guard let item else { return [] }
+        guard case .value(.array(let values)) = item else { return [item] }
         return values.flatMap { value -> [Item] in
-            if case .array = value { return flatten(.value(value)) }
+            if case .array = value { return flattenDeep(.value(value)) }
             return [.value(value)]
         }
     }

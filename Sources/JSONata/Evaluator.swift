@@ -68,7 +68,7 @@ struct Evaluator: Sendable {
             var results: [Item] = []
             for item in Self.sequence(context) {
                 if case .value(.object(let object)) = item {
-                    for (_, value) in object.pairs { results += Self.flatten(.value(value)) }
+                    for (_, value) in object.pairs { results += Self.flattenDeep(.value(value)) }
                 }
             }
             return collapse(results)

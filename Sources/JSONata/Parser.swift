@@ -47,6 +47,15 @@ struct Parser {
         tokens = try lexer.tokens()
     }
 
+    /// The names of every `$name` in the expression (`$` and `$$` are not names).
+    var variableNames: Set<String> {
+        Set(
+            tokens.compactMap { token in
+                guard case .variable(let name) = token.kind, !name.isEmpty, name != "$" else { return nil }
+                return name
+            })
+    }
+
     mutating func parse() throws -> Node {
         let node = try expression(0)
         guard case .end = current.kind else { throw unexpected() }

@@ -5,6 +5,8 @@ public struct ChoiceRule: Sendable {
     public let condition: ChoiceCondition
     public let next: String
     public let assign: Template?
+    /// JSONata: the output when this rule is taken (the state's `Output`, else its input, when absent).
+    public let output: Template?
 }
 
 /// A Choice condition: a comparison, a type test, or `And` / `Or` / `Not` of conditions.
@@ -14,6 +16,8 @@ public indirect enum ChoiceCondition: Sendable {
     case not(ChoiceCondition)
     case compare(variable: JSONPath, op: ComparisonOperator, operand: Operand)
     case test(variable: JSONPath, test: TypeTest, expected: Bool)
+    /// JSONata: `Condition`, `true`/`false` or an expression that must give a boolean.
+    case query(Template)
 
     /// The right-hand side of a comparison: a value, or a path (the `…Path` operators).
     public enum Operand: Sendable {
@@ -24,16 +28,20 @@ public indirect enum ChoiceCondition: Sendable {
     /// Evaluates the condition.
     /// - Parameter resolve: the value of a path, `nil` when it selects nothing.
     /// - Throws: `States.Runtime` when a compared variable does not exist.
-    public func evaluate(resolve: (JSONPath) -> JSON?) throws -> Bool {
+    public func evaluate(resolve: (JSONPath) -> JSON?, query: (Template) throws -> Bool = { _ in false }) throws
+        -> Bool
+    {
         switch self {
+        case .query(let condition):
+            return try query(condition)
         case .and(let conditions):
-            for condition in conditions where try !condition.evaluate(resolve: resolve) { return false }
+            for condition in conditions where try !condition.evaluate(resolve: resolve, query: query) { return false }
             return true
         case .or(let conditions):
-            for condition in conditions where try condition.evaluate(resolve: resolve) { return true }
+            for condition in conditions where try condition.evaluate(resolve: resolve, query: query) { return true }
             return false
         case .not(let condition):
-            return try !condition.evaluate(resolve: resolve)
+            return try !condition.evaluate(resolve: resolve, query: query)
         case .test(let variable, let test, let expected):
             let value = resolve(variable)
             if test == .isPresent { return (value != nil) == expected }

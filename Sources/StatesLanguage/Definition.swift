@@ -28,6 +28,9 @@ public struct State: Sendable {
     public let name: String
     public let kind: Kind
     public let comment: String?
+    /// The state's own `QueryLanguage`, else its machine's: in JSONata, `parameters` holds `Arguments`, `output`
+    /// holds `Output`, and every template's `{% ... %}` strings are expressions.
+    public let queryLanguage: QueryLanguage
     /// The next state, or `nil` when this state ends its machine (or is a Choice, Succeed or Fail).
     public let next: String?
     public let inputPath: PathField
@@ -36,6 +39,8 @@ public struct State: Sendable {
     public let parameters: Template?
     public let resultSelector: Template?
     public let assign: Template?
+    /// `Output` (JSONata only): the state's output, in place of its result or input.
+    public let output: Template?
     public let retriers: [Retrier]
     public let catchers: [Catcher]
 
@@ -74,6 +79,9 @@ public struct TaskSpec: Sendable {
     public let timeoutSecondsPath: JSONPath?
     public let heartbeatSeconds: Int?
     public let heartbeatSecondsPath: JSONPath?
+    /// JSONata: `TimeoutSeconds` / `HeartbeatSeconds` given as expressions.
+    public let timeoutSecondsExpression: QueryExpression?
+    public let heartbeatSecondsExpression: QueryExpression?
 }
 
 /// How long a Wait state waits.
@@ -82,6 +90,9 @@ public enum WaitSpec: Sendable {
     case secondsPath(JSONPath)
     case timestamp(Date)
     case timestampPath(JSONPath)
+    /// JSONata: `Seconds` or `Timestamp` given as an expression.
+    case secondsExpression(QueryExpression)
+    case timestampExpression(QueryExpression)
 }
 
 /// A Fail state's error and cause, each fixed or from a path (or an intrinsic function).
@@ -95,6 +106,8 @@ public enum StringSource: Sendable {
     case literal(String)
     case path(JSONPath)
     case call(IntrinsicCall)
+    /// JSONata: the field given as an expression.
+    case expression(QueryExpression)
 }
 
 /// A Map state's items, processor and limits.
@@ -115,6 +128,12 @@ public struct MapSpec: Sendable {
     public let itemReader: ItemReader?
     /// Where a distributed Map writes its results, answering where they are instead of them.
     public let resultWriter: ResultWriter?
+    /// JSONata: `Items` (an array, or an expression giving one) in place of `ItemsPath`, and the limits given as
+    /// expressions.
+    public let items: Template?
+    public let maxConcurrencyExpression: QueryExpression?
+    public let toleratedFailureCountExpression: QueryExpression?
+    public let toleratedFailurePercentageExpression: QueryExpression?
 }
 
 /// `ItemBatcher`: groups items into batches `{"Items": [...], "BatchInput": ...}`.
@@ -142,6 +161,8 @@ public struct Catcher: Sendable {
     public let next: String
     public let resultPath: PathField
     public let assign: Template?
+    /// JSONata: the output when it catches (`$states.errorOutput` when absent).
+    public let output: Template?
 }
 
 extension Retrier {

@@ -15,7 +15,10 @@ extension DefinitionParser {
                 report(where_, "A choice rule must be an object")
                 continue
             }
-            let condition = self.condition(ruleObject, location: where_, topLevel: true)
+            let condition =
+                language == .jsonata
+                ? queryCondition(ruleObject, location: where_)
+                : self.condition(ruleObject, location: where_, topLevel: true)
             guard case .string(let next)? = ruleObject["Next"] else {
                 report("\(where_)/Next", "A top-level choice rule needs 'Next'")
                 continue
@@ -24,7 +27,8 @@ extension DefinitionParser {
                 parsed.append(
                     ChoiceRule(
                         condition: condition, next: next,
-                        assign: assign(ruleObject["Assign"], location: "\(where_)/Assign")))
+                        assign: assign(ruleObject["Assign"], location: "\(where_)/Assign"),
+                        output: queryTemplate(ruleObject["Output"], "Output", location: where_)))
             }
         }
         var defaultNext: String?
@@ -45,6 +49,10 @@ extension DefinitionParser {
         for key in object.keys.sorted() {
             switch key {
             case "Variable", "Comment": continue
+            case "Condition", "Output":
+                report(
+                    "\(location)/\(key)",
+                    "The field '\(key)' is only supported in a JSONata state (QueryLanguage JSONata)")
             case "Next", "Assign":
                 if !topLevel { report("\(location)/\(key)", "Only a top-level choice rule may have '\(key)'") }
             case "And", "Or", "Not": operators.append(key)
@@ -174,7 +182,10 @@ extension DefinitionParser {
             }
         }
         var problems: [(String, String)] = []
-        let template = Template.compile(value, location: location) { problems.append(($0, $1)) }
+        let template =
+            language == .jsonata
+            ? Template.compileQuery(value, field: "Assign", location: location) { problems.append(($0, $1)) }
+            : Template.compile(value, location: location) { problems.append(($0, $1)) }
         for (where_, message) in problems { report(where_, message) }
         return template
     }
@@ -246,9 +257,16 @@ extension DefinitionParser {
                 report(where_, "A catcher must be an object")
                 return nil
             }
-            for key in object.keys.sorted()
-            where !["ErrorEquals", "Next", "ResultPath", "Assign", "Comment"].contains(key) {
-                report("\(where_)/\(key)", "The field '\(key)' is not supported in Catch")
+            let fields: Set<String> = [
+                "ErrorEquals", "Next", "Assign", "Comment", language == .jsonata ? "Output" : "ResultPath",
+            ]
+            for key in object.keys.sorted() where !fields.contains(key) {
+                report(
+                    "\(where_)/\(key)",
+                    key == "ResultPath" || key == "Output"
+                        ? "The field '\(key)' of Catch is only supported in a "
+                            + (key == "Output" ? "JSONata" : "JSONPath") + " state"
+                        : "The field '\(key)' is not supported in Catch")
             }
             let errors = errorEquals(object["ErrorEquals"], location: where_, isLast: index == items.count - 1)
             guard case .string(let next)? = object["Next"] else {
@@ -258,7 +276,8 @@ extension DefinitionParser {
             return Catcher(
                 errorEquals: errors, next: next,
                 resultPath: pathField(object["ResultPath"], "ResultPath", location: where_, reference: true),
-                assign: assign(object["Assign"], location: "\(where_)/Assign"))
+                assign: assign(object["Assign"], location: "\(where_)/Assign"),
+                output: queryTemplate(object["Output"], "Output", location: where_))
         }
     }
 

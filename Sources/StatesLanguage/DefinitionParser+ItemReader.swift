@@ -34,7 +34,8 @@ extension DefinitionParser {
             return nil
         }
         if !distributed { report(location, "ResultWriter needs ProcessorConfig Mode DISTRIBUTED") }
-        for key in object.keys.sorted() where !["Resource", "Parameters", "WriterConfig"].contains(key) {
+        let parargs = language == .jsonata ? "Arguments" : "Parameters"
+        for key in object.keys.sorted() where !["Resource", parargs, "WriterConfig"].contains(key) {
             report("\(location)/\(key)", "The field '\(key)' is not supported in ResultWriter")
         }
         if object["WriterConfig"] != nil {
@@ -48,13 +49,13 @@ extension DefinitionParser {
                 code: Diagnostic.invalidResource)
             return nil
         }
-        guard case .object(let parameters)? = object["Parameters"],
+        guard case .object(let parameters)? = object[parargs],
             parameters["Bucket"] != nil || parameters["Bucket.$"] != nil
         else {
-            report("\(location)/Parameters", "ResultWriter needs Parameters with a Bucket (and a Prefix)")
+            report("\(location)/\(parargs)", "ResultWriter needs \(parargs) with a Bucket (and a Prefix)")
             return nil
         }
-        return ResultWriter(parameters: template(object["Parameters"], "Parameters", location: location))
+        return ResultWriter(parameters: self.parargs(object, location: location))
     }
 
     mutating func itemReader(_ json: JSON, distributed: Bool, location: String) -> ItemReader? {
@@ -63,7 +64,8 @@ extension DefinitionParser {
             return nil
         }
         if !distributed { report(location, "ItemReader needs ProcessorConfig Mode DISTRIBUTED") }
-        for key in object.keys.sorted() where !["Resource", "Parameters", "Arguments", "ReaderConfig"].contains(key) {
+        let parargs = language == .jsonata ? "Arguments" : "Parameters"
+        for key in object.keys.sorted() where !["Resource", parargs, "ReaderConfig"].contains(key) {
             report("\(location)/\(key)", "The field '\(key)' is not supported in ItemReader")
         }
         guard case .string(let resource)? = object["Resource"],
@@ -123,7 +125,7 @@ extension DefinitionParser {
             return number
         }
         return ItemReader(
-            resource: resource, parameters: template(object["Parameters"], "Parameters", location: location),
+            resource: resource, parameters: self.parargs(object, location: location),
             inputType: inputType, csvHeaders: headers, maxItems: maxItems,
             maxItemsPath: config["MaxItemsPath"].flatMap { path($0, "MaxItemsPath", location: at) })
     }

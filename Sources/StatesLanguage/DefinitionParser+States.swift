@@ -12,12 +12,20 @@ extension DefinitionParser {
                 "The resource '\(resource)' holds a placeholder that no definition substitution filled",
                 code: Diagnostic.invalidResource)
         }
-        let timeout = object["TimeoutSeconds"].flatMap {
-            positiveInteger($0, "TimeoutSeconds", location: "\(location)/TimeoutSeconds")
-        }
-        let heartbeat = object["HeartbeatSeconds"].flatMap {
-            positiveInteger($0, "HeartbeatSeconds", location: "\(location)/HeartbeatSeconds")
-        }
+        let timeoutExpression = expressionField(object["TimeoutSeconds"], "TimeoutSeconds", location: location)
+        let heartbeatExpression = expressionField(object["HeartbeatSeconds"], "HeartbeatSeconds", location: location)
+        let timeout =
+            timeoutExpression != nil
+            ? nil
+            : object["TimeoutSeconds"].flatMap {
+                positiveInteger($0, "TimeoutSeconds", location: "\(location)/TimeoutSeconds")
+            }
+        let heartbeat =
+            heartbeatExpression != nil
+            ? nil
+            : object["HeartbeatSeconds"].flatMap {
+                positiveInteger($0, "HeartbeatSeconds", location: "\(location)/HeartbeatSeconds")
+            }
         if object["TimeoutSeconds"] != nil && object["TimeoutSecondsPath"] != nil {
             report(location, "A Task may have 'TimeoutSeconds' or 'TimeoutSecondsPath', not both")
         }
@@ -36,7 +44,7 @@ extension DefinitionParser {
                 heartbeatSeconds: heartbeat,
                 heartbeatSecondsPath: object["HeartbeatSecondsPath"].flatMap {
                     path($0, "HeartbeatSecondsPath", location: location)
-                }))
+                }, timeoutSecondsExpression: timeoutExpression, heartbeatSecondsExpression: heartbeatExpression))
     }
 
     mutating func wait(_ object: [String: JSON], location: String) -> State.Kind? {
@@ -44,6 +52,9 @@ extension DefinitionParser {
         guard present.count == 1 else {
             report(location, "A Wait state needs exactly one of Seconds, SecondsPath, Timestamp and TimestampPath")
             return nil
+        }
+        if let expression = expressionField(object[present[0]], present[0], location: location) {
+            return .wait(present[0] == "Seconds" ? .secondsExpression(expression) : .timestampExpression(expression))
         }
         switch present[0] {
         case "Seconds":
@@ -71,6 +82,9 @@ extension DefinitionParser {
         func source(_ field: String, _ pathField: String) -> StringSource? {
             if object[field] != nil && object[pathField] != nil {
                 report(location, "A Fail state may have '\(field)' or '\(pathField)', not both")
+            }
+            if let expression = expressionField(object[field], field, location: location) {
+                return .expression(expression)
             }
             if let value = object[field] {
                 guard case .string(let text) = value else {
@@ -154,29 +168,54 @@ extension DefinitionParser {
         }
         let processor = machine(
             processorJSON, location: "\(location)/\(processorField)", topLevel: false, processor: true)
-        let maxConcurrency = object["MaxConcurrency"].flatMap { value -> Int? in
-            guard let number = value.intValue, number >= 0 else {
-                report("\(location)/MaxConcurrency", "The field 'MaxConcurrency' must be a whole number ≥ 0")
-                return nil
+        let maxConcurrencyExpression = expressionField(object["MaxConcurrency"], "MaxConcurrency", location: location)
+        let countExpression = expressionField(
+            object["ToleratedFailureCount"], "ToleratedFailureCount", location: location)
+        let percentageExpression = expressionField(
+            object["ToleratedFailurePercentage"], "ToleratedFailurePercentage", location: location)
+        var items: Template?
+        if language == .jsonata, let value = object["Items"] {
+            switch value {
+            case .array, .string: items = queryTemplate(value, "Items", location: location)
+            default: break
             }
-            return number
-        }
-        let percentage = object["ToleratedFailurePercentage"].flatMap { value -> Double? in
-            guard let number = value.doubleValue, (0...100).contains(number) else {
-                report(
-                    "\(location)/ToleratedFailurePercentage",
-                    "ToleratedFailurePercentage must be a number from 0 to 100")
-                return nil
+            if case .value(let literal)? = items, literal.arrayValue == nil { items = nil }
+            if items == nil {
+                report("\(location)/Items", "The field 'Items' must be an array or a JSONata expression")
             }
-            return number
         }
-        let count = object["ToleratedFailureCount"].flatMap { value -> Int? in
-            guard let number = value.intValue, number >= 0 else {
-                report("\(location)/ToleratedFailureCount", "ToleratedFailureCount must be a whole number ≥ 0")
-                return nil
+        let maxConcurrency =
+            maxConcurrencyExpression != nil
+            ? nil
+            : object["MaxConcurrency"].flatMap { value -> Int? in
+                guard let number = value.intValue, number >= 0 else {
+                    report("\(location)/MaxConcurrency", "The field 'MaxConcurrency' must be a whole number ≥ 0")
+                    return nil
+                }
+                return number
             }
-            return number
-        }
+        let percentage =
+            percentageExpression != nil
+            ? nil
+            : object["ToleratedFailurePercentage"].flatMap { value -> Double? in
+                guard let number = value.doubleValue, (0...100).contains(number) else {
+                    report(
+                        "\(location)/ToleratedFailurePercentage",
+                        "ToleratedFailurePercentage must be a number from 0 to 100")
+                    return nil
+                }
+                return number
+            }
+        let count =
+            countExpression != nil
+            ? nil
+            : object["ToleratedFailureCount"].flatMap { value -> Int? in
+                guard let number = value.intValue, number >= 0 else {
+                    report("\(location)/ToleratedFailureCount", "ToleratedFailureCount must be a whole number ≥ 0")
+                    return nil
+                }
+                return number
+            }
         var batcher: ItemBatcher?
         if let batcherJSON = object["ItemBatcher"] {
             if !distributed {
@@ -195,7 +234,7 @@ extension DefinitionParser {
         return .map(
             MapSpec(
                 itemsPath: pathField(object["ItemsPath"], "ItemsPath", location: location),
-                itemSelector: template(object[selectorField], selectorField, location: location),
+                itemSelector: payload(object[selectorField], selectorField, location: location),
                 processor: processor, distributed: distributed, maxConcurrency: maxConcurrency,
                 maxConcurrencyPath: object["MaxConcurrencyPath"].flatMap {
                     path($0, "MaxConcurrencyPath", location: location)
@@ -208,7 +247,9 @@ extension DefinitionParser {
                 toleratedFailureCountPath: object["ToleratedFailureCountPath"].flatMap {
                     path($0, "ToleratedFailureCountPath", location: location)
                 },
-                batcher: batcher, itemReader: reader, resultWriter: writer))
+                batcher: batcher, itemReader: reader, resultWriter: writer, items: items,
+                maxConcurrencyExpression: maxConcurrencyExpression, toleratedFailureCountExpression: countExpression,
+                toleratedFailurePercentageExpression: percentageExpression))
     }
 
     private mutating func itemBatcher(_ json: JSON, location: String) -> ItemBatcher? {
@@ -239,6 +280,6 @@ extension DefinitionParser {
         return ItemBatcher(
             maxItemsPerBatch: items, maxItemsPerBatchPath: itemsPath, maxInputBytesPerBatch: bytes,
             maxInputBytesPerBatchPath: bytesPath,
-            batchInput: template(object["BatchInput"], "BatchInput", location: location))
+            batchInput: payload(object["BatchInput"], "BatchInput", location: location))
     }
 }

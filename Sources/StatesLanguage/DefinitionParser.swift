@@ -8,6 +8,10 @@ struct DefinitionParser {
     /// Whether `${Name}` left in a resource is an error: when substitutions were given, it is one they missed
     /// (without any, the definition is a deployment's template, validated before its values exist).
     var placeholdersMustResolve = false
+    /// The top-level `QueryLanguage`, every state's unless it says its own.
+    var machineLanguage = QueryLanguage.jsonPath
+    /// The language of the state being parsed.
+    var language = QueryLanguage.jsonPath
 
     mutating func report(_ location: String, _ message: String, code: String = Diagnostic.schema) {
         diagnostics.append(Diagnostic(code: code, message: message, location: location))
@@ -97,7 +101,9 @@ struct DefinitionParser {
         for key in object.keys.sorted() where !allowed.contains(key) {
             report("\(location)/\(key)", "The field '\(key)' is not supported here")
         }
-        if let language = object["QueryLanguage"] { queryLanguage(language, location: "\(location)/QueryLanguage") }
+        if topLevel, let value = object["QueryLanguage"] {
+            machineLanguage = queryLanguage(value, location: "\(location)/QueryLanguage") ?? .jsonPath
+        }
         var timeout: Int?
         if let value = object["TimeoutSeconds"] {
             timeout = positiveInteger(value, "TimeoutSeconds", location: "\(location)/TimeoutSeconds")
@@ -182,14 +188,12 @@ struct DefinitionParser {
         }
     }
 
-    private mutating func queryLanguage(_ value: JSON, location: String) {
-        switch value {
-        case .string("JSONPath"): break
-        case .string("JSONata"):
-            report(location, "QueryLanguage 'JSONata' is not supported yet; use JSONPath", code: Diagnostic.unsupported)
-        default:
+    private mutating func queryLanguage(_ value: JSON, location: String) -> QueryLanguage? {
+        guard case .string(let text) = value, let language = QueryLanguage(rawValue: text) else {
             report(location, "QueryLanguage must be 'JSONPath' or 'JSONata'")
+            return nil
         }
+        return language
     }
 
     // MARK: states
@@ -207,10 +211,20 @@ struct DefinitionParser {
                     : "The field 'Type' must be one of Pass, Task, Choice, Wait, Succeed, Fail, Parallel, Map")
             return nil
         }
-        for key in object.keys.sorted() where !allowed.contains(key) {
-            report("\(location)/\(key)", "The field '\(key)' is not supported by state type '\(type)'")
+        var language = machineLanguage
+        if let value = object["QueryLanguage"], let own = queryLanguage(value, location: "\(location)/QueryLanguage") {
+            if machineLanguage == .jsonata && own == .jsonPath {
+                report(
+                    "\(location)/QueryLanguage",
+                    "A state may not use JSONPath when the state machine's QueryLanguage is JSONata")
+            }
+            language = own
         }
-        if let language = object["QueryLanguage"] { queryLanguage(language, location: "\(location)/QueryLanguage") }
+        self.language = language
+        let fields = language == .jsonata ? Self.jsonataStateFields[type]! : allowed
+        for key in object.keys.sorted() where !fields.contains(key) {
+            reportField(key, type: type, location: location)
+        }
         var next: String?
         if allowed.contains("Next") {
             next = flow(object, location: location)
@@ -226,6 +240,8 @@ struct DefinitionParser {
         case "Parallel": kind = parallel(object, location: location)
         default: kind = map(object, location: location)
         }
+        // Branches and item processors parse states of their own: this state's language again.
+        self.language = language
         warnStaticPaths(object["Parameters"], location: "\(location)/Parameters")
         warnStaticPaths(object["ResultSelector"], location: "\(location)/ResultSelector")
         if type == "Pass" {
@@ -251,13 +267,15 @@ struct DefinitionParser {
         let state = State(
             name: name, kind: kind ?? .succeed,
             comment: optionalString(object["Comment"], "Comment", location: location),
+            queryLanguage: language,
             next: next,
             inputPath: pathField(object["InputPath"], "InputPath", location: location),
             outputPath: pathField(object["OutputPath"], "OutputPath", location: location),
             resultPath: resultPath,
-            parameters: template(object["Parameters"], "Parameters", location: location),
+            parameters: parargs(object, location: location),
             resultSelector: template(object["ResultSelector"], "ResultSelector", location: location),
             assign: assign(object["Assign"], location: "\(location)/Assign"),
+            output: queryTemplate(object["Output"], "Output", location: location),
             retriers: retriers(object["Retry"], location: "\(location)/Retry"),
             catchers: catchers(object["Catch"], location: "\(location)/Catch"))
         // A state whose own fields are wrong still takes part in the transition checks (with a stand-in kind),

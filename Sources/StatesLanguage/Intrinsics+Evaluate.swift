@@ -137,15 +137,7 @@ extension IntrinsicCall {
             let separators = Set(try string(values[1], "the delimiter"))
             return .array(text.split(whereSeparator: { separators.contains($0) }).map { .string(String($0)) })
         case "States.UUID":
-            var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &random) }
-            bytes[6] = (bytes[6] & 0x0F) | 0x40
-            bytes[8] = (bytes[8] & 0x3F) | 0x80
-            let hex = bytes.map { String($0, radix: 16) }.map { $0.count == 1 ? "0" + $0 : $0 }.joined()
-            let parts = [
-                hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4),
-                hex.dropFirst(20),
-            ]
-            return .string(parts.joined(separator: "-"))
+            return .string(Self.uuid(random: &random))
         default:
             throw failure("unknown function")
         }
@@ -194,16 +186,37 @@ extension IntrinsicCall {
     private func hash(_ values: [JSON]) throws -> String {
         let data = Data(try string(values[0], "the data").utf8)
         guard data.count <= 10_000 else { throw failure("the data may be at most 10000 characters") }
+        guard let digest = Self.hexDigest(of: data, algorithm: try string(values[1], "the algorithm")) else {
+            throw failure("the algorithm must be MD5, SHA-1, SHA-256, SHA-384 or SHA-512")
+        }
+        return digest
+    }
+
+    /// The digest as lowercase hex, by the name `States.Hash` and JSONata's `$hash` take; nil for another name.
+    static func hexDigest(of data: Data, algorithm: String) -> String? {
         let digest: any Sequence<UInt8>
-        switch try string(values[1], "the algorithm") {
+        switch algorithm {
         case "MD5": digest = Insecure.MD5.hash(data: data)
         case "SHA-1": digest = Insecure.SHA1.hash(data: data)
         case "SHA-256": digest = SHA256.hash(data: data)
         case "SHA-384": digest = SHA384.hash(data: data)
         case "SHA-512": digest = SHA512.hash(data: data)
-        default: throw failure("the algorithm must be MD5, SHA-1, SHA-256, SHA-384 or SHA-512")
+        default: return nil
         }
         return digest.map { String($0, radix: 16) }.map { $0.count == 1 ? "0" + $0 : $0 }.joined()
+    }
+
+    /// A version 4 UUID from `random`.
+    static func uuid(random: inout some RandomNumberGenerator) -> String {
+        var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &random) }
+        bytes[6] = (bytes[6] & 0x0F) | 0x40
+        bytes[8] = (bytes[8] & 0x3F) | 0x80
+        let hex = bytes.map { String($0, radix: 16) }.map { $0.count == 1 ? "0" + $0 : $0 }.joined()
+        let parts = [
+            hex.prefix(8), hex.dropFirst(8).prefix(4), hex.dropFirst(12).prefix(4), hex.dropFirst(16).prefix(4),
+            hex.dropFirst(20),
+        ]
+        return parts.joined(separator: "-")
     }
 }
 

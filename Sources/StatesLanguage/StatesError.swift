@@ -25,6 +25,8 @@ public struct StatesError: Error, Sendable, Hashable, CustomStringConvertible {
     public static let resultWriterFailed = "States.ResultWriterFailed"
     public static let permissions = "States.Permissions"
     public static let dataLimitExceeded = "States.DataLimitExceeded"
+    /// A JSONata expression failed or gave nothing where a value was needed.
+    public static let queryEvaluationError = "States.QueryEvaluationError"
 
     /// A `States.Runtime` error: not retriable and not caught by `States.ALL`.
     public static func runtimeError(_ cause: String) -> StatesError { StatesError(runtime, cause) }

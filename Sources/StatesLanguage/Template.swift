@@ -1,9 +1,13 @@
+import JSONata
+
 /// A payload template (`Parameters`, `ResultSelector`, `ItemSelector`, `Assign`): JSON in which every field whose
-/// name ends in `.$` is replaced by the value of its path or intrinsic function.
+/// name ends in `.$` is replaced by the value of its path or intrinsic function. In a JSONata state (`Arguments`,
+/// `Output`, `Assign`, ...) it is JSON in which every `{% ... %}` string is replaced by its expression's value.
 public indirect enum Template: Sendable {
     case value(JSON)
     case object([(key: String, entry: Entry)])
     case array([Template])
+    case expression(QueryExpression)
 
     /// One field of an object template.
     public enum Entry: Sendable {
@@ -60,27 +64,79 @@ public indirect enum Template: Sendable {
         }
     }
 
+    /// Compiles a JSONata state's field: every string `{% ... %}` in it becomes an expression, parsed now; `field`
+    /// names the field (`Output`), and a part of it its path (`Output/order/id`), as AWS's causes do.
+    static func compileQuery(_ json: JSON, field: String, location: String, report: (String, String) -> Void)
+        -> Template
+    {
+        switch json {
+        case .string(let text) where QueryExpression.isExpression(text):
+            do {
+                return .expression(try QueryExpression(text, field: field))
+            } catch let error as JSONataError {
+                report(location, "The JSONata expression '\(text)' of the field '\(field)' is not valid: \(error)")
+            } catch {
+                report(location, "The JSONata expression '\(text)' of the field '\(field)' is not valid")
+            }
+            return .value(json)
+        case .object(let object):
+            var entries: [(key: String, entry: Entry)] = []
+            var dynamic = false
+            for key in object.keys.sorted() {
+                let child = compileQuery(
+                    object[key]!, field: "\(field)/\(key)", location: "\(location)/\(key)", report: report)
+                if case .value = child {} else { dynamic = true }
+                entries.append((key, .template(child)))
+            }
+            return dynamic ? .object(entries) : .value(json)
+        case .array(let values):
+            let children = values.enumerated().map {
+                compileQuery($1, field: "\(field)[\($0)]", location: "\(location)/\($0)", report: report)
+            }
+            if children.allSatisfy({ if case .value = $0 { return true } else { return false } }) {
+                return .value(json)
+            }
+            return .array(children)
+        default:
+            return .value(json)
+        }
+    }
+
+    /// Whether the template holds no path, call or expression.
+    public var isStatic: Bool {
+        if case .value = self { return true }
+        return false
+    }
+
     /// Fills the template.
     /// - Parameters:
     ///   - resolve: the value of a path; `nil` when it selects nothing.
     ///   - describeInput: the input as text, for the error message of a path that selects nothing.
-    /// - Throws: ``StatesError`` `States.Runtime` for a path that selects nothing, or an intrinsic's failure.
+    ///   - query: the value of a JSONata expression (in a JSONata state's template).
+    /// - Throws: ``StatesError`` `States.Runtime` for a path that selects nothing, or an intrinsic's failure; what
+    ///   `query` throws.
     public func evaluate(
-        resolve: (JSONPath) -> JSON?, describeInput: () -> String, random: inout some RandomNumberGenerator
+        resolve: (JSONPath) -> JSON?, describeInput: () -> String, random: inout some RandomNumberGenerator,
+        query: (QueryExpression) throws -> JSON = { _ in .null }
     ) throws -> JSON {
         switch self {
         case .value(let value):
             return value
+        case .expression(let expression):
+            return try query(expression)
         case .array(let items):
             return .array(
-                try items.map { try $0.evaluate(resolve: resolve, describeInput: describeInput, random: &random) })
+                try items.map {
+                    try $0.evaluate(resolve: resolve, describeInput: describeInput, random: &random, query: query)
+                })
         case .object(let entries):
             var object: [String: JSON] = [:]
             object.reserveCapacity(entries.count)
             for (key, entry) in entries {
                 switch entry {
                 case .template(let template):
-                    object[key] = try template.evaluate(resolve: resolve, describeInput: describeInput, random: &random)
+                    object[key] = try template.evaluate(
+                        resolve: resolve, describeInput: describeInput, random: &random, query: query)
                 case .path(let path, let fieldName):
                     guard let value = resolve(path) else {
                         throw StatesError.runtimeError(

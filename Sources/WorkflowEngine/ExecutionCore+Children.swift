@@ -31,13 +31,17 @@ extension ExecutionCore {
             try readItems(id, reader: reader, input: input)
             return
         }
-        let itemsValue: JSON
+        var itemsValue: JSON
         switch spec.itemsPath {
         case .standard: itemsValue = input
         case .discard: itemsValue = .array([])
         case .path(let path):
             guard let value = resolve(path, input: input, frame: id) else { throw invalidPath(path) }
             itemsValue = value
+        }
+        if let template = spec.items {
+            itemsValue = try evaluateQuery(template, StatesBinding(input: frames[id]!.input), frame: id)
+            if case .expression(let expression) = template { try expectType(itemsValue, "array", for: expression) }
         }
         guard case .array(let items) = itemsValue else {
             throw StatesError.runtimeError(
@@ -89,7 +93,26 @@ extension ExecutionCore {
             guard number >= 0 else { throw StatesError.runtimeError("ToleratedFailureCount cannot be negative.") }
             toleratedCount = number
         }
+        let states = StatesBinding(input: frames[id]!.input)
+        if let expression = spec.maxConcurrencyExpression {
+            maxConcurrency = try queryInteger(expression, states, frame: id, minimum: 0)
+        }
+        if let expression = spec.toleratedFailureCountExpression {
+            toleratedCount = try queryInteger(expression, states, frame: id, minimum: 0)
+        }
         var toleratedPercentage = spec.toleratedFailurePercentage
+        if let expression = spec.toleratedFailurePercentageExpression {
+            let value = try evaluateQuery(expression, states, frame: id)
+            guard let number = value.doubleValue, (0...100).contains(number) else {
+                throw QueryEvaluationFailure(
+                    field: expression.field,
+                    cause:
+                        "The JSONata expression '\(expression.text)' specified for the field "
+                        + "'ToleratedFailurePercentage' returned an unexpected result type. Expected a number from 0 "
+                        + "to 100, but was '\(value.typeName.lowercased())' for value: \(value.serialized())")
+            }
+            toleratedPercentage = number
+        }
         if let path = spec.toleratedFailurePercentagePath {
             guard let value = resolve(path, input: input, frame: id) else {
                 throw missingPath(path, field: "ToleratedFailurePercentagePath", input: input)

@@ -44,9 +44,13 @@ extension ExecutionCore {
         return .object(object)
     }
 
-    /// Fills a payload template for a frame.
+    /// Fills a payload template for a frame (in a JSONata state, its expressions with `$states.input` the state's
+    /// input).
     mutating func evaluate(_ template: Template, input: JSON, frame id: Int, mapItem: (Int, JSON)? = nil) throws -> JSON
     {
+        if let frame = frames[id], frame.state.queryLanguage == .jsonata {
+            return try evaluateQuery(template, StatesBinding(input: frame.input, mapItem: mapItem), frame: id)
+        }
         var random = self.random
         defer { self.random = random }
         let core = self

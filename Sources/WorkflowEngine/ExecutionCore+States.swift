@@ -23,9 +23,28 @@ extension ExecutionCore {
             try body(&self)
         } catch let error as StatesError {
             stateFailed(id, error)
+        } catch let failure as QueryEvaluationFailure {
+            stateFailed(id, evaluationFailed(failure, frame: id))
         } catch {
             stateFailed(id, StatesError.runtimeError("\(error)"))
         }
+    }
+
+    /// `Parameters` filled with the effective input, or a JSONata state's `Arguments`; else the effective input.
+    mutating func parargs(_ id: Int) throws -> JSON {
+        let frame = frames[id]!
+        guard let template = frame.state.parameters else { return frame.effectiveInput }
+        if frame.state.queryLanguage == .jsonata {
+            return try evaluateQuery(template, StatesBinding(input: frame.input), frame: id)
+        }
+        return try evaluate(template, input: frame.effectiveInput, frame: id)
+    }
+
+    /// A JSONata state's `Output` (with `$states.result` when given), else `fallback`.
+    mutating func queryOutput(_ id: Int, result: JSON?, fallback: JSON) throws -> JSON {
+        let frame = frames[id]!
+        guard let output = frame.state.output else { return fallback }
+        return try evaluateQuery(output, StatesBinding(input: frame.input, result: result), frame: id)
     }
 
     /// Does the work of the current state with its effective input (again, on a retry).
@@ -35,13 +54,9 @@ extension ExecutionCore {
         let effective = frame.effectiveInput
         switch state.kind {
         case .pass(let result):
-            let value =
-                try result ?? state.parameters.map { try evaluate($0, input: effective, frame: id) } ?? effective
-            finishStep(id, result: value)
+            finishStep(id, result: try result ?? parargs(id))
         case .task(let spec):
-            try invokeTask(
-                id, spec: spec,
-                input: try state.parameters.map { try evaluate($0, input: effective, frame: id) } ?? effective)
+            try invokeTask(id, spec: spec, input: try parargs(id))
         case .choice(let rules, let defaultNext):
             try choose(id, rules: rules, defaultNext: defaultNext, input: effective)
         case .wait(let spec):
@@ -50,7 +65,10 @@ extension ExecutionCore {
             frames[id]!.waiting = .timer(id: timerID)
             schedule(timerID, .wait(frame: id, at: until))
         case .succeed:
-            let output = try applyOutputPath(state.outputPath, to: effective, frame: id)
+            let output =
+                state.queryLanguage == .jsonata
+                ? try queryOutput(id, result: nil, fallback: effective)
+                : try applyOutputPath(state.outputPath, to: effective, frame: id)
             record("SucceedStateExited", ["name": .string(state.name), "output": output], frame: id)
             frameSucceeded(id, output: output)
         case .fail(let spec):
@@ -58,8 +76,7 @@ extension ExecutionCore {
             let cause = try failString(spec.cause, field: "CausePath", input: frame.input, frame: id)
             frameFailed(id, StatesError(error ?? "", cause ?? ""))
         case .parallel(let branches):
-            let branchInput = try state.parameters.map { try evaluate($0, input: effective, frame: id) } ?? effective
-            startParallel(id, branches: branches, input: branchInput)
+            startParallel(id, branches: branches, input: try parargs(id))
         case .map(let spec):
             try startMap(id, spec: spec, input: effective)
         }
@@ -75,6 +92,9 @@ extension ExecutionCore {
                     "Expected non-negative integer for TimeoutSecondsPath, got '\(Self.quoted(value))' instead.")
             }
             timeout = seconds
+        }
+        if let expression = spec.timeoutSecondsExpression {
+            timeout = try queryInteger(expression, StatesBinding(input: frame.input), frame: id, minimum: 1)
         }
         let retries = frame.retryAttempts.reduce(0, +)
         let token = taskToken(frame: id)
@@ -93,6 +113,9 @@ extension ExecutionCore {
                         "Expected non-negative integer for HeartbeatSecondsPath, got '\(Self.quoted(value))' instead.")
                 }
                 heartbeat = seconds
+            }
+            if let expression = spec.heartbeatSecondsExpression {
+                heartbeat = try queryInteger(expression, StatesBinding(input: frame.input), frame: id, minimum: 1)
             }
         }
         pendingTasks[token] = PendingTask(frame: id, invocation: invocation, heartbeatSeconds: heartbeat)
@@ -125,11 +148,16 @@ extension ExecutionCore {
     }
 
     private mutating func choose(_ id: Int, rules: [ChoiceRule], defaultNext: String?, input: JSON) throws {
+        let state = frames[id]!.state
+        if state.queryLanguage == .jsonata {
+            try chooseByQuery(id, rules: rules, defaultNext: defaultNext, input: input)
+            return
+        }
         let resolver: (JSONPath) -> JSON? = { [self] path in self.resolve(path, input: input, frame: id) }
         // A rule that matches assigns its own Assign only; the state's own Assign goes with the Default, as AWS runs it.
         for rule in rules where try rule.condition.evaluate(resolve: resolver) {
             try leaveState(
-                id, output: try applyOutputPath(frames[id]!.state.outputPath, to: input, frame: id),
+                id, output: try applyOutputPath(state.outputPath, to: input, frame: id),
                 assignInput: input, extraAssign: rule.assign, next: rule.next, stateAssign: false)
             return
         }
@@ -137,8 +165,35 @@ extension ExecutionCore {
             throw StatesError(StatesError.noChoiceMatched, "No Matches!")
         }
         try leaveState(
-            id, output: try applyOutputPath(frames[id]!.state.outputPath, to: input, frame: id),
+            id, output: try applyOutputPath(state.outputPath, to: input, frame: id),
             assignInput: input, extraAssign: nil, next: defaultNext)
+    }
+
+    /// A JSONata Choice: each rule's `Condition` must give a boolean; the rule taken gives its `Output` and `Assign`
+    /// (its own `Output`, else the state's, else the input).
+    private mutating func chooseByQuery(_ id: Int, rules: [ChoiceRule], defaultNext: String?, input: JSON) throws {
+        let states = StatesBinding(input: input)
+        for rule in rules {
+            guard case .query(let condition) = rule.condition else { continue }
+            let value = try evaluateQuery(condition, states, frame: id)
+            guard case .bool(let holds) = value else {
+                if case .expression(let expression) = condition { try expectType(value, "boolean", for: expression) }
+                continue
+            }
+            guard holds else { continue }
+            let output =
+                try rule.output.map { try evaluateQuery($0, states, frame: id) }
+                ?? queryOutput(id, result: nil, fallback: input)
+            try leaveState(
+                id, output: output, assignInput: input, extraAssign: rule.assign, next: rule.next, stateAssign: false)
+            return
+        }
+        guard let defaultNext else {
+            throw StatesError(StatesError.noChoiceMatched, "No Matches!")
+        }
+        try leaveState(
+            id, output: try queryOutput(id, result: nil, fallback: input), assignInput: input, extraAssign: nil,
+            next: defaultNext)
     }
 
     private mutating func waitUntil(_ spec: WaitSpec, input: JSON, frame id: Int) throws -> Date {
@@ -159,6 +214,19 @@ extension ExecutionCore {
                     "The SecondsPath parameter references a negative value: \(path) == \(seconds)")
             }
             return now.addingTimeInterval(TimeInterval(seconds))
+        case .secondsExpression(let expression):
+            let seconds = try queryInteger(expression, StatesBinding(input: frames[id]!.input), frame: id, minimum: 0)
+            return now.addingTimeInterval(TimeInterval(seconds))
+        case .timestampExpression(let expression):
+            let value = try evaluateQuery(expression, StatesBinding(input: frames[id]!.input), frame: id)
+            guard case .string(let text) = value, let date = Timestamp.parse(text) else {
+                throw QueryEvaluationFailure(
+                    field: expression.field,
+                    cause:
+                        "The JSONata expression '\(expression.text)' specified for the field 'Timestamp' does not give "
+                        + "a valid ISO-8601 extended offset date-time format string: \(Self.quoted(value))")
+            }
+            return date
         case .timestampPath(let path):
             guard let value = resolve(path, input: input, frame: id) else {
                 throw missingPath(path, field: "TimestampPath", input: input)
@@ -176,10 +244,11 @@ extension ExecutionCore {
         runProtected(id) { core in
             let effective = core.frames[id]!.effectiveInput
             let state = core.frames[id]!.state
-            try core.leaveState(
-                id, output: try core.applyOutputPath(state.outputPath, to: effective, frame: id),
-                assignInput: effective,
-                extraAssign: nil, next: state.next)
+            let output =
+                state.queryLanguage == .jsonata
+                ? try core.queryOutput(id, result: nil, fallback: effective)
+                : try core.applyOutputPath(state.outputPath, to: effective, frame: id)
+            try core.leaveState(id, output: output, assignInput: effective, extraAssign: nil, next: state.next)
         }
     }
 
@@ -199,6 +268,10 @@ extension ExecutionCore {
                     "The \(field) field refers to value \"\(Self.quoted(value))\" which is not a valid string: \(path)")
             }
             return text
+        case .expression(let expression):
+            let value = try evaluateQuery(expression, StatesBinding(input: input), frame: id)
+            try expectType(value, "string", for: expression)
+            return value.stringValue
         case .call(let call):
             var random = self.random
             defer { self.random = random }
@@ -219,6 +292,13 @@ extension ExecutionCore {
     mutating func finishStep(_ id: Int, result: JSON) {
         runProtected(id) { core in
             let state = core.frames[id]!.state
+            if state.queryLanguage == .jsonata {
+                // Output and Assign both see the variables as they were before this state assigns any; a Pass
+                // has no `$states.result` (it passes its input on).
+                let output = try core.queryOutput(id, result: state.hasResult ? result : nil, fallback: result)
+                try core.leaveState(id, output: output, assignInput: result, extraAssign: nil, next: state.next)
+                return
+            }
             let selected: JSON
             if let selector = state.resultSelector {
                 selected = try core.evaluate(selector, input: result, frame: id)
@@ -238,9 +318,15 @@ extension ExecutionCore {
         let state = frames[id]!.state
         var assignments: [String: JSON] = [:]
         for template in [stateAssign ? state.assign : nil, extraAssign].compactMap({ $0 }) {
-            if case .object(let values) = try evaluate(template, input: assignInput, frame: id) {
-                assignments.merge(values) { $1 }
+            let values: JSON
+            if state.queryLanguage == .jsonata {
+                values = try evaluateQuery(
+                    template, StatesBinding(input: frames[id]!.input, result: state.hasResult ? assignInput : nil),
+                    frame: id)
+            } else {
+                values = try evaluate(template, input: assignInput, frame: id)
             }
+            if case .object(let members) = values { assignments.merge(members) { $1 } }
         }
         record("\(state.typeName)StateExited", ["name": .string(state.name), "output": output], frame: id)
         frames[id]!.variables.merge(assignments) { $1 }
@@ -263,7 +349,9 @@ extension ExecutionCore {
         var failure = failure
         let frame = frames[id]!
         let state = frame.state
-        if failure.error == StatesError.runtime, !failure.cause.hasPrefix("An error occurred") {
+        if failure.error == StatesError.runtime || failure.error == StatesError.queryEvaluationError,
+            !failure.cause.hasPrefix("An error occurred")
+        {
             failure.cause =
                 "An error occurred while executing the state '\(state.name)' (entered at the event id #\(frame.enteredEventID)). "
                 + failure.cause
@@ -285,12 +373,23 @@ extension ExecutionCore {
         if let catcher = state.catchers.first(where: { $0.matches(failure.error) }) {
             let errorOutput: JSON = ["Error": .string(failure.error), "Cause": .string(failure.cause)]
             do {
-                let output = try applyResultPath(catcher.resultPath, result: errorOutput, to: frame.input)
+                let output: JSON
                 var assignments: [String: JSON] = [:]
-                if let assign = catcher.assign,
-                    case .object(let values) = try evaluate(assign, input: errorOutput, frame: id)
-                {
-                    assignments = values
+                if state.queryLanguage == .jsonata {
+                    let states = StatesBinding(input: frame.input, errorOutput: errorOutput)
+                    output = try catcher.output.map { try evaluateQuery($0, states, frame: id) } ?? errorOutput
+                    if let assign = catcher.assign,
+                        case .object(let values) = try evaluateQuery(assign, states, frame: id)
+                    {
+                        assignments = values
+                    }
+                } else {
+                    output = try applyResultPath(catcher.resultPath, result: errorOutput, to: frame.input)
+                    if let assign = catcher.assign,
+                        case .object(let values) = try evaluate(assign, input: errorOutput, frame: id)
+                    {
+                        assignments = values
+                    }
                 }
                 record("\(state.typeName)StateExited", ["name": .string(state.name), "output": output], frame: id)
                 frames[id]!.variables.merge(assignments) { $1 }
@@ -298,6 +397,11 @@ extension ExecutionCore {
                 return
             } catch let error as StatesError {
                 failure = error
+            } catch let queryFailure as QueryEvaluationFailure {
+                failure = evaluationFailed(queryFailure, frame: id)
+                failure.cause =
+                    "An error occurred while executing the state '\(state.name)' (entered at the event id #\(frame.enteredEventID)). "
+                    + failure.cause
             } catch {
                 failure = StatesError.runtimeError("\(error)")
             }
@@ -324,5 +428,15 @@ extension ExecutionCore {
             return
         }
         childFinished(parent: parent, child: frame, result: .failure(failure))
+    }
+}
+
+extension State {
+    /// Whether the state has a result of its own (`$states.result`): a Task's, a Parallel's or a Map's.
+    var hasResult: Bool {
+        switch kind {
+        case .task, .parallel, .map: return true
+        default: return false
+        }
     }
 }

@@ -13,7 +13,7 @@ struct HistoryTests {
         "resultpath-aws-guide", "inputpath-resultpath-outputpath", "pass-result-and-null-paths",
         "parameters-and-intrinsics", "choice-operators", "choice-no-match", "choice-missing-variable", "fail-state",
         "retry-then-succeed", "retry-exhausted-then-catch", "variables", "wait-then-continue", "execution-timeout",
-        "map-item-batcher",
+        "map-item-batcher", "jsonata-task-arguments-output-assign", "jsonata-evaluation-error-caught",
     ]
 
     /// Where recordings are written (`ORDERLY_RECORD_HISTORIES=1`): the source folder; tests read the bundled copy.

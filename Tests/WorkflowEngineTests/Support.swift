@@ -23,15 +23,22 @@ final class VirtualClock: EngineClock, @unchecked Sendable {
             return nextID
         }
         defer { lock.withLock { _ = sleepers.removeValue(forKey: id) } }
+        // Earliest in two checks in a row, so that a timer scheduled at the same moment has had time to register
+        // its sleep (else a later deadline could pass first).
+        var earliestBefore = false
         while true {
             try Task.checkCancellation()
             for _ in 0..<5 { await Task.yield() }
-            let earliest = lock.withLock { () -> Bool in
-                guard sleepers.values.min().map({ deadline <= $0 }) == true else { return false }
-                current = max(current, deadline)
-                return true
+            let earliest = lock.withLock { sleepers.values.min().map({ deadline <= $0 }) == true }
+            if earliest && earliestBefore {
+                let stillEarliest = lock.withLock { () -> Bool in
+                    guard sleepers.values.min().map({ deadline <= $0 }) == true else { return false }
+                    current = max(current, deadline)
+                    return true
+                }
+                if stillEarliest { return }
             }
-            if earliest { return }
+            earliestBefore = earliest
         }
     }
 }

@@ -73,10 +73,12 @@ struct ValidationTests {
             locations(#"{"StartAt": "A", "TimeoutSeconds": 0, "Extra": 1, "States": {"A": {"Type": "Succeed"}}}"#) == [
                 "/TimeoutSeconds", "/Extra",
             ])
-        let jsonata = diagnostics(
-            #"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Succeed"}}}"#)
-        #expect(jsonata.map(\.code) == ["UNSUPPORTED_FEATURE"])
-        #expect(jsonata.first?.message.contains("JSONata") == true)
+        #expect(
+            diagnostics(#"{"QueryLanguage": "JSONata", "StartAt": "A", "States": {"A": {"Type": "Succeed"}}}"#) == [])
+        #expect(
+            locations(#"{"QueryLanguage": "JSONX", "StartAt": "A", "States": {"A": {"Type": "Succeed"}}}"#) == [
+                "/QueryLanguage"
+            ])
         #expect(diagnostics("{not json").map(\.code) == ["INVALID_JSON_DESCRIPTION"])
     }
 
@@ -183,5 +185,52 @@ struct ValidationTests {
                 "PASS_RESULT_IS_STATIC /States/P/Result/id", "NO_DOLLAR /States/T/Parameters/id",
                 "NO_DOLLAR /States/T/Parameters/n", "NO_PATH /States/F/Cause",
             ])
+    }
+
+    @Test("JSONata states refuse JSONPath's fields and JSONPath states JSONata's, each where it stands")
+    func queryLanguageFields() {
+        let jsonata = diagnostics(
+            #"""
+            {"QueryLanguage": "JSONata", "StartAt": "T", "States": {
+              "T": {"Type": "Task", "Resource": "arn:x", "Parameters": {"a.$": "$.a"}, "ResultPath": "$.r", "InputPath": "$",
+                "TimeoutSecondsPath": "$.t", "Catch": [{"ErrorEquals": ["States.ALL"], "ResultPath": "$.e", "Next": "W"}], "Next": "W"},
+              "W": {"Type": "Wait", "SecondsPath": "$.s", "Next": "C"},
+              "C": {"Type": "Choice", "Choices": [{"Variable": "$.a", "IsPresent": true, "Next": "M"}], "Default": "M"},
+              "M": {"Type": "Map", "ItemsPath": "$.xs", "Items": 3, "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}, "Next": "O"},
+              "O": {"Type": "Pass", "QueryLanguage": "JSONPath", "Output": "{% $states.input %}", "End": true}}}
+            """#)
+        let byLocation = Dictionary(grouping: jsonata, by: \.location)
+        for location in [
+            "/States/T/Parameters", "/States/T/ResultPath", "/States/T/InputPath", "/States/T/TimeoutSecondsPath",
+            "/States/T/Catch/0/ResultPath", "/States/W/SecondsPath", "/States/C/Choices/0/Variable",
+            "/States/C/Choices/0/Condition", "/States/M/ItemsPath", "/States/M/Items", "/States/O/QueryLanguage",
+            "/States/O/Output",
+        ] {
+            #expect(byLocation[location] != nil, "\(location) in \(jsonata)")
+        }
+        #expect(byLocation["/States/T/Parameters"]?.first?.message.contains("JSONata state") == true)
+        #expect(byLocation["/States/O/Output"]?.first?.message.contains("only supported in a JSONata state") == true)
+
+        let jsonPath = locations(
+            #"""
+            {"StartAt": "T", "States": {
+              "T": {"Type": "Task", "Resource": "arn:x", "Arguments": {"a": "{% $states.input.a %}"}, "Output": 1, "Next": "C"},
+              "C": {"Type": "Choice", "Choices": [{"Condition": true, "Next": "E"}], "Default": "E"},
+              "E": {"Type": "Succeed"}}}
+            """#)
+        #expect(jsonPath.isSuperset(of: ["/States/T/Arguments", "/States/T/Output", "/States/C/Choices/0/Condition"]))
+    }
+
+    @Test("a JSONata expression that does not parse is refused where it stands; a state may choose JSONata alone")
+    func queryExpressions() {
+        let found = diagnostics(
+            #"""
+            {"StartAt": "P", "States": {
+              "P": {"Type": "Pass", "QueryLanguage": "JSONata", "Output": {"x": ["ok", "{% $states.input. %}"]},
+                "Assign": {"y": "{% 1 + %}"}, "Next": "W"},
+              "W": {"Type": "Wait", "QueryLanguage": "JSONata", "Seconds": "{% $states.input.delay %}", "End": true}}}
+            """#)
+        #expect(Set(found.map(\.location)) == ["/States/P/Output/x/1", "/States/P/Assign/y"])
+        #expect(found.allSatisfy { $0.code == "SCHEMA_VALIDATION_FAILED" && $0.message.contains("S0") })
     }
 }
