@@ -38,7 +38,7 @@ let package = Package(
             name: "StatesLanguage", dependencies: ["JSONata", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings),
         // A general ASL interpreter: pure stepping core, durable runner, task registry, journal protocol.
-        .target(name: "WorkflowEngine", dependencies: ["StatesLanguage"], swiftSettings: swiftSettings),
+        .target(name: "WorkflowEngine", dependencies: ["StatesLanguage", "JSONata"], swiftSettings: swiftSettings),
         // JSONata (lexer, parser, evaluator, standard library): nothing of ASL or commerce in it.
         .target(name: "JSONata", swiftSettings: swiftSettings),
         // Domain: ids, money, entities, status machines, validation, events. No I/O.

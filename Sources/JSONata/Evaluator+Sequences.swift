@@ -21,14 +21,29 @@ extension Evaluator {
             }
             // As jsonata-js does: when the last step looks up one field of one object and finds an array, the path
             // gives that array as it is (so `$.items` is `[x]`, never `x`, for an array of one).
-            if number == steps.count - 1, items.count == 1, case .name(let name) = step,
-                case .value(.object(let object)) = items[0], case .array(let values)? = object[name]
-            {
-                return [.value(.array(values))]
+            if number == steps.count - 1, items.count == 1, let kept = try Self.keptArray(step, items[0], self, scope) {
+                return [kept]
             }
             items = next
         }
         return items
+    }
+
+    /// What jsonata-js keeps whole at a path's last step over one item: the array a field holds (`a.b`), or the
+    /// array a numeric index picks (`a.b[1]` of `[[1, 2], [3]]` is `[3]`).
+    static func keptArray(_ step: Node, _ item: Item, _ evaluator: Evaluator, _ scope: Scope) throws -> Item? {
+        switch step {
+        case .name(let name):
+            if case .value(.object(let object)) = item, case .array(let values)? = object[name] {
+                return .value(.array(values))
+            }
+        case .filter(let base, .number), .filter(let base, .negate(.number)):
+            if case .name = base, let picked = try evaluator.evaluate(step, item, scope), case .value(.array) = picked {
+                return picked
+            }
+        default: break
+        }
+        return nil
     }
 
     func sequence(of node: Node, _ context: Item?, _ scope: Scope) throws -> [Item] {

@@ -143,6 +143,9 @@ public struct ItemBatcher: Sendable {
     public let maxInputBytesPerBatch: Int?
     public let maxInputBytesPerBatchPath: JSONPath?
     public let batchInput: Template?
+    /// JSONata: the limits given as expressions.
+    public let maxItemsPerBatchExpression: QueryExpression?
+    public let maxInputBytesPerBatchExpression: QueryExpression?
 }
 
 /// A `Retry` entry.

@@ -14,6 +14,8 @@ public struct ItemReader: Sendable {
     public let csvHeaders: [String]?
     public let maxItems: Int?
     public let maxItemsPath: JSONPath?
+    /// JSONata: `MaxItems` given as an expression.
+    public let maxItemsExpression: QueryExpression?
 
     public static let getObject = "arn:aws:states:::s3:getObject"
     public static let listObjects = "arn:aws:states:::s3:listObjectsV2"
@@ -117,16 +119,21 @@ extension DefinitionParser {
         if config["MaxItems"] != nil && config["MaxItemsPath"] != nil {
             report(at, "ReaderConfig may have 'MaxItems' or 'MaxItemsPath', not both")
         }
-        let maxItems = config["MaxItems"].flatMap { value -> Int? in
-            guard let number = value.intValue, (1...100_000_000).contains(number) else {
-                report("\(at)/MaxItems", "MaxItems must be a whole number from 1 to 100000000")
-                return nil
+        let maxItemsExpression = expressionField(config["MaxItems"], "MaxItems", location: at)
+        let maxItems =
+            maxItemsExpression != nil
+            ? nil
+            : config["MaxItems"].flatMap { value -> Int? in
+                guard let number = value.intValue, (1...100_000_000).contains(number) else {
+                    report("\(at)/MaxItems", "MaxItems must be a whole number from 1 to 100000000")
+                    return nil
+                }
+                return number
             }
-            return number
-        }
         return ItemReader(
             resource: resource, parameters: self.parargs(object, location: location),
             inputType: inputType, csvHeaders: headers, maxItems: maxItems,
-            maxItemsPath: config["MaxItemsPath"].flatMap { path($0, "MaxItemsPath", location: at) })
+            maxItemsPath: config["MaxItemsPath"].flatMap { path($0, "MaxItemsPath", location: at) },
+            maxItemsExpression: maxItemsExpression)
     }
 }

@@ -264,22 +264,34 @@ extension DefinitionParser {
         for key in object.keys.sorted() where !allowed.contains(key) {
             report("\(location)/\(key)", "The field '\(key)' is not supported in ItemBatcher")
         }
-        let items = object["MaxItemsPerBatch"].flatMap {
-            positiveInteger($0, "MaxItemsPerBatch", location: "\(location)/MaxItemsPerBatch")
-        }
-        let bytes = object["MaxInputBytesPerBatch"].flatMap {
-            positiveInteger($0, "MaxInputBytesPerBatch", location: "\(location)/MaxInputBytesPerBatch")
-        }
+        let itemsExpression = expressionField(object["MaxItemsPerBatch"], "MaxItemsPerBatch", location: location)
+        let bytesExpression = expressionField(
+            object["MaxInputBytesPerBatch"], "MaxInputBytesPerBatch", location: location)
+        let items =
+            itemsExpression != nil
+            ? nil
+            : object["MaxItemsPerBatch"].flatMap {
+                positiveInteger($0, "MaxItemsPerBatch", location: "\(location)/MaxItemsPerBatch")
+            }
+        let bytes =
+            bytesExpression != nil
+            ? nil
+            : object["MaxInputBytesPerBatch"].flatMap {
+                positiveInteger($0, "MaxInputBytesPerBatch", location: "\(location)/MaxInputBytesPerBatch")
+            }
         let itemsPath = object["MaxItemsPerBatchPath"].flatMap { path($0, "MaxItemsPerBatchPath", location: location) }
         let bytesPath = object["MaxInputBytesPerBatchPath"].flatMap {
             path($0, "MaxInputBytesPerBatchPath", location: location)
         }
-        if items == nil && bytes == nil && itemsPath == nil && bytesPath == nil {
+        if items == nil && bytes == nil && itemsPath == nil && bytesPath == nil && itemsExpression == nil
+            && bytesExpression == nil
+        {
             report(location, "ItemBatcher needs MaxItemsPerBatch or MaxInputBytesPerBatch (or their Path forms)")
         }
         return ItemBatcher(
             maxItemsPerBatch: items, maxItemsPerBatchPath: itemsPath, maxInputBytesPerBatch: bytes,
             maxInputBytesPerBatchPath: bytesPath,
-            batchInput: payload(object["BatchInput"], "BatchInput", location: location))
+            batchInput: payload(object["BatchInput"], "BatchInput", location: location),
+            maxItemsPerBatchExpression: itemsExpression, maxInputBytesPerBatchExpression: bytesExpression)
     }
 }

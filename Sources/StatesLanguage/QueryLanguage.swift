@@ -14,6 +14,10 @@ public struct QueryExpression: Sendable {
     /// Where it stands, as AWS's causes name it: `Output`, `Arguments/order/id`, `Items`.
     public let field: String
 
+    /// The members of `$states` it reads (`input`, `result`, `errorOutput`, `context`); nil when it may read any
+    /// (it names `$states` alone, or in a way not seen here).
+    public let statesMembers: Set<String>?
+
     /// The expression's text between `{%` and `%}`, trimmed.
     public var text: String { expression.text }
 
@@ -28,6 +32,22 @@ public struct QueryExpression: Sendable {
         let inner = text.dropFirst(2).dropLast(2).trimmingCharacters(in: .whitespacesAndNewlines)
         expression = try JSONataExpression(inner)
         self.field = field
+        statesMembers = expression.variableNames.contains("states") ? Self.members(of: "$states", in: inner) : []
+    }
+
+    /// Which `$states.<member>` the text reads, or nil when `$states` stands without one of the four.
+    static func members(of variable: String, in text: String) -> Set<String>? {
+        var found: Set<String> = []
+        var rest = Substring(text)
+        while let range = rest.range(of: variable) {
+            rest = rest[range.upperBound...]
+            if let next = rest.first, next.isLetter || next.isNumber || next == "_" { continue }
+            guard rest.first == "." else { return nil }
+            let name = rest.dropFirst().prefix { $0.isLetter || $0.isNumber || $0 == "_" }
+            guard ["input", "result", "errorOutput", "context"].contains(name) else { return nil }
+            found.insert(String(name))
+        }
+        return found
     }
 
     /// The cause of an expression that selected nothing, in AWS's words.
@@ -102,6 +122,9 @@ public enum StepFunctionsJSONata {
         public var generator: SplitMix64
         public init(_ generator: SplitMix64) { self.generator = generator }
     }
+
+    /// The names of the functions.
+    public static let names: Set<String> = ["partition", "range", "hash", "random", "uuid", "parse", "eval"]
 
     /// The functions, drawing `$random()` and `$uuid()` from `random`.
     public static func functions(random: RandomSource) -> [String: JSONataFunction] {

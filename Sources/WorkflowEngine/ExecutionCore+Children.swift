@@ -177,6 +177,13 @@ extension ExecutionCore {
             }
             maxBytes = value
         }
+        let states = StatesBinding(input: frames[id]!.input)
+        if let expression = batcher.maxItemsPerBatchExpression {
+            maxItems = try queryInteger(expression, states, frame: id, minimum: 1)
+        }
+        if let expression = batcher.maxInputBytesPerBatchExpression {
+            maxBytes = try queryInteger(expression, states, frame: id, minimum: 1)
+        }
         let batchInput = try batcher.batchInput.map { try evaluate($0, input: input, frame: id) }
         var result: [JSON] = []
         var current: [JSON] = []

@@ -36,6 +36,11 @@ extension ExecutionCore {
                 }
                 limit = number == 0 ? nil : number
             }
+            if let expression = reader.maxItemsExpression {
+                let number = try core.queryInteger(
+                    expression, StatesBinding(input: core.frames[id]!.input), frame: id, minimum: 0)
+                limit = number == 0 ? nil : number
+            }
             if let limit, items.count > limit { items = Array(items.prefix(limit)) }
             try core.launchMap(id, spec: spec, input: input, items: items)
         }

@@ -19,6 +19,7 @@ extension ExecutionCore {
     /// - Throws: ``QueryEvaluationFailure`` for an expression that fails or gives nothing.
     mutating func evaluateQuery(_ template: Template, _ states: StatesBinding, frame id: Int) throws -> JSON {
         if case .value(let value) = template { return value }
+        if jsonataInput == nil { jsonataInput = input.jsonataValue }
         let source = StepFunctionsJSONata.RandomSource(random)
         defer { random = source.generator }
         let core = self
@@ -42,17 +43,25 @@ extension ExecutionCore {
         var bindings: [String: JSONataValue] = [:]
         for name in names {
             if name == "states" {
+                // Only the members it reads: a Map item's ItemSelector need not convert the Map's whole input.
+                let wanted = query.statesMembers
                 var object = OrderedObject()
-                object["input"] = states.input.jsonataValue
-                if let result = states.result { object["result"] = result.jsonataValue }
-                if let errorOutput = states.errorOutput { object["errorOutput"] = errorOutput.jsonataValue }
-                object["context"] = context(frame: id, mapItem: states.mapItem).jsonataValue
+                if wanted?.contains("input") ?? true { object["input"] = states.input.jsonataValue }
+                if let result = states.result, wanted?.contains("result") ?? true {
+                    object["result"] = result.jsonataValue
+                }
+                if let errorOutput = states.errorOutput, wanted?.contains("errorOutput") ?? true {
+                    object["errorOutput"] = errorOutput.jsonataValue
+                }
+                if wanted?.contains("context") ?? true { object["context"] = jsonataContext(frame: id, states.mapItem) }
                 bindings[name] = .object(object)
             } else if let value = variable(name, frame: id) {
                 bindings[name] = value.jsonataValue
             }
         }
-        let functions = StepFunctionsJSONata.functions(random: random).filter { names.contains($0.key) }
+        let functions =
+            names.isDisjoint(with: StepFunctionsJSONata.names)
+            ? [:] : StepFunctionsJSONata.functions(random: random).filter { names.contains($0.key) }
         let value: JSONataValue?
         do {
             value = try query.expression.evaluate(nil, bindings: bindings, functions: functions, now: now)
@@ -61,6 +70,18 @@ extension ExecutionCore {
         }
         guard let value else { throw QueryEvaluationFailure(field: query.field, cause: query.undefinedCause) }
         return JSON(value)
+    }
+
+    /// `$states.context`, with the execution's input converted once per execution.
+    private func jsonataContext(frame id: Int, _ mapItem: (Int, JSON)?) -> JSONataValue {
+        guard case .object(var object) = context(frame: id, mapItem: mapItem, withInput: false).jsonataValue else {
+            return .null
+        }
+        if case .object(var execution)? = object["Execution"] {
+            execution["Input"] = jsonataInput ?? input.jsonataValue
+            object["Execution"] = .object(execution)
+        }
+        return .object(object)
     }
 
     /// A whole number from a JSONata field (`Seconds`, `TimeoutSeconds`, `MaxConcurrency`, ...), with AWS's cause

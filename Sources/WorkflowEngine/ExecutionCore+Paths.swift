@@ -22,11 +22,11 @@ extension ExecutionCore {
     }
 
     /// The context object `$$` for the frame's current state.
-    func context(frame id: Int, mapItem: (Int, JSON)?) -> JSON {
+    func context(frame id: Int, mapItem: (Int, JSON)?, withInput: Bool = true) -> JSON {
         let frame = frames[id]
         var object: [String: JSON] = [
             "Execution": [
-                "Id": .string(info.id), "Name": .string(info.name), "Input": input,
+                "Id": .string(info.id), "Name": .string(info.name), "Input": withInput ? input : .null,
                 "StartTime": .string(Timestamp.format(startTime)), "RoleArn": "arn:aws:iam::000000000000:role/orderly",
                 "RedriveCount": 0,
             ],

@@ -1,4 +1,5 @@
 import Foundation
+import JSONata
 import StatesLanguage
 
 /// The pure stepping core of one execution: feed it ``EngineEvent``s, perform the ``EngineAction``s it returns.
@@ -25,6 +26,8 @@ public struct ExecutionCore: Sendable {
     var now = Date(timeIntervalSince1970: 0)
     var actions: [EngineAction] = []
     var ready: [Int] = []
+    /// The execution input as JSONata sees it, made once when a JSONata expression first needs it.
+    var jsonataInput: JSONataValue?
 
     public init(machine: StateMachine, info: ExecutionInfo) {
         self.machine = machine

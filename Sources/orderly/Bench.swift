@@ -58,6 +58,56 @@ struct StatesBench: AsyncParsableCommand {
             Case(name: "pass-choice-10", definition: pass10, input: ["n": 1]),
             Case(name: "map-1000", definition: map, input: ["items": .array((0..<1000).map(JSON.int))]),
             Case(name: "parallel-4", definition: parallel, input: ["order": "ord_1"]),
+        ] + queryLanguageCases
+    }
+
+    /// The same work written in each query language, to compare them: three states that shape their input, ten of
+    /// Pass and Choice, a Map whose items are shaped.
+    static var queryLanguageCases: [Case] {
+        let shapePath =
+            #"{"Type":"Pass","Parameters":{"order.$":"$.order","total.$":"States.MathAdd($.total, 1)","lines.$":"$.lines"}"#
+        let shapeJSONata =
+            #"{"Type":"Pass","Output":{"order":"{% $states.input.order %}","total":"{% $states.input.total + 1 %}","lines":"{% $states.input.lines %}"}"#
+        func three(_ state: String, language: String) -> String {
+            #"{"QueryLanguage":"\#(language)","StartAt":"A","States":{"A":\#(state),"Next":"B"},"B":\#(state),"Next":"C"},"C":\#(state),"End":true}}}"#
+        }
+        func ten(jsonata: Bool) -> String {
+            var states: [String] = []
+            for index in 0..<9 {
+                let next = "S\(index + 1)"
+                if index % 3 == 2 {
+                    states.append(
+                        jsonata
+                            ? #""S\#(index)":{"Type":"Choice","Choices":[{"Condition":"{% $states.input.n > 0 %}","Next":"\#(next)"}],"Default":"Fail"}"#
+                            : #""S\#(index)":{"Type":"Choice","Choices":[{"Variable":"$.n","NumericGreaterThan":0,"Next":"\#(next)"}],"Default":"Fail"}"#
+                    )
+                } else {
+                    states.append(
+                        jsonata
+                            ? #""S\#(index)":{"Type":"Pass","Output":{"n":"{% $states.input.n %}","step":\#(index)},"Next":"\#(next)"}"#
+                            : #""S\#(index)":{"Type":"Pass","Parameters":{"n.$":"$.n","step":\#(index)},"Next":"\#(next)"}"#
+                    )
+                }
+            }
+            states.append(#""S9":{"Type":"Pass","End":true},"Fail":{"Type":"Fail","Error":"Unexpected"}"#)
+            return #"{"QueryLanguage":"\#(jsonata ? "JSONata" : "JSONPath")","StartAt":"S0","States":{"#
+                + states.joined(separator: ",") + "}}"
+        }
+        let mapPath =
+            #"{"StartAt":"M","States":{"M":{"Type":"Map","ItemsPath":"$.items","ItemSelector":{"v.$":"$$.Map.Item.Value","i.$":"$$.Map.Item.Index"},"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}"#
+        let mapJSONata =
+            #"{"QueryLanguage":"JSONata","StartAt":"M","States":{"M":{"Type":"Map","Items":"{% $states.input.items %}","ItemSelector":{"v":"{% $states.context.Map.Item.Value %}","i":"{% $states.context.Map.Item.Index %}"},"ItemProcessor":{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}},"End":true}}}"#
+        let order: JSON = [
+            "order": "ord_1", "total": 1200, "lines": [["sku": "milk", "qty": 2], ["sku": "eggs", "qty": 1]],
+        ]
+        let items: JSON = ["items": .array((0..<1000).map(JSON.int))]
+        return [
+            Case(name: "shape-3-jsonpath", definition: three(shapePath, language: "JSONPath"), input: order),
+            Case(name: "shape-3-jsonata", definition: three(shapeJSONata, language: "JSONata"), input: order),
+            Case(name: "choice-10-jsonpath", definition: ten(jsonata: false), input: ["n": 1]),
+            Case(name: "choice-10-jsonata", definition: ten(jsonata: true), input: ["n": 1]),
+            Case(name: "map-1000-jsonpath", definition: mapPath, input: items),
+            Case(name: "map-1000-jsonata", definition: mapJSONata, input: items),
         ]
     }
 
@@ -91,6 +141,9 @@ struct StatesBench: AsyncParsableCommand {
             }
             var transitions = 0
             let probe = try await engine.run(prepared, name: "probe-\(UUID().uuidString)", input: benchCase.input)
+            guard probe.outcome.status == .succeeded else {
+                throw ValidationError("case \(benchCase.name) did not succeed: \(probe.outcome)")
+            }
             transitions = probe.history.filter { $0.type.hasSuffix("StateEntered") }.count
             let executions = try await measureAsync(seconds: seconds, concurrency: concurrency) { index in
                 _ = try await engine.run(prepared, name: "\(benchCase.name)-\(index)", input: benchCase.input)

@@ -269,4 +269,44 @@ struct JSONataTests {
         }
         #expect(Set(items) == [1, 2, 3, 4])
     }
+
+    @Test("a step flattens one level: arrays inside a field's array stay values; a field's array of one stays an array")
+    func sequencesFlattenOneLevel() throws {
+        let nested = Self.data(#"{"a": {"b": [[1, 2], [3]]}, "one": [5], "deep": [[[1, 2], [3]], {"x": 1}]}"#)
+        #expect(try value("a.b", nested) == [[1, 2], [3]])
+        #expect(try value("a.b[0]", nested) == [1, 2])
+        #expect(try value("a.b[1]", nested) == [3])
+        #expect(try value("one", nested) == [5])
+        #expect(try value("$.one", nested) == [5])
+        #expect(try value("deep[0]", nested) == [[1, 2], [3]])
+        #expect(try value("deep[1].x", nested) == 1)
+        #expect(try value("Phone[type = 'mobile'].number") == "077 7700 1234")
+        #expect(
+            try value("Email.address") == [
+                "fred.smith@my-work.com", "fsmith@my-work.com", "freddy@my-social.com",
+                "frederic.smith@very-serious.com",
+            ])
+        #expect(try value("a.*", nested) == [1, 2, 3])
+    }
+
+    @Test("a host adds functions and learns which variables an expression names")
+    func hostFunctions() throws {
+        let twice = JSONataFunction { arguments in
+            guard case .number(let number)? = arguments.first ?? nil else {
+                throw JSONataError("T0410", "Argument 1 of function \"twice\" does not match function signature")
+            }
+            return .number(number * 2)
+        }
+        let expression = try JSONataExpression("$twice($n) + $count($xs) + ($local := 1; $local)")
+        #expect(expression.variableNames == ["twice", "n", "count", "xs", "local"])
+        #expect(try expression.evaluate(nil, bindings: ["n": 4, "xs": [1, 2]], functions: ["twice": twice]) == 11)
+        #expect(
+            throws: JSONataError("T0410", "Argument 1 of function \"twice\" does not match function signature")
+        ) {
+            try JSONataExpression("$twice('x')").evaluate(nil, functions: ["twice": twice])
+        }
+        // A host function replaces the library's of the same name.
+        let fixed = JSONataFunction { _ in .number(0.5) }
+        #expect(try JSONataExpression("$random()").evaluate(nil, functions: ["random": fixed]) == 0.5)
+    }
 }
