@@ -56,7 +56,7 @@ extension Evaluator {
         for (index, item) in items.enumerated() {
             let test = try evaluate(condition, item, scope)
             if case .value(.number(let number))? = test {
-                var wanted = Int(number.rounded(.down))
+                var wanted = Int(clamping: number.rounded(.down))
                 if wanted < 0 { wanted += items.count }
                 if wanted == index { kept.append(item) }
             } else if case .value(.array(let numbers))? = test, !numbers.isEmpty,
@@ -66,7 +66,7 @@ extension Evaluator {
             {
                 let wanted = numbers.compactMap { value -> Int? in
                     guard case .number(let number) = value else { return nil }
-                    let position = Int(number.rounded(.down))
+                    let position = Int(clamping: number.rounded(.down))
                     return position < 0 ? position + items.count : position
                 }
                 if wanted.contains(index) { kept.append(item) }

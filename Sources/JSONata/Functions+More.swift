@@ -64,15 +64,17 @@ extension Functions {
             "formatBase", true,
             { args in
                 guard let value = try args.number(0) else { return nil }
-                let radix = Int(try args.number(1) ?? 10)
+                let radix = Int(clamping: try args.number(1) ?? 10)
                 guard (2...36).contains(radix) else {
                     throw JSONataError(
                         "D3100", "The radix of the formatBase function must be between 2 and 36. It was given \(radix)")
                 }
-                return text(String(Int(value.rounded(.toNearestOrEven)), radix: radix))
+                return text(String(Int(clamping: value.rounded(.toNearestOrEven)), radix: radix))
             }
         ),
         ("shuffle", false, { args in (try args.array(0)).map { array($0.shuffled()) } ?? nil }),
+        // Values here are copies already: a clone is the value itself (a function is not JSON, so nothing).
+        ("clone", false, { args in args.value(0).map(Item.value) }),
         (
             "eval", false,
             { args in

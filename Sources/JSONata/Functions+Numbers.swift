@@ -31,7 +31,7 @@ extension Functions {
             "round", true,
             { args in
                 guard let value = try args.number(0) else { return nil }
-                return number(round(value, Int(try args.number(1) ?? 0)))
+                return number(round(value, Int(clamping: try args.number(1) ?? 0)))
             }
         ),
         (

@@ -29,7 +29,7 @@ extension Functions {
             { args in
                 guard let source = try args.string(0) else { return nil }
                 guard case .regex(let expression) = try args.pattern(1) else { throw args.wrong(1) }
-                let limit = try args.number(2).map { Int($0) } ?? .max
+                let limit = try args.number(2).map { Int(clamping: $0) } ?? .max
                 let found = matches(expression, in: source, limit: limit)
                 return found.isEmpty ? nil : (found.count == 1 ? value(found[0]) : array(found))
             }

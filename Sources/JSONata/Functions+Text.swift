@@ -17,11 +17,13 @@ extension Functions {
                 guard let source = try args.string(0) else { return nil }
                 guard let startValue = try args.number(1) else { throw args.wrong(1) }
                 let characters = Array(source)
-                var start = Int(startValue)
+                var start = Int(clamping: startValue)
                 if start < 0 { start = max(0, characters.count + start) }
                 start = min(start, characters.count)
                 var end = characters.count
-                if let length = try args.number(2) { end = min(characters.count, start + max(0, Int(length))) }
+                if let length = try args.number(2) {
+                    end = min(characters.count, start + min(max(0, Int(clamping: length)), characters.count))
+                }
                 return text(String(characters[start..<max(start, end)]))
             }
         ),
@@ -84,7 +86,7 @@ extension Functions {
                         throw JSONataError(
                             "D3020", "Third argument of split function must evaluate to a positive number")
                     }
-                    parts = Array(parts.prefix(Int(limit)))
+                    parts = Array(parts.prefix(Int(clamping: limit)))
                 }
                 return array(parts.map(JSONataValue.string))
             }
@@ -110,7 +112,7 @@ extension Functions {
                     throw JSONataError("D3010", "Second argument of replace function cannot be an empty string")
                 }
                 guard let replacement = try args.string(2) else { throw args.wrong(2) }
-                let limit = try args.number(3).map { Int($0) } ?? .max
+                let limit = try args.number(3).map { Int(clamping: $0) } ?? .max
                 var result = ""
                 var from = source.startIndex
                 var count = 0

@@ -47,12 +47,28 @@ public indirect enum JSONataValue: Hashable, Sendable {
 
     /// A number as JSONata prints it: whole numbers without a fraction, others with up to 15 significant digits.
     static func format(_ value: Double) -> String {
-        if value.rounded() == value && abs(value) < 1e21 { return String(Int64(value)) }
+        if value.rounded() == value && abs(value) < 9e18 { return String(Int64(value)) }
+        // Whole numbers up to 1e21 are written out in full as JavaScript does: the shortest digits that give the
+        // number back, then zeros (Int64 cannot hold them all).
+        if value.rounded() == value && abs(value) < 1e21 { return wholeDigits(value) }
         var text = String(value)
         if let precise = Double(String(format: "%.15g", value)), precise == value {
             text = String(format: "%.15g", value)
         }
         return text
+    }
+
+    /// A large whole number's shortest digits (`1.2345e+19`) written out without an exponent.
+    static func wholeDigits(_ value: Double) -> String {
+        let shortest = "\(value.magnitude)"
+        let parts = shortest.split(separator: "e")
+        let mantissa = parts[0].replacingOccurrences(of: ".", with: "")
+        let pointAt = parts[0].firstIndex(of: ".").map { parts[0].distance(from: parts[0].startIndex, to: $0) }
+        let exponent = parts.count > 1 ? Int(parts[1].replacingOccurrences(of: "+", with: "")) ?? 0 : 0
+        let integerDigits = (pointAt ?? mantissa.count) + exponent
+        var digits = String(mantissa.prefix(integerDigits))
+        if digits.count < integerDigits { digits += String(repeating: "0", count: integerDigits - digits.count) }
+        return (value < 0 ? "-" : "") + digits
     }
 
     static func quote(_ value: String, into text: inout String) {
@@ -119,4 +135,20 @@ extension JSONataValue: ExpressibleByNilLiteral, ExpressibleByBooleanLiteral, Ex
     public init(stringLiteral value: String) { self = .string(value) }
     public init(arrayLiteral elements: JSONataValue...) { self = .array(elements) }
     public init(dictionaryLiteral elements: (String, JSONataValue)...) { self = .object(OrderedObject(elements)) }
+}
+
+extension Int {
+    /// A double as an Int, the nearest bound when it is out of range and 0 for NaN (where `Int(_:)` would trap:
+    /// an expression's numbers are any doubles).
+    init(clamping value: Double) {
+        if value.isNaN {
+            self = 0
+        } else if value >= 9.2e18 {
+            self = .max
+        } else if value <= -9.2e18 {
+            self = .min
+        } else {
+            self = Int(value)
+        }
+    }
 }

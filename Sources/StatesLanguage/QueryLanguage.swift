@@ -138,7 +138,7 @@ public enum StepFunctionsJSONata {
                     return .number(Double.random(in: 0..<1, using: &random.generator))
                 }
                 guard case .number(let number) = seed else { throw signature("random", 1) }
-                var seeded = SplitMix64(seed: UInt64(bitPattern: Int64(number.rounded(.towardZero))))
+                var seeded = SplitMix64(seed: number.bitPattern)
                 return .number(Double.random(in: 0..<1, using: &seeded))
             },
             "uuid": JSONataFunction { arguments in
@@ -175,7 +175,7 @@ public enum StepFunctionsJSONata {
         guard size >= 1 else {
             throw JSONataError("D3137", "The chunk size of $partition must be a whole number of at least 1")
         }
-        let chunk = Int(min(size, Double(Int.max)))
+        let chunk = size >= 9e18 ? Int.max : Int(size)
         return .array(
             stride(from: 0, to: items.count, by: chunk).map { .array(Array(items[$0..<min($0 + chunk, items.count)])) })
     }
@@ -195,10 +195,13 @@ public enum StepFunctionsJSONata {
         guard numbers.count == 3 else { return nil }
         let (start, end, step) = (numbers[0], numbers[1], numbers[2])
         if step == 0 || (step > 0 && start > end) || (step < 0 && start < end) { return nil }
-        let count = (end - start).magnitude / step.magnitude + 1
+        // In doubles first: the span of two large bounds need not fit in an Int.
+        let count = ((Double(end) - Double(start)).magnitude / Double(step.magnitude)).rounded(.down) + 1
         guard count <= 10_000_000 else {
             throw JSONataError(
-                "D2014", "The size of the sequence allocated by $range must not exceed 1e7, but it would be \(count)")
+                "D2014",
+                "The size of the sequence allocated by $range must not exceed 1e7, but it would be \(String(format: "%.0f", count))"
+            )
         }
         if count == 1 { return .number(Double(start)) }
         return .array((0..<Int(count)).map { .number(Double(start + $0 * step)) })

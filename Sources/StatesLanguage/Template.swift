@@ -102,12 +102,6 @@ public indirect enum Template: Sendable {
         }
     }
 
-    /// Whether the template holds no path, call or expression.
-    public var isStatic: Bool {
-        if case .value = self { return true }
-        return false
-    }
-
     /// Fills the template.
     /// - Parameters:
     ///   - resolve: the value of a path; `nil` when it selects nothing.

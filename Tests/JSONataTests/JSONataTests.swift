@@ -253,7 +253,7 @@ struct JSONataTests {
         #expect(try JSONataExpression("$x + 1").evaluate(nil, bindings: ["x": 41]) == 42)
     }
 
-    @Test("$formatBase, $eval and $shuffle")
+    @Test("$formatBase, $eval, $shuffle and $clone")
     func evalAndBases() throws {
         #expect(try value("$formatBase(100, 2)", nil) == "1100100")
         #expect(try value("$formatBase(2555, 16)", nil) == "9fb")
@@ -262,6 +262,15 @@ struct JSONataTests {
         #expect(try value("$eval('Surname')") == "Smith")
         #expect(try value("$eval('City', Address)") == "Winchester")
         #expect(code("$eval('1 +')", nil) == "D3120")
+        #expect(try value("$clone(Address).City") == "Winchester")
+        #expect(try value("$clone(nothing)") == nil)
+        #expect(try value("$string(1e20)", nil) == "100000000000000000000")
+        // Numbers far outside an Int where the library wants one are taken to the nearest bound, never a crash.
+        #expect(try value("$substring('abc', 1, 1e300)", nil) == "bc")
+        #expect(try value("$substring('abc', -1e300)", nil) == "abc")
+        #expect(try value("[1, 2, 3][1e300]", nil) == nil)
+        #expect(try value("$split('a,b,c', ',', 1e300)", nil) == ["a", "b", "c"])
+        #expect(try value("$string(-12345678901234567890)", nil) == "-12345678901234567000")
         let shuffled = try value("$shuffle([1, 2, 3, 4])", nil)
         guard case .array(let items)? = shuffled else {
             Issue.record("not an array")

@@ -30,6 +30,8 @@ struct QueryLanguageTests {
         #expect(try await value("$range(-1.2, 2.8, 1.9)") == [-1, 0, 1, 2])
         #expect(try await value("$range(7, 7, 1)") == 7)
         #expect(try await value("$append([], $range(3, 1, 1))") == [])
+        #expect(try await value("$count($partition([1, 2], 1e300))") == 1)
+        #expect(try await value("$random(1e300) < 1") == true)
         #expect(
             try await value("$hash('abc', 'SHA-256')")
                 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
@@ -37,6 +39,7 @@ struct QueryLanguageTests {
         for (expression, code) in [
             ("$partition([1, 2], 0)", "D3137"), ("$range('0', 4, 1)", "T0410"), ("$range(0, 4, 1, 2)", "T0410"),
             ("$hash('abc', 'SHA-3')", "D3137"), ("$parse('{')", "D3140"), ("$eval('1')", "T1006"),
+            ("$range(-8e18, 8e18, 1)", "D2014"),
         ] {
             let outcome = try await run(output: "{% \(expression) %}")
             #expect(outcome.error == "States.QueryEvaluationError", "\(expression)")
