@@ -103,7 +103,9 @@ enum Functions {
     /// Round half to even at `precision` decimal places, as JSONata's `$round` does.
     static func round(_ value: Double, _ precision: Int) -> Double {
         let scale = pow(10, Double(precision))
-        return (value * scale).rounded(.toNearestOrEven) / scale
+        let rounded = (value * scale).rounded(.toNearestOrEven) / scale
+        // A precision past what a double holds leaves the number as it is (never NaN or infinity).
+        return rounded.isFinite ? rounded : value
     }
 
     typealias Definition = (name: String, contextual: Bool, run: @Sendable (Arguments) throws -> Item?)

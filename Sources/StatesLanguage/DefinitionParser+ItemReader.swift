@@ -36,7 +36,7 @@ extension DefinitionParser {
             return nil
         }
         if !distributed { report(location, "ResultWriter needs ProcessorConfig Mode DISTRIBUTED") }
-        let parargs = language == .jsonata ? "Arguments" : "Parameters"
+        let parargs = parargsField
         for key in object.keys.sorted() where !["Resource", parargs, "WriterConfig"].contains(key) {
             report("\(location)/\(key)", "The field '\(key)' is not supported in ResultWriter")
         }
@@ -66,7 +66,7 @@ extension DefinitionParser {
             return nil
         }
         if !distributed { report(location, "ItemReader needs ProcessorConfig Mode DISTRIBUTED") }
-        let parargs = language == .jsonata ? "Arguments" : "Parameters"
+        let parargs = parargsField
         for key in object.keys.sorted() where !["Resource", parargs, "ReaderConfig"].contains(key) {
             report("\(location)/\(key)", "The field '\(key)' is not supported in ItemReader")
         }

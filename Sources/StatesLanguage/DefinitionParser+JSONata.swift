@@ -59,11 +59,12 @@ extension DefinitionParser {
         return nil
     }
 
-    /// `Parameters`, or in a JSONata state `Arguments`.
+    /// The name of the field that gives a task its input: `Parameters`, or in a JSONata state `Arguments`.
+    var parargsField: String { language == .jsonata ? "Arguments" : "Parameters" }
+
+    /// That field, compiled for the state's language.
     mutating func parargs(_ object: [String: JSON], location: String) -> Template? {
-        language == .jsonata
-            ? queryTemplate(object["Arguments"], "Arguments", location: location)
-            : template(object["Parameters"], "Parameters", location: location)
+        payload(object[parargsField], parargsField, location: location)
     }
 
     /// A template field that both languages have (`ItemSelector`, `BatchInput`, ...), compiled for the state's.

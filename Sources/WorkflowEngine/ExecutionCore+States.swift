@@ -84,40 +84,19 @@ extension ExecutionCore {
 
     private mutating func invokeTask(_ id: Int, spec: TaskSpec, input: JSON) throws {
         let frame = frames[id]!
-        var timeout = spec.timeoutSeconds
-        if let path = spec.timeoutSecondsPath {
-            guard let value = resolve(path, input: frame.effectiveInput, frame: id) else { throw invalidPath(path) }
-            guard case .int(let seconds) = value, seconds > 0 else {
-                throw StatesError.runtimeError(
-                    "Expected non-negative integer for TimeoutSecondsPath, got '\(Self.quoted(value))' instead.")
-            }
-            timeout = seconds
-        }
-        if let expression = spec.timeoutSecondsExpression {
-            timeout = try queryInteger(expression, StatesBinding(input: frame.input), frame: id, minimum: 1)
-        }
+        let timeout = try taskSeconds(
+            id, literal: spec.timeoutSeconds, path: spec.timeoutSecondsPath, expression: spec.timeoutSecondsExpression,
+            field: "TimeoutSecondsPath")
         let retries = frame.retryAttempts.reduce(0, +)
         let token = taskToken(frame: id)
         let invocation = TaskInvocation(
             token: token, resource: spec.resource, input: input, stateName: frame.stateName, executionID: info.id,
             retryCount: retries, idempotencyKey: idempotencyKey(frame: id), timeoutSeconds: timeout)
-        var heartbeat: Int?
-        if invocation.waitsForCallback {
-            heartbeat = spec.heartbeatSeconds
-            if let path = spec.heartbeatSecondsPath {
-                guard let value = resolve(path, input: frame.effectiveInput, frame: id) else {
-                    throw invalidPath(path)
-                }
-                guard case .int(let seconds) = value, seconds > 0 else {
-                    throw StatesError.runtimeError(
-                        "Expected non-negative integer for HeartbeatSecondsPath, got '\(Self.quoted(value))' instead.")
-                }
-                heartbeat = seconds
-            }
-            if let expression = spec.heartbeatSecondsExpression {
-                heartbeat = try queryInteger(expression, StatesBinding(input: frame.input), frame: id, minimum: 1)
-            }
-        }
+        let heartbeat =
+            invocation.waitsForCallback
+            ? try taskSeconds(
+                id, literal: spec.heartbeatSeconds, path: spec.heartbeatSecondsPath,
+                expression: spec.heartbeatSecondsExpression, field: "HeartbeatSecondsPath") : nil
         pendingTasks[token] = PendingTask(frame: id, invocation: invocation, heartbeatSeconds: heartbeat)
         frames[id]!.waiting = .task(token: token)
         record("TaskScheduled", ["resource": .string(spec.resource), "parameters": input], frame: id)
@@ -130,6 +109,24 @@ extension ExecutionCore {
                 "heartbeat:\(token)",
                 .heartbeatTimeout(token: token, at: now.addingTimeInterval(TimeInterval(heartbeat))))
         }
+    }
+
+    /// A task's `TimeoutSeconds` or `HeartbeatSeconds`: written out, from its `...Path` (AWS's cause when the path's
+    /// value is no positive whole number), or from a JSONata expression.
+    private mutating func taskSeconds(
+        _ id: Int, literal: Int?, path: JSONPath?, expression: QueryExpression?, field: String
+    ) throws -> Int? {
+        let frame = frames[id]!
+        if let expression {
+            return try queryInteger(expression, StatesBinding(input: frame.input), frame: id, minimum: 1)
+        }
+        guard let path else { return literal }
+        guard let value = resolve(path, input: frame.effectiveInput, frame: id) else { throw invalidPath(path) }
+        guard case .int(let seconds) = value, seconds > 0 else {
+            throw StatesError.runtimeError(
+                "Expected non-negative integer for \(field), got '\(Self.quoted(value))' instead.")
+        }
+        return seconds
     }
 
     /// The token of the frame's current task attempt: the frame, the state, its visit and the retries so far.
@@ -285,158 +282,6 @@ extension ExecutionCore {
                 throw StatesError.runtimeError("The intrinsic function of a Fail state must give a string.")
             }
             return text
-        }
-    }
-
-    /// A Pass, Task, Parallel or Map produced `result`: ResultSelector, Assign, ResultPath, OutputPath, then on.
-    mutating func finishStep(_ id: Int, result: JSON) {
-        runProtected(id) { core in
-            let state = core.frames[id]!.state
-            if state.queryLanguage == .jsonata {
-                // Output and Assign both see the variables as they were before this state assigns any; a Pass
-                // has no `$states.result` (it passes its input on).
-                let output = try core.queryOutput(id, result: state.hasResult ? result : nil, fallback: result)
-                try core.leaveState(id, output: output, assignInput: result, extraAssign: nil, next: state.next)
-                return
-            }
-            let selected: JSON
-            if let selector = state.resultSelector {
-                selected = try core.evaluate(selector, input: result, frame: id)
-            } else {
-                selected = result
-            }
-            let combined = try core.applyResultPath(state.resultPath, result: selected, to: core.frames[id]!.input)
-            let output = try core.applyOutputPath(state.outputPath, to: combined, frame: id)
-            try core.leaveState(id, output: output, assignInput: selected, extraAssign: nil, next: state.next)
-        }
-    }
-
-    /// Records the exit, applies the state's (and a choice rule's) `Assign`, and moves on or ends the frame.
-    mutating func leaveState(
-        _ id: Int, output: JSON, assignInput: JSON, extraAssign: Template?, next: String?, stateAssign: Bool = true
-    ) throws {
-        let state = frames[id]!.state
-        var assignments: [String: JSON] = [:]
-        for template in [stateAssign ? state.assign : nil, extraAssign].compactMap({ $0 }) {
-            let values: JSON
-            if state.queryLanguage == .jsonata {
-                values = try evaluateQuery(
-                    template, StatesBinding(input: frames[id]!.input, result: state.hasResult ? assignInput : nil),
-                    frame: id)
-            } else {
-                values = try evaluate(template, input: assignInput, frame: id)
-            }
-            if case .object(let members) = values { assignments.merge(members) { $1 } }
-        }
-        record("\(state.typeName)StateExited", ["name": .string(state.name), "output": output], frame: id)
-        frames[id]!.variables.merge(assignments) { $1 }
-        transition(id, to: next, output: output)
-    }
-
-    mutating func transition(_ id: Int, to next: String?, output: JSON) {
-        guard let next else {
-            frameSucceeded(id, output: output)
-            return
-        }
-        frames[id]!.stateName = next
-        frames[id]!.input = output
-        ready.append(id)
-    }
-
-    /// The current state failed: retry it if a retrier matches and has attempts left, else catch, else fail the frame.
-    mutating func stateFailed(_ id: Int, _ failure: StatesError) {
-        guard frames[id] != nil else { return }
-        var failure = failure
-        let frame = frames[id]!
-        let state = frame.state
-        if failure.error == StatesError.runtime || failure.error == StatesError.queryEvaluationError,
-            !failure.cause.hasPrefix("An error occurred")
-        {
-            failure.cause =
-                "An error occurred while executing the state '\(state.name)' (entered at the event id #\(frame.enteredEventID)). "
-                + failure.cause
-        }
-        if let index = state.retriers.firstIndex(where: { $0.matches(failure.error) }) {
-            let retrier = state.retriers[index]
-            let attempt = frame.retryAttempts[index]
-            if attempt < retrier.maxAttempts {
-                frames[id]!.retryAttempts[index] += 1
-                var delay = Double(retrier.intervalSeconds) * pow(retrier.backoffRate, Double(attempt))
-                if let cap = retrier.maxDelaySeconds { delay = min(delay, Double(cap)) }
-                if retrier.fullJitter { delay = Double.random(in: 0...delay, using: &random) }
-                let timerID = "retry:\(id):\(history.count)"
-                frames[id]!.waiting = .timer(id: timerID)
-                schedule(timerID, .retry(frame: id, at: now.addingTimeInterval(delay)))
-                return
-            }
-        }
-        if let catcher = state.catchers.first(where: { $0.matches(failure.error) }) {
-            let errorOutput: JSON = ["Error": .string(failure.error), "Cause": .string(failure.cause)]
-            do {
-                let output: JSON
-                var assignments: [String: JSON] = [:]
-                if state.queryLanguage == .jsonata {
-                    let states = StatesBinding(input: frame.input, errorOutput: errorOutput)
-                    output = try catcher.output.map { try evaluateQuery($0, states, frame: id) } ?? errorOutput
-                    if let assign = catcher.assign,
-                        case .object(let values) = try evaluateQuery(assign, states, frame: id)
-                    {
-                        assignments = values
-                    }
-                } else {
-                    output = try applyResultPath(catcher.resultPath, result: errorOutput, to: frame.input)
-                    if let assign = catcher.assign,
-                        case .object(let values) = try evaluate(assign, input: errorOutput, frame: id)
-                    {
-                        assignments = values
-                    }
-                }
-                record("\(state.typeName)StateExited", ["name": .string(state.name), "output": output], frame: id)
-                frames[id]!.variables.merge(assignments) { $1 }
-                transition(id, to: catcher.next, output: output)
-                return
-            } catch let error as StatesError {
-                failure = error
-            } catch let queryFailure as QueryEvaluationFailure {
-                failure = evaluationFailed(queryFailure, frame: id)
-                failure.cause =
-                    "An error occurred while executing the state '\(state.name)' (entered at the event id #\(frame.enteredEventID)). "
-                    + failure.cause
-            } catch {
-                failure = StatesError.runtimeError("\(error)")
-            }
-        }
-        frameFailed(id, failure)
-    }
-
-    /// A frame reached a Succeed state or an end: the execution succeeds, or the parent's join takes the output.
-    mutating func frameSucceeded(_ id: Int, output: JSON) {
-        guard let frame = frames.removeValue(forKey: id) else { return }
-        guard let parent = frame.parent else {
-            finish(ExecutionOutcome(status: .succeeded, output: output), type: "ExecutionSucceeded")
-            return
-        }
-        childFinished(parent: parent, child: frame, result: .success(output))
-    }
-
-    /// A frame failed without catching: the execution fails, or the parent Parallel or Map state does.
-    mutating func frameFailed(_ id: Int, _ failure: StatesError) {
-        guard let frame = frames.removeValue(forKey: id) else { return }
-        guard let parent = frame.parent else {
-            finish(
-                ExecutionOutcome(status: .failed, error: failure.error, cause: failure.cause), type: "ExecutionFailed")
-            return
-        }
-        childFinished(parent: parent, child: frame, result: .failure(failure))
-    }
-}
-
-extension State {
-    /// Whether the state has a result of its own (`$states.result`): a Task's, a Parallel's or a Map's.
-    var hasResult: Bool {
-        switch kind {
-        case .task, .parallel, .map: return true
-        default: return false
         }
     }
 }

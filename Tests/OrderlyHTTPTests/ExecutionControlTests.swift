@@ -19,16 +19,12 @@ struct ExecutionControlTests {
             #expect(placed.status == 202)
             let orderID = try #require(placed.string("orderId"))
             var executionID: String?
-            for _ in 0..<500 where executionID == nil {
+            try await waitUntil("the checkout's execution") {
                 executionID = try await api.call(.get, "/v1/orders/\(orderID)", token: token).string("executionId")
-                if executionID == nil { try await Task.sleep(nanoseconds: 2_000_000) }
+                return executionID != nil
             }
             let id = try #require(executionID).addingPercentEncoding(withAllowedCharacters: .alphanumerics)!
-            for _ in 0..<500 {
-                let ledger = try await api.ledger(milk)
-                if ledger.reserved == 1 { break }
-                try await Task.sleep(nanoseconds: 2_000_000)
-            }
+            try await waitUntil("the unit reserved") { try await api.ledger(milk).reserved == 1 }
             #expect(try await api.call(.post, "/v1/admin/executions/\(id)/stop", token: token).status == 403)
             let stopped = try await api.call(
                 .post, "/v1/admin/executions/\(id)/stop", json: #"{"error":"Operator","cause":"gateway hung"}"#,

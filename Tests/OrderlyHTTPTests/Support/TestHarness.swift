@@ -236,3 +236,22 @@ func withAPI(
     }
     await composition.workflows?.stopAll()
 }
+
+/// Waits until `condition` holds, for `limit` at most: what it waits on runs on other tasks, in real time.
+/// - Throws: when `limit` passes first, naming what was awaited.
+func waitUntil(_ what: String, within limit: Duration = .seconds(10), _ condition: () async throws -> Bool)
+    async throws
+{
+    let deadline = ContinuousClock.now + limit
+    while try await !condition() {
+        guard ContinuousClock.now < deadline else {
+            throw TestTimeout(description: "waited \(limit) for \(what)")
+        }
+        try await Task.sleep(for: .milliseconds(2))
+    }
+}
+
+/// A condition a test waited for did not come in time.
+struct TestTimeout: Error, CustomStringConvertible {
+    let description: String
+}
