@@ -67,12 +67,13 @@ public struct DynamoDBJournal: ExecutionJournal, ExecutionLeases {
 
     public func create(_ record: ExecutionRecord, started: EngineEvent) async throws {
         let info = record.info
-        let item: [String: JSON] = [
+        let item: JSONObject = [
             "id": Attribute.string(info.id), "name": Attribute.string(info.name),
             "stateMachine": Attribute.string(info.stateMachineName),
             "stateMachineId": Attribute.string(info.stateMachineID),
             "definition": Attribute.string(record.definition),
-            "substitutions": Attribute.string(JSON.object(record.substitutions.mapValues(JSON.string)).serialized()),
+            "substitutions": Attribute.string(
+                JSON.object(JSONObject(record.substitutions.mapValues(JSON.string))).serialized()),
             "status": Attribute.string(ExecutionStatus.running.rawValue),
             "sortKey": Attribute.string(Self.sortKey(started.time, id: info.id)),
             "runningShard": Attribute.string("running"),
@@ -106,11 +107,11 @@ public struct DynamoDBJournal: ExecutionJournal, ExecutionLeases {
 
     public func finish(executionID: String, outcome: ExecutionOutcome, history: [HistoryEvent]) async throws {
         // Every name through a placeholder: several (status, output, error) are DynamoDB reserved words.
-        var values: [String: JSON] = [
+        var values: JSONObject = [
             ":status": Attribute.string(outcome.status.rawValue),
             ":history": Attribute.string(JSON.array(history.map(\.json)).serialized()),
         ]
-        var names: [String: JSON] = ["#status": "status", "#history": "history", "#running": "runningShard"]
+        var names: JSONObject = ["#status": "status", "#history": "history", "#running": "runningShard"]
         var sets = ["#status = :status", "#history = :history"]
         for (name, value) in [
             ("output", outcome.output?.serialized()), ("error", outcome.error), ("cause", outcome.cause),
@@ -149,7 +150,7 @@ public struct DynamoDBJournal: ExecutionJournal, ExecutionLeases {
         var events: [EngineEvent] = []
         var start: JSON?
         repeat {
-            var query: [String: JSON] = [
+            var query: JSONObject = [
                 "TableName": .string(eventsTable), "KeyConditionExpression": "executionId = :id",
                 "ExpressionAttributeValues": [":id": Attribute.string(executionID)], "ConsistentRead": true,
             ]
@@ -167,7 +168,7 @@ public struct DynamoDBJournal: ExecutionJournal, ExecutionLeases {
         var ids: [String] = []
         var start: JSON?
         repeat {
-            var query: [String: JSON] = [
+            var query: JSONObject = [
                 "TableName": .string(executionsTable), "IndexName": "running",
                 "KeyConditionExpression": "runningShard = :running",
                 "ExpressionAttributeValues": [":running": Attribute.string("running")],
@@ -187,7 +188,7 @@ public struct DynamoDBJournal: ExecutionJournal, ExecutionLeases {
         var start: JSON? = try cursor.map { try JSON(parsing: $0) }
         // A status filter applies after the key condition, so a page may take several queries to fill.
         while items.count < limit {
-            var query: [String: JSON] = [
+            var query: JSONObject = [
                 "TableName": .string(executionsTable), "IndexName": "byMachine",
                 "KeyConditionExpression": "stateMachine = :machine", "ScanIndexForward": false,
                 "ExpressionAttributeValues": [":machine": Attribute.string(stateMachineName)],

@@ -48,7 +48,7 @@ extension DynamoStore: CatalogStore {
     public func products(matching query: ProductQuery, page: PageRequest) async throws -> Page<Product> {
         var filters: [String] = []
         var names: [String: String] = [:]
-        var values: [String: JSON] = [:]
+        var values: JSONObject = [:]
         if !query.includeInactive {
             filters.append("#active = :active")
             names["#active"] = "active"
@@ -126,7 +126,7 @@ extension DynamoStore: CatalogStore {
             }
             let current = try Self.product(from: item)
             let product = patch.applied(to: current, at: time)
-            var values = try Self.productAttributes(product).reduce(into: [String: JSON]()) {
+            var values = try Self.productAttributes(product).reduce(into: JSONObject()) {
                 $0[":" + $1.key] = $1.value
             }
             let names = Self.productAttributeNames
@@ -151,7 +151,7 @@ extension DynamoStore: CatalogStore {
     public func adjustInventory(id: Product.ID, delta: Int, at time: Date, events: [EventEnvelope]) async throws
         -> StockLevel
     {
-        let key = ["id": Attribute.string(id.rawValue)]
+        let key: JSONObject = ["id": Attribute.string(id.rawValue)]
         do {
             try await transact(
                 [
@@ -173,7 +173,7 @@ extension DynamoStore: CatalogStore {
     }
 
     /// The attributes a product edit rewrites (the document and what the listing filters and keys on).
-    static func productAttributes(_ product: Product) throws -> [String: JSON] {
+    static func productAttributes(_ product: Product) throws -> JSONObject {
         [
             "doc": try doc(product), "categoryKey": Attribute.string(product.category.lowercased()),
             "active": .object(["BOOL": .bool(product.active)]), "price": Attribute.number(product.price.amount),

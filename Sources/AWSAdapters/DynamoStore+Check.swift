@@ -10,7 +10,7 @@ extension DynamoStore {
         var items: [JSON] = []
         var start: JSON?
         repeat {
-            var request: [String: JSON] = ["TableName": .string(name(table)), "ConsistentRead": true]
+            var request: JSONObject = ["TableName": .string(name(table)), "ConsistentRead": true]
             if let start { request["ExclusiveStartKey"] = start }
             let answer = try await dynamo.call("Scan", .object(request))
             items += answer["Items"]?.arrayValue ?? []

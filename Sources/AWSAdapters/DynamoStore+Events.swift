@@ -14,7 +14,7 @@ extension DynamoStore {
         }
     }
 
-    static func outboxItem(_ event: EventEnvelope) throws -> [String: JSON] {
+    static func outboxItem(_ event: EventEnvelope) throws -> JSONObject {
         [
             "id": Attribute.string(event.id.rawValue), "pendingShard": Attribute.string("pending"),
             "time": Attribute.number(millis(event.time)), "doc": try doc(event),
@@ -38,7 +38,7 @@ extension DynamoStore: EventOutbox {
         var oldest: Date?
         var start: JSON?
         repeat {
-            var query: [String: JSON] = [
+            var query: JSONObject = [
                 "TableName": .string(name(.outbox)), "IndexName": "pending",
                 "KeyConditionExpression": "pendingShard = :pending",
                 "ExpressionAttributeValues": [":pending": Attribute.string("pending")],

@@ -74,7 +74,7 @@ extension DynamoStore: DeliveryStore {
     }
 
     func deliveryWrite(_ delivery: Delivery, version: Int?) throws -> JSON {
-        var item: [String: JSON] = [
+        var item: JSONObject = [
             "id": Attribute.string(delivery.id.rawValue), "doc": try Self.doc(delivery),
             "version": Attribute.number((version ?? 0) + 1), "orderId": Attribute.string(delivery.orderID.rawValue),
             "status": Attribute.string(delivery.status.rawValue), "deliveriesShard": Attribute.string("deliveries"),
@@ -86,7 +86,7 @@ extension DynamoStore: DeliveryStore {
 
     /// Starts (`attribute_not_exists`) or ends the order's one active delivery.
     func activeDelivery(_ orderID: Order.ID, active: Bool) -> JSON {
-        let key = ["key": Attribute.string("delivery#" + orderID.rawValue)]
+        let key: JSONObject = ["key": Attribute.string("delivery#" + orderID.rawValue)]
         if active { return put(.uniques, key, condition: "attribute_not_exists(#key)", names: ["#key": "key"]) }
         return ["Delete": ["TableName": .string(name(.uniques)), "Key": .object(key)]]
     }
@@ -169,7 +169,7 @@ extension DynamoStore: SubscriptionStore {
     public func markRun(subscriptionID: Subscription.ID, runAt: Date, status: SubscriptionRun.Status, note: String?)
         async throws
     {
-        var values: [String: JSON] = [":status": Attribute.string(status.rawValue)]
+        var values: JSONObject = [":status": Attribute.string(status.rawValue)]
         var sets = ["#status = :status"]
         var removes: [String] = []
         if let note {
@@ -213,7 +213,7 @@ extension DynamoStore: SubscriptionStore {
     }
 
     func subscriptionWrite(_ subscription: Subscription, version: Int?) throws -> JSON {
-        var item: [String: JSON] = [
+        var item: JSONObject = [
             "id": Attribute.string(subscription.id.rawValue), "doc": try Self.doc(subscription),
             "version": Attribute.number((version ?? 0) + 1), "userId": Attribute.string(subscription.userID.rawValue),
         ]
@@ -225,8 +225,8 @@ extension DynamoStore: SubscriptionStore {
         return put(.subscriptions, item, condition: condition, names: names, values: values)
     }
 
-    static func runItem(_ run: SubscriptionRun) -> [String: JSON] {
-        var item: [String: JSON] = [
+    static func runItem(_ run: SubscriptionRun) -> JSONObject {
+        var item: JSONObject = [
             "subscriptionId": Attribute.string(run.subscriptionID.rawValue),
             "runAt": Attribute.string(sortableMillis(run.runAt)), "orderId": Attribute.string(run.orderID.rawValue),
             "status": Attribute.string(run.status.rawValue),

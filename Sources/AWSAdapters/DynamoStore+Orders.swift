@@ -51,7 +51,7 @@ extension DynamoStore: OrderStore {
     public func orders(matching query: OrderQuery, page: PageRequest) async throws -> Page<Order> {
         var filter: String?
         var names: [String: String] = [:]
-        var values: [String: JSON] = [:]
+        var values: JSONObject = [:]
         let index: String
         let hash: (name: String, value: JSON)
         if let userID = query.userID {
@@ -133,7 +133,7 @@ extension DynamoStore: OrderStore {
                 ], condition: condition, names: names, values: values)
         ]
         let delta = Self.unpaid(order) - (before.map(Self.unpaid) ?? 0)
-        let counter = ["key": Attribute.string("unpaid#" + order.userID.rawValue)]
+        let counter: JSONObject = ["key": Attribute.string("unpaid#" + order.userID.rawValue)]
         if let unpaidLimit {
             items.append(
                 update(
@@ -231,7 +231,7 @@ extension DynamoStore: PaymentStore {
     }
 
     func paymentWrite(_ payment: Payment, version: Int?) throws -> JSON {
-        var item: [String: JSON] = [
+        var item: JSONObject = [
             "orderId": Attribute.string(payment.orderID.rawValue), "id": Attribute.string(payment.id.rawValue),
             "userId": Attribute.string(payment.userID.rawValue), "doc": try Self.doc(payment),
             "version": Attribute.number((version ?? 0) + 1),

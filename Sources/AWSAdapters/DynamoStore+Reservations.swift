@@ -113,8 +113,8 @@ extension DynamoStore: InventoryStore {
     /// How long an ended reservation is kept before DynamoDB's TTL removes it.
     static let endedReservationRetention: TimeInterval = 30 * 24 * 3600
 
-    static func reservationItem(_ reservation: Reservation, version: Int) throws -> [String: JSON] {
-        var item: [String: JSON] = [
+    static func reservationItem(_ reservation: Reservation, version: Int) throws -> JSONObject {
+        var item: JSONObject = [
             "id": Attribute.string(reservation.id), "doc": try doc(reservation), "version": Attribute.number(version),
             "expiresAt": Attribute.string(sortableMillis(reservation.expiresAt)),
         ]

@@ -63,7 +63,7 @@ extension DynamoStore {
                     ],
                 ])
             }
-            var request: [String: JSON] = [
+            var request: JSONObject = [
                 "TableName": .string("\(prefix)-\(table.rawValue)"), "BillingMode": "PAY_PER_REQUEST",
                 "KeySchema": .array(keys),
                 "AttributeDefinitions": .array(

@@ -45,8 +45,8 @@ extension DynamoStore: UserStore {
     }
 
     /// A user's item: the document, its version, and for staff the role the `staff` index lists them by.
-    static func userItem(_ user: User, version: Int) throws -> [String: JSON] {
-        var item: [String: JSON] = [
+    static func userItem(_ user: User, version: Int) throws -> JSONObject {
+        var item: JSONObject = [
             "id": Attribute.string(user.id.rawValue), "doc": try doc(user), "version": Attribute.number(version),
         ]
         if user.role != .customer { item["staffRole"] = Attribute.string(user.role.rawValue) }
@@ -111,7 +111,7 @@ extension DynamoStore: LoginAttemptStore {
     public func forgetLoginAttempt(_ attemptID: Int64, clearing key: String) async throws {
         _ = try await dynamo.call(
             "DeleteItem", ["TableName": .string(name(.loginAttempts)), "Key": ["key": Attribute.string(key)]])
-        let own = ["key": Attribute.string("attempt#\(attemptID)")]
+        let own: JSONObject = ["key": Attribute.string("attempt#\(attemptID)")]
         guard let item = try await get(.loginAttempts, own) else { return }
         for other in try Self.decode([String].self, item, attribute: "keys") where other != key {
             try await retryingConflicts {
@@ -147,7 +147,7 @@ extension DynamoStore: IdempotencyStore {
         scope: String, key: String, fingerprint: String, at time: Date, lease: TimeInterval
     ) async throws -> IdempotencyBegin {
         let now = Self.millis(time)
-        let itemKey: [String: JSON] = ["scope": Attribute.string(scope), "key": Attribute.string(key)]
+        let itemKey: JSONObject = ["scope": Attribute.string(scope), "key": Attribute.string(key)]
         for _ in 1...Self.attempts {
             if let item = try await get(.idempotency, itemKey),
                 let createdAt = Attribute.number(item["createdAt"]), now - createdAt < Self.idempotencyWindow

@@ -68,7 +68,7 @@ extension DynamoStore {
     static func millis(_ date: Date) -> Int { Int((date.timeIntervalSince1970 * 1000).rounded()) }
 
     /// Reads one item, strongly consistent.
-    func get(_ table: Table, _ key: [String: JSON]) async throws -> JSON? {
+    func get(_ table: Table, _ key: JSONObject) async throws -> JSON? {
         try await dynamo.call(
             "GetItem", ["TableName": .string(name(table)), "Key": .object(key), "ConsistentRead": true]
         )["Item"]
@@ -76,20 +76,20 @@ extension DynamoStore {
 
     /// A `Put` of a transaction. `condition` names attributes through `#name` placeholders given in `names`.
     func put(
-        _ table: Table, _ item: [String: JSON], condition: String? = nil, names: [String: String] = [:],
-        values: [String: JSON] = [:]
+        _ table: Table, _ item: JSONObject, condition: String? = nil, names: [String: String] = [:],
+        values: JSONObject = [:]
     ) -> JSON {
-        var put: [String: JSON] = ["TableName": .string(name(table)), "Item": .object(item)]
+        var put: JSONObject = ["TableName": .string(name(table)), "Item": .object(item)]
         Self.add(condition: condition, names: names, values: values, to: &put)
         return ["Put": .object(put)]
     }
 
     /// An `Update` of a transaction.
     func update(
-        _ table: Table, _ key: [String: JSON], _ expression: String, condition: String? = nil,
-        names: [String: String] = [:], values: [String: JSON] = [:]
+        _ table: Table, _ key: JSONObject, _ expression: String, condition: String? = nil,
+        names: [String: String] = [:], values: JSONObject = [:]
     ) -> JSON {
-        var update: [String: JSON] = [
+        var update: JSONObject = [
             "TableName": .string(name(table)), "Key": .object(key), "UpdateExpression": .string(expression),
         ]
         Self.add(condition: condition, names: names, values: values, to: &update)
@@ -98,19 +98,19 @@ extension DynamoStore {
 
     /// A `ConditionCheck` of a transaction.
     func check(
-        _ table: Table, _ key: [String: JSON], _ condition: String, names: [String: String] = [:],
-        values: [String: JSON] = [:]
+        _ table: Table, _ key: JSONObject, _ condition: String, names: [String: String] = [:],
+        values: JSONObject = [:]
     ) -> JSON {
-        var check: [String: JSON] = ["TableName": .string(name(table)), "Key": .object(key)]
+        var check: JSONObject = ["TableName": .string(name(table)), "Key": .object(key)]
         Self.add(condition: condition, names: names, values: values, to: &check)
         return ["ConditionCheck": .object(check)]
     }
 
     static func add(
-        condition: String?, names: [String: String], values: [String: JSON], to request: inout [String: JSON]
+        condition: String?, names: [String: String], values: JSONObject, to request: inout JSONObject
     ) {
         if let condition { request["ConditionExpression"] = .string(condition) }
-        if !names.isEmpty { request["ExpressionAttributeNames"] = .object(names.mapValues(JSON.string)) }
+        if !names.isEmpty { request["ExpressionAttributeNames"] = .object(JSONObject(names.mapValues(JSON.string))) }
         if !values.isEmpty { request["ExpressionAttributeValues"] = .object(values) }
     }
 
@@ -157,7 +157,7 @@ extension DynamoStore {
     }
 
     /// The condition of a versioned write: the item is as read (`version`), or new when `version` is nil.
-    static func versionCondition(_ version: Int?, key: String) -> (String, [String: String], [String: JSON]) {
+    static func versionCondition(_ version: Int?, key: String) -> (String, [String: String], JSONObject) {
         guard let version else { return ("attribute_not_exists(#key)", ["#key": key], [:]) }
         return ("#version = :version", ["#version": "version"], [":version": Attribute.number(version)])
     }
@@ -187,7 +187,7 @@ extension DynamoStore {
     /// filter may take several queries to fill it), and the next page's cursor (the last item's sort key).
     func page(
         _ table: Table, index: String?, hash: (name: String, value: JSON), sortKey: String, newestFirst: Bool,
-        page: PageRequest, filter: String? = nil, names: [String: String] = [:], values: [String: JSON] = [:]
+        page: PageRequest, filter: String? = nil, names: [String: String] = [:], values: JSONObject = [:]
     ) async throws -> (items: [JSON], next: String?) {
         var condition = "#hash = :hash"
         var names = names.merging(["#hash": hash.name]) { $1 }
@@ -209,18 +209,18 @@ extension DynamoStore {
     /// The items of a query, its pages followed, `limit` at most. Reads from the table itself are strongly
     /// consistent (an index's cannot be).
     func all(
-        _ table: Table, index: String?, condition: String, names: [String: String], values: [String: JSON],
+        _ table: Table, index: String?, condition: String, names: [String: String], values: JSONObject,
         filter: String? = nil, ascending: Bool = true, limit: Int = .max
     ) async throws -> [JSON] {
         var items: [JSON] = []
         var start: JSON?
         repeat {
-            var query: [String: JSON] = [
+            var query: JSONObject = [
                 "TableName": .string(name(table)), "KeyConditionExpression": .string(condition),
                 "ScanIndexForward": .bool(ascending), "ExpressionAttributeValues": .object(values),
             ]
             // DynamoDB refuses an empty ExpressionAttributeNames.
-            if !names.isEmpty { query["ExpressionAttributeNames"] = .object(names.mapValues(JSON.string)) }
+            if !names.isEmpty { query["ExpressionAttributeNames"] = .object(JSONObject(names.mapValues(JSON.string))) }
             if limit != .max { query["Limit"] = .int(limit - items.count) }
             if let index { query["IndexName"] = .string(index) } else { query["ConsistentRead"] = true }
             if let filter { query["FilterExpression"] = .string(filter) }

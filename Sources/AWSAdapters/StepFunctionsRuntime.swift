@@ -21,7 +21,7 @@ public struct StepFunctionsRuntime: WorkflowRuntime {
         guard let machine = stateMachines[workflow] else {
             throw AWSError(code: "StateMachineDoesNotExist", message: "No state machine runs \(workflow).", status: 0)
         }
-        let inputText = JSON.object(input.mapValues(JSON.string)).serialized()
+        let inputText = JSON.object(JSONObject(input.mapValues(JSON.string))).serialized()
         do {
             let answer = try await call(
                 "StartExecution",
@@ -48,7 +48,7 @@ public struct StepFunctionsRuntime: WorkflowRuntime {
         var execution = try Self.execution(from: answer)
         var token: String?
         repeat {
-            var payload: [String: JSON] = ["executionArn": .string(executionID), "maxResults": 1000]
+            var payload: JSONObject = ["executionArn": .string(executionID), "maxResults": 1000]
             if let token { payload["nextToken"] = .string(token) }
             let page = try await call("GetExecutionHistory", .object(payload))
             execution.history += (page["events"]?.arrayValue ?? []).map(Self.historyEntry)
@@ -61,7 +61,7 @@ public struct StepFunctionsRuntime: WorkflowRuntime {
         of workflow: WorkflowName, status: WorkflowExecution.Status?, page: PageRequest
     ) async throws -> Page<WorkflowExecution> {
         guard let machine = stateMachines[workflow] else { return Page(items: [], nextAfter: nil) }
-        var payload: [String: JSON] = ["stateMachineArn": .string(machine), "maxResults": .int(page.limit)]
+        var payload: JSONObject = ["stateMachineArn": .string(machine), "maxResults": .int(page.limit)]
         if let status { payload["statusFilter"] = .string(status.rawValue) }
         if let after = page.after { payload["nextToken"] = .string(after) }
         let answer = try await call("ListExecutions", .object(payload))
@@ -76,7 +76,7 @@ public struct StepFunctionsRuntime: WorkflowRuntime {
     }
 
     public func stop(executionID: String, error: String?, cause: String?) async throws {
-        var payload: [String: JSON] = ["executionArn": .string(executionID)]
+        var payload: JSONObject = ["executionArn": .string(executionID)]
         if let error { payload["error"] = .string(error) }
         if let cause { payload["cause"] = .string(cause) }
         try await translating { _ = try await call("StopExecution", .object(payload)) }
@@ -89,7 +89,7 @@ public struct StepFunctionsRuntime: WorkflowRuntime {
     }
 
     public func sendTaskFailure(taskToken: String, error: String?, cause: String?) async throws {
-        var payload: [String: JSON] = ["taskToken": .string(taskToken)]
+        var payload: JSONObject = ["taskToken": .string(taskToken)]
         if let error { payload["error"] = .string(error) }
         if let cause { payload["cause"] = .string(cause) }
         try await translating { _ = try await call("SendTaskFailure", .object(payload)) }

@@ -103,7 +103,7 @@ extension APIRoutes {
 
     /// An execution as the API shows it; the history (AWS's `GetExecutionHistory` events) only when asked.
     static func executionJSON(_ execution: WorkflowExecution, withHistory: Bool) throws -> JSON {
-        var body: [String: JSON] = [
+        var body: JSONObject = [
             "executionId": .string(execution.id), "name": .string(execution.name),
             "stateMachine": .string(execution.workflow), "status": .string(execution.status.rawValue),
             "input": try JSON(parsing: execution.input),

@@ -3,7 +3,7 @@ import Foundation
 extension DefinitionParser {
     // MARK: Choice
 
-    mutating func choice(_ object: [String: JSON], location: String) -> State.Kind? {
+    mutating func choice(_ object: JSONObject, location: String) -> State.Kind? {
         guard case .array(let rules)? = object["Choices"], !rules.isEmpty else {
             report("\(location)/Choices", "The field 'Choices' must be a non-empty array")
             return nil
@@ -44,7 +44,7 @@ extension DefinitionParser {
 
     private static let typeTests = Dictionary(uniqueKeysWithValues: TypeTest.allCases.map { ($0.rawValue, $0) })
 
-    mutating func condition(_ object: [String: JSON], location: String, topLevel: Bool) -> ChoiceCondition? {
+    mutating func condition(_ object: JSONObject, location: String, topLevel: Bool) -> ChoiceCondition? {
         var operators: [String] = []
         for key in object.keys.sorted() {
             switch key {

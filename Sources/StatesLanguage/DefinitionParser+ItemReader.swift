@@ -79,7 +79,7 @@ extension DefinitionParser {
                 code: Diagnostic.invalidResource)
             return nil
         }
-        var config: [String: JSON] = [:]
+        var config: JSONObject = [:]
         if let value = object["ReaderConfig"] {
             guard case .object(let given) = value else {
                 report("\(location)/ReaderConfig", "ReaderConfig must be an object")

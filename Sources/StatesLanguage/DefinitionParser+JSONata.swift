@@ -63,7 +63,7 @@ extension DefinitionParser {
     var parargsField: String { language == .jsonata ? "Arguments" : "Parameters" }
 
     /// That field, compiled for the state's language.
-    mutating func parargs(_ object: [String: JSON], location: String) -> Template? {
+    mutating func parargs(_ object: JSONObject, location: String) -> Template? {
         payload(object[parargsField], parargsField, location: location)
     }
 
@@ -74,7 +74,7 @@ extension DefinitionParser {
     }
 
     /// A JSONata choice rule's `Condition`: `true`, `false`, or an expression.
-    mutating func queryCondition(_ rule: [String: JSON], location: String) -> ChoiceCondition? {
+    mutating func queryCondition(_ rule: JSONObject, location: String) -> ChoiceCondition? {
         for key in rule.keys.sorted() where !["Condition", "Next", "Output", "Assign", "Comment"].contains(key) {
             report(
                 "\(location)/\(key)",

@@ -1,7 +1,7 @@
 import Foundation
 
 extension DefinitionParser {
-    mutating func task(_ object: [String: JSON], location: String) -> State.Kind? {
+    mutating func task(_ object: JSONObject, location: String) -> State.Kind? {
         guard case .string(let resource)? = object["Resource"], !resource.isEmpty else {
             report("\(location)/Resource", "The field 'Resource' must be a non-empty string")
             return nil
@@ -47,7 +47,7 @@ extension DefinitionParser {
                 }, timeoutSecondsExpression: timeoutExpression, heartbeatSecondsExpression: heartbeatExpression))
     }
 
-    mutating func wait(_ object: [String: JSON], location: String) -> State.Kind? {
+    mutating func wait(_ object: JSONObject, location: String) -> State.Kind? {
         let present = ["Seconds", "SecondsPath", "Timestamp", "TimestampPath"].filter { object[$0] != nil }
         guard present.count == 1 else {
             report(location, "A Wait state needs exactly one of Seconds, SecondsPath, Timestamp and TimestampPath")
@@ -78,7 +78,7 @@ extension DefinitionParser {
         }
     }
 
-    mutating func fail(_ object: [String: JSON], location: String) -> State.Kind? {
+    mutating func fail(_ object: JSONObject, location: String) -> State.Kind? {
         func source(_ field: String, _ pathField: String) -> StringSource? {
             if object[field] != nil && object[pathField] != nil {
                 report(location, "A Fail state may have '\(field)' or '\(pathField)', not both")
@@ -109,7 +109,7 @@ extension DefinitionParser {
         return .fail(FailSpec(error: source("Error", "ErrorPath"), cause: source("Cause", "CausePath")))
     }
 
-    mutating func parallel(_ object: [String: JSON], location: String) -> State.Kind? {
+    mutating func parallel(_ object: JSONObject, location: String) -> State.Kind? {
         guard case .array(let branches)? = object["Branches"], !branches.isEmpty else {
             report("\(location)/Branches", "The field 'Branches' must be a non-empty array of state machines")
             return nil
@@ -120,7 +120,7 @@ extension DefinitionParser {
         return machines.count == branches.count ? .parallel(branches: machines) : nil
     }
 
-    mutating func map(_ object: [String: JSON], location: String) -> State.Kind? {
+    mutating func map(_ object: JSONObject, location: String) -> State.Kind? {
         if object["ItemSelector"] != nil && object["Parameters"] != nil {
             report(location, "A Map state may have 'ItemSelector' or 'Parameters', not both")
         }

@@ -91,6 +91,9 @@ struct DefinitionParser {
     // MARK: machines
 
     mutating func machine(_ json: JSON, location: String, topLevel: Bool, processor: Bool = false) -> StateMachine? {
+        // A branch or item processor parses states of its own; the state that holds it reads its fields after.
+        let outerLanguage = language
+        defer { language = outerLanguage }
         guard case .object(let object) = json else {
             report(location, "A state machine must be a JSON object")
             return nil
@@ -240,8 +243,6 @@ struct DefinitionParser {
         case "Parallel": kind = parallel(object, location: location)
         default: kind = map(object, location: location)
         }
-        // Branches and item processors parse states of their own: this state's language again.
-        self.language = language
         warnStaticPaths(object["Parameters"], location: "\(location)/Parameters")
         warnStaticPaths(object["ResultSelector"], location: "\(location)/ResultSelector")
         if type == "Pass" {
@@ -284,7 +285,7 @@ struct DefinitionParser {
     }
 
     /// Exactly one of `Next` and `"End": true`.
-    private mutating func flow(_ object: [String: JSON], location: String) -> String? {
+    private mutating func flow(_ object: JSONObject, location: String) -> String? {
         let next = object["Next"]
         let end = object["End"]
         if let next, end == .bool(true) {

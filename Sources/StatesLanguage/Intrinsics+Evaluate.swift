@@ -145,13 +145,13 @@ extension IntrinsicCall {
 
     /// A value as `States.Format` writes it, which is how AWS's Java runtime prints it: a string as it is, an object
     /// `{Id=1, Name=Milk}` and an array `[1, two]` (their members printed the same way), numbers, `true` and `null` as
-    /// in JSON. (Members are printed in key order: objects here do not keep the order they were written in.)
+    /// in JSON. Members are printed in the order they were written in.
     static func formatted(_ value: JSON) -> String {
         switch value {
         case .string(let text): return text
         case .array(let items): return "[" + items.map(formatted).joined(separator: ", ") + "]"
         case .object(let members):
-            return "{" + members.keys.sorted().map { "\($0)=\(formatted(members[$0]!))" }.joined(separator: ", ") + "}"
+            return "{" + members.map { "\($0.key)=\(formatted($0.value))" }.joined(separator: ", ") + "}"
         default: return value.serialized()
         }
     }

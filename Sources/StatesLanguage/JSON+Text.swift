@@ -16,7 +16,7 @@ extension JSON {
         guard parser.index == parser.bytes.count else { throw parser.error("unexpected text after the JSON value") }
     }
 
-    /// Compact JSON text; keys are sorted so equal values always print alike.
+    /// Compact JSON text, each object's keys in their order.
     public func serialized() -> String {
         var out = ""
         write(to: &out)
@@ -39,12 +39,11 @@ extension JSON {
             out += "]"
         case .object(let object):
             out += "{"
-            let keys = object.keys.sorted()
-            for (index, key) in keys.enumerated() {
+            for (index, pair) in object.enumerated() {
                 if index > 0 { out += "," }
-                JSON.writeString(key, to: &out)
+                JSON.writeString(pair.key, to: &out)
                 out += ":"
-                object[key]!.write(to: &out)
+                pair.value.write(to: &out)
             }
             out += "}"
         }
@@ -122,7 +121,7 @@ extension JSON {
 
         mutating func object(depth: Int) throws -> JSON {
             index += 1
-            var object: [String: JSON] = [:]
+            var object = JSONObject()
             skipWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
                 index += 1

@@ -6,7 +6,7 @@ public enum JSON: Sendable, Hashable {
     case double(Double)
     case string(String)
     case array([JSON])
-    case object([String: JSON])
+    case object(JSONObject)
 
     /// The value at `key` when this is an object.
     public subscript(key: String) -> JSON? {
@@ -49,7 +49,7 @@ public enum JSON: Sendable, Hashable {
         return nil
     }
 
-    public var objectValue: [String: JSON]? {
+    public var objectValue: JSONObject? {
         if case .object(let value) = self { return value }
         return nil
     }
@@ -101,13 +101,13 @@ extension JSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Express
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(arrayLiteral elements: JSON...) { self = .array(elements) }
     public init(dictionaryLiteral elements: (String, JSON)...) {
-        self = .object(Dictionary(elements, uniquingKeysWith: { $1 }))
+        self = .object(JSONObject(elements))
     }
     public init(nilLiteral: ()) { self = .null }
 }
 
 extension JSON: CustomStringConvertible {
-    /// Compact JSON text with sorted keys.
+    /// Compact JSON text, keys in their order.
     public var description: String { serialized() }
 }
 
@@ -127,7 +127,7 @@ extension JSON: Codable {
         } else if let value = try? container.decode([JSON].self) {
             self = .array(value)
         } else {
-            self = .object(try container.decode([String: JSON].self))
+            self = .object(try container.decode(JSONObject.self))
         }
     }
 

@@ -111,7 +111,7 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
         case .wildcard:
             switch item {
             case .array(let array): out.append(contentsOf: array)
-            case .object(let object): out.append(contentsOf: object.keys.sorted().map { object[$0]! })
+            case .object(let object): out.append(contentsOf: object.values)
             default: break
             }
         case .slice(let start, let end, let step):
@@ -130,7 +130,7 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
             switch item {
             case .array(let array): out.append(contentsOf: array.filter { expression.matches($0) })
             case .object(let object):
-                out.append(contentsOf: object.keys.sorted().map { object[$0]! }.filter { expression.matches($0) })
+                out.append(contentsOf: object.values.filter { expression.matches($0) })
             default: break
             }
         }
@@ -139,8 +139,7 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     private static func descend(_ item: JSON, name: String?, into out: inout [JSON]) {
         switch item {
         case .object(let object):
-            for key in object.keys.sorted() {
-                let value = object[key]!
+            for (key, value) in object {
                 if name == nil || name == key { out.append(value) }
                 descend(value, name: name, into: &out)
             }
@@ -163,7 +162,7 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
         guard let first = segments.first else { return value }
         switch first {
         case .name(let name):
-            var object: [String: JSON]
+            var object: JSONObject
             switch document {
             case .object(let existing): object = existing
             default: return nil

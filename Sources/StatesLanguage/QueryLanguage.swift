@@ -87,7 +87,7 @@ extension JSON {
         case .string(let value): return .string(value)
         case .array(let items): return .array(items.map(\.jsonataValue))
         case .object(let members):
-            return .object(OrderedObject(members.keys.sorted().map { ($0, members[$0]!.jsonataValue) }))
+            return .object(OrderedObject(members.map { ($0.key, $0.value.jsonataValue) }))
         }
     }
 
@@ -106,7 +106,7 @@ extension JSON {
         case .string(let text): self = .string(text)
         case .array(let items): self = .array(items.map(JSON.init))
         case .object(let object):
-            var members: [String: JSON] = [:]
+            var members: JSONObject = [:]
             members.reserveCapacity(object.count)
             for (key, member) in object.pairs { members[key] = JSON(member) }
             self = .object(members)

@@ -22,8 +22,7 @@ public indirect enum Template: Sendable {
         case .object(let object):
             var entries: [(key: String, entry: Entry)] = []
             var dynamic = false
-            for key in object.keys.sorted() {
-                let value = object[key]!
+            for (key, value) in object {
                 if key.hasSuffix(".$") {
                     dynamic = true
                     let name = String(key.dropLast(2))
@@ -82,9 +81,9 @@ public indirect enum Template: Sendable {
         case .object(let object):
             var entries: [(key: String, entry: Entry)] = []
             var dynamic = false
-            for key in object.keys.sorted() {
+            for (key, value) in object {
                 let child = compileQuery(
-                    object[key]!, field: "\(field)/\(key)", location: "\(location)/\(key)", report: report)
+                    value, field: "\(field)/\(key)", location: "\(location)/\(key)", report: report)
                 if case .value = child {} else { dynamic = true }
                 entries.append((key, .template(child)))
             }
@@ -124,7 +123,7 @@ public indirect enum Template: Sendable {
                     try $0.evaluate(resolve: resolve, describeInput: describeInput, random: &random, query: query)
                 })
         case .object(let entries):
-            var object: [String: JSON] = [:]
+            var object: JSONObject = [:]
             object.reserveCapacity(entries.count)
             for (key, entry) in entries {
                 switch entry {

@@ -13,7 +13,7 @@ import WorkflowEngine
 /// idempotency key). What the system tells anyone is durable through the tasks' own writes.
 extension SQLiteStore: ExecutionJournal {
     public func create(_ record: ExecutionRecord, started: EngineEvent) async throws {
-        let substitutions = JSON.object(record.substitutions.mapValues(JSON.string)).serialized()
+        let substitutions = JSON.object(JSONObject(record.substitutions.mapValues(JSON.string))).serialized()
         let event = started.json.serialized()
         do {
             try await writer.write { db in

@@ -43,21 +43,27 @@ extension ExecutionCore {
             itemsValue = try evaluateQuery(template, StatesBinding(input: frames[id]!.input), frame: id)
             if case .expression(let expression) = template { try expectType(itemsValue, "array", for: expression) }
         }
-        guard case .array(let items) = itemsValue else {
+        switch itemsValue {
+        case .array(let items): try launchMap(id, spec: spec, input: input, items: items)
+        // An object's pairs, in their order: each value is an item, and `$$.Map.Item.Key` holds its key.
+        case .object(let object) where spec.items == nil:
+            try launchMap(id, spec: spec, input: input, items: object.values, keys: object.keys)
+        default:
             throw StatesError.runtimeError(
-                "Invalid path '\(spec.itemsPathText)': The ItemsPath must point to an array, not \(itemsValue.typeName)."
+                "Invalid path '\(spec.itemsPathText)': The ItemsPath must point to an array or an object, not \(itemsValue.typeName)."
             )
         }
-        try launchMap(id, spec: spec, input: input, items: items)
     }
 
-    /// Runs a Map over its items (from its input, or read by its ItemReader).
-    mutating func launchMap(_ id: Int, spec: MapSpec, input: JSON, items: [JSON]) throws {
+    /// Runs a Map over its items (from its input, or read by its ItemReader), with their keys when they are an
+    /// object's values.
+    mutating func launchMap(_ id: Int, spec: MapSpec, input: JSON, items: [JSON], keys: [String]? = nil) throws {
         var inputs: [JSON] = []
         inputs.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
             if let selector = spec.itemSelector {
-                inputs.append(try evaluate(selector, input: input, frame: id, mapItem: (index, item)))
+                let mapItem = MapItem(index: index, key: keys?[index], value: item)
+                inputs.append(try evaluate(selector, input: input, frame: id, mapItem: mapItem))
             } else {
                 inputs.append(item)
             }
@@ -190,7 +196,7 @@ extension ExecutionCore {
         var bytes = 0
         func flush() {
             guard !current.isEmpty else { return }
-            var batch: [String: JSON] = ["Items": .array(current)]
+            var batch: JSONObject = ["Items": .array(current)]
             if let batchInput { batch["BatchInput"] = batchInput }
             result.append(.object(batch))
             current = []

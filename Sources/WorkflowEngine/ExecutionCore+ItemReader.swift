@@ -82,7 +82,7 @@ extension ExecutionCore {
                 guard row.count <= headers.count else {
                     throw failed("Row \(number + 1) has \(row.count) fields; the header names \(headers.count).")
                 }
-                var object: [String: JSON] = [:]
+                var object: JSONObject = [:]
                 for (index, name) in headers.enumerated() {
                     object[name] = .string(index < row.count ? row[index] : "")
                 }

@@ -11,7 +11,7 @@ struct StatesBinding {
     /// `{"Error": ..., "Cause": ...}` (in a catcher's `Output` and `Assign`).
     var errorOutput: JSON? = nil
     /// The Map item for `$states.context.Map.Item` (in `ItemSelector`).
-    var mapItem: (Int, JSON)? = nil
+    var mapItem: MapItem? = nil
 }
 
 extension ExecutionCore {
@@ -73,7 +73,7 @@ extension ExecutionCore {
     }
 
     /// `$states.context`, with the execution's input converted once per execution.
-    private func jsonataContext(frame id: Int, _ mapItem: (Int, JSON)?) -> JSONataValue {
+    private func jsonataContext(frame id: Int, _ mapItem: MapItem?) -> JSONataValue {
         guard case .object(var object) = context(frame: id, mapItem: mapItem, withInput: false).jsonataValue else {
             return .null
         }

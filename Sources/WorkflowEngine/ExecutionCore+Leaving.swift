@@ -32,7 +32,7 @@ extension ExecutionCore {
         _ id: Int, output: JSON, assignInput: JSON, extraAssign: Template?, next: String?, stateAssign: Bool = true
     ) throws {
         let state = frames[id]!.state
-        var assignments: [String: JSON] = [:]
+        var assignments: JSONObject = [:]
         for template in [stateAssign ? state.assign : nil, extraAssign].compactMap({ $0 }) {
             let values: JSON
             if state.queryLanguage == .jsonata {

@@ -1,9 +1,17 @@
 import Foundation
 import StatesLanguage
 
+/// The item a Map iteration is made from, as `$$.Map.Item` shows it: its index, its key when the Map runs over an
+/// object's pairs, and its value.
+struct MapItem {
+    var index: Int
+    var key: String?
+    var value: JSON
+}
+
 extension ExecutionCore {
     /// The value of a path for a frame: `$` is `input`, `$$` the context object, `$name` a variable.
-    func resolve(_ path: JSONPath, input: JSON, frame id: Int, mapItem: (Int, JSON)? = nil) -> JSON? {
+    func resolve(_ path: JSONPath, input: JSON, frame id: Int, mapItem: MapItem? = nil) -> JSON? {
         switch path.root {
         case .input: return path.select(in: input)
         case .context: return path.select(in: context(frame: id, mapItem: mapItem))
@@ -22,22 +30,28 @@ extension ExecutionCore {
     }
 
     /// The context object `$$` for the frame's current state.
-    func context(frame id: Int, mapItem: (Int, JSON)?, withInput: Bool = true) -> JSON {
+    func context(frame id: Int, mapItem: MapItem?, withInput: Bool = true) -> JSON {
         let frame = frames[id]
-        var object: [String: JSON] = [
+        // The members in the order AWS's documentation lists them.
+        var object: JSONObject = [
             "Execution": [
-                "Id": .string(info.id), "Name": .string(info.name), "Input": withInput ? input : .null,
-                "StartTime": .string(Timestamp.format(startTime)), "RoleArn": "arn:aws:iam::000000000000:role/orderly",
+                "Id": .string(info.id), "Input": withInput ? input : .null, "Name": .string(info.name),
+                "RoleArn": "arn:aws:iam::000000000000:role/orderly", "StartTime": .string(Timestamp.format(startTime)),
                 "RedriveCount": 0,
             ],
-            "StateMachine": ["Id": .string(info.stateMachineID), "Name": .string(info.stateMachineName)],
             "State": [
-                "Name": .string(frame?.stateName ?? ""),
                 "EnteredTime": .string(Timestamp.format(frame?.enteredAt ?? now)),
+                "Name": .string(frame?.stateName ?? ""),
                 "RetryCount": .int(frame?.retryAttempts.reduce(0, +) ?? 0),
             ],
+            "StateMachine": ["Id": .string(info.stateMachineID), "Name": .string(info.stateMachineName)],
         ]
-        if let (index, value) = mapItem { object["Map"] = ["Item": ["Index": .int(index), "Value": value]] }
+        if let mapItem {
+            var item: JSONObject = ["Index": .int(mapItem.index)]
+            if let key = mapItem.key { item["Key"] = .string(key) }
+            item["Value"] = mapItem.value
+            object["Map"] = ["Item": .object(item)]
+        }
         if let frame, case .task(let spec) = frame.state.kind, spec.resource.hasSuffix(CallbackToken.resourceSuffix) {
             object["Task"] = ["Token": .string(CallbackToken.make(executionID: info.id, token: taskToken(frame: id)))]
         }
@@ -46,8 +60,7 @@ extension ExecutionCore {
 
     /// Fills a payload template for a frame (in a JSONata state, its expressions with `$states.input` the state's
     /// input).
-    mutating func evaluate(_ template: Template, input: JSON, frame id: Int, mapItem: (Int, JSON)? = nil) throws -> JSON
-    {
+    mutating func evaluate(_ template: Template, input: JSON, frame id: Int, mapItem: MapItem? = nil) throws -> JSON {
         if let frame = frames[id], frame.state.queryLanguage == .jsonata {
             return try evaluateQuery(template, StatesBinding(input: frame.input, mapItem: mapItem), frame: id)
         }

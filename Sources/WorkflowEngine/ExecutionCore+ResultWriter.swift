@@ -37,7 +37,7 @@ extension ExecutionCore {
         let folder = prefix + String(run.split(separator: ":").last ?? "run") + "/"
         func entry(_ slot: Int) -> JSON {
             let failed = join.failedSlots.contains(slot)
-            var object: [String: JSON] = [
+            var object: JSONObject = [
                 "ExecutionArn": .string("\(run):\(slot)"), "Name": .string(String(slot)),
                 "Input": .string((slot < join.itemInputs.count ? join.itemInputs[slot] : .null).serialized()),
                 "InputDetails": ["Included": true], "Status": .string(failed ? "FAILED" : "SUCCEEDED"),
@@ -70,7 +70,7 @@ extension ExecutionCore {
         }
         let manifest: JSON = [
             "DestinationBucket": .string(bucket), "MapRunArn": .string(run),
-            "ResultFiles": .object(listed.mapValues(JSON.array)),
+            "ResultFiles": .object(JSONObject(listed.mapValues(JSON.array))),
         ]
         files.append(("", folder + "manifest.json", manifest.serialized()))
         let base = taskToken(frame: id) + "/ResultWriter/"

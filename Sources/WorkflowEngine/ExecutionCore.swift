@@ -245,7 +245,7 @@ struct Frame: Sendable {
     let label: String
     let readsOuter: Bool
     var lastEventID: Int
-    var variables: [String: JSON] = [:]
+    var variables: JSONObject = [:]
     var visits: [String: Int] = [:]
     var retryAttempts: [Int] = []
     var enteredAt = Date(timeIntervalSince1970: 0)

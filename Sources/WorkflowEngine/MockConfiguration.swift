@@ -24,7 +24,7 @@ public struct MockConfiguration: Sendable {
         guard case .object(let machines)? = json["StateMachines"] else {
             throw StatesError("MockConfigInvalid", "The mock configuration has no 'StateMachines' object.")
         }
-        let candidates = machines.filter { name, value in
+        let candidates: JSONObject = machines.filter { name, value in
             (stateMachine == nil || stateMachine == name) && value["TestCases"]?[testCase] != nil
         }
         guard candidates.count == 1, let (_, machine) = candidates.first,

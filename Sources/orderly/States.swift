@@ -97,7 +97,7 @@ struct States: AsyncParsableCommand {
                 }
                 throw ExitCode(1)
             }
-            var object: [String: JSON] = [
+            var object: JSONObject = [
                 "status": .string(result.outcome.status.rawValue), "output": result.outcome.output ?? .null,
                 "error": result.outcome.error.map(JSON.string) ?? .null,
                 "cause": result.outcome.cause.map(JSON.string) ?? .null,

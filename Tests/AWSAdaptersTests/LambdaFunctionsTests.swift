@@ -80,7 +80,7 @@ extension MotoStepFunctions {
             let event: JSON = [
                 "version": "2.0", "routeKey": "$default", "rawPath": .string(String(parts[0])),
                 "rawQueryString": .string(parts.count > 1 ? String(parts[1]) : ""),
-                "headers": .object(allHeaders.mapValues(JSON.string)),
+                "headers": .object(JSONObject(allHeaders.mapValues(JSON.string))),
                 "requestContext": [
                     "http": ["method": .string(method), "sourceIp": "203.0.113.9", "path": .string(path)]
                 ],

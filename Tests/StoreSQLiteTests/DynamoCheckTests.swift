@@ -25,11 +25,11 @@ struct DynamoCheckTests {
         try await store.markDispatched(try await store.pendingEvents(limit: 100).map(\.id), at: StoreContractTests.now)
         #expect(try await store.checkInvariants(journal: nil).violations == [])
 
-        for (table, key, change) in [
+        for (table, key, change): (String, JSONObject, String) in [
             ("products", ["id": Attribute.string(product.id.rawValue)], "ADD sold :one"),
             ("uniques", ["key": Attribute.string("unpaid#" + user.id.rawValue)], "ADD #count :one"),
         ] {
-            var request: [String: JSON] = [
+            var request: JSONObject = [
                 "TableName": .string("\(prefix)-\(table)"), "Key": .object(key), "UpdateExpression": .string(change),
                 "ExpressionAttributeValues": [":one": Attribute.number(1)],
             ]

@@ -116,6 +116,18 @@ struct PathAndIntrinsicTests {
         #expect(value["a"]?.arrayValue?[2] == .double(-300))
         #expect(try JSON(parsing: value.serialized()) == value)
         #expect(JSON.double(2).serialized() == "2.0")
+        // Keys keep their order; a repeated key keeps its first place and its last value; order does not make two
+        // objects different.
+        let ordered = try JSON(parsing: #"{"z":1,"a":{"y":2,"b":3},"m":4,"z":5}"#)
+        #expect(ordered.serialized() == #"{"z":5,"a":{"y":2,"b":3},"m":4}"#)
+        let reordered = try JSON(parsing: #"{"m":4,"a":{"b":3,"y":2},"z":5}"#)
+        #expect(ordered == reordered && ordered.hashValue == reordered.hashValue)
+        var object = try #require(ordered.objectValue)
+        object["a"] = nil
+        object["q"] = 6
+        #expect(JSON.object(object).serialized() == #"{"z":5,"m":4,"q":6}"#)
+        let decoded = try JSONDecoder().decode(JSON.self, from: Data(ordered.serialized().utf8))
+        #expect(decoded == ordered)
         for bad in ["", "{", "[1,]", "01", "\"\\x\"", "{\"a\" 1}", "nul", "1 2"] {
             #expect(throws: JSONParseError.self, "\(bad)") { try JSON(parsing: bad) }
         }

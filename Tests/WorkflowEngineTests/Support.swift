@@ -50,7 +50,7 @@ final class ScriptedTasks: TaskResolver, TaskHandler, @unchecked Sendable {
     private let byAttempt: Bool
     private(set) var invocations: [String: Int] = [:]
     private(set) var effects: [String: Int] = [:]
-    private(set) var inputs: [String: JSON] = [:]
+    private(set) var inputs: JSONObject = [:]
 
     /// `script[state]` lists responses by invocation (or, with `byAttempt`, by the step's retry count, so that a
     /// resumed run sees what the first run would have): `{"Return": value}` or `{"Throw": {"Error","Cause"}}`;

@@ -112,8 +112,8 @@ public struct AWSBackend: Sendable {
     /// Creates a queue (or finds it: `CreateQueue` with the same attributes answers the existing one).
     /// - Returns: its URL and ARN.
     func queue(_ name: String, attributes: [String: String]) async throws -> (String, String) {
-        var payload: [String: JSON] = ["QueueName": .string(name)]
-        if !attributes.isEmpty { payload["Attributes"] = .object(attributes.mapValues(JSON.string)) }
+        var payload: JSONObject = ["QueueName": .string(name)]
+        if !attributes.isEmpty { payload["Attributes"] = .object(JSONObject(attributes.mapValues(JSON.string))) }
         let created = try await client.json(.sqs, target: "AmazonSQS.CreateQueue", payload: .object(payload))
         guard let url = created["QueueUrl"]?.stringValue else {
             throw AWSError(code: "UnexpectedAnswer", message: "CreateQueue answered no QueueUrl.", status: 0)

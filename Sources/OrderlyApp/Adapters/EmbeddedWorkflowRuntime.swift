@@ -53,7 +53,7 @@ public actor EmbeddedWorkflowRuntime: WorkflowRuntime {
         }
         let id = engine.executionInfo(definition, name: name).id
         guard running[id] == nil else { return id }
-        let input = JSON.object(input.mapValues(JSON.string))
+        let input = JSON.object(JSONObject(input.mapValues(JSON.string)))
         // Where several processes share the journal the execution runs under a lease, picked up like a resumed
         // one; here it runs at once from the definition in hand, read back from nothing.
         if leases != nil {

@@ -25,8 +25,8 @@ extension SAMTemplate {
         })
 
     /// What a function that starts workflows is told: Step Functions runs them, and where.
-    static var workflowVariables: [String: JSON] {
-        var variables: [String: JSON] = ["ORDERLY_WORKFLOWS": "stepfunctions"]
+    static var workflowVariables: JSONObject {
+        var variables: JSONObject = ["ORDERLY_WORKFLOWS": "stepfunctions"]
         for (name, _) in WorkflowDefinitions.all {
             let variable = "ORDERLY_STATE_MACHINE_ARN_" + name.uppercased().replacingOccurrences(of: "-", with: "_")
             variables[variable] = ref(logicalName(name) + "StateMachine")
@@ -36,10 +36,10 @@ extension SAMTemplate {
 
     /// A function with its log group (named after it, kept 30 days).
     static func function(
-        _ logical: String, name: String, handler: String, statements: [JSON], variables: [String: JSON] = [:],
-        events: [String: JSON] = [:], timeout: Int? = nil
+        _ logical: String, name: String, handler: String, statements: [JSON], variables: JSONObject = [:],
+        events: JSONObject = [:], timeout: Int? = nil
     ) -> [(String, JSON)] {
-        var properties: [String: JSON] = [
+        var properties: JSONObject = [
             "FunctionName": sub("${Prefix}-\(name)"), "Handler": .string(handler),
             "Policies": [["Version": "2012-10-17", "Statement": .array([store] + statements)]],
             "LoggingConfig": ["LogFormat": "JSON", "LogGroup": ref("\(logical)LogGroup")],
@@ -60,7 +60,7 @@ extension SAMTemplate {
     }
 
     static func functions() -> [(String, JSON)] {
-        let schedule: [String: JSON] = [
+        let schedule: JSONObject = [
             "EveryMinute": ["Type": "Schedule", "Properties": ["Schedule": "rate(1 minute)"]]
         ]
         var resources: [(String, JSON)] = [
@@ -114,7 +114,7 @@ extension SAMTemplate {
         WorkflowDefinitions.all.flatMap { name, definition -> [(String, JSON)] in
             let logical = logicalName(name)
             let tasks = WorkflowDefinitions.functions.filter { definition.contains("${\($0)FunctionArn}") }
-            var substitutions: [String: JSON] = [
+            var substitutions: JSONObject = [
                 "NotificationTopicArn": ref("NotificationsTopic"), "EventBusName": ref("EventBus"),
             ]
             for task in tasks { substitutions["\(task)FunctionArn"] = arn("\(task)Function") }

@@ -25,7 +25,7 @@ public enum SAMTemplate {
     }
 
     static var template: JSON {
-        var resources: [String: JSON] = [:]
+        var resources: JSONObject = [:]
         for (name, resource) in tables() + messaging() + functions() + stateMachines() { resources[name] = resource }
         return [
             "AWSTemplateFormatVersion": "2010-09-09", "Transform": "AWS::Serverless-2016-10-31",

@@ -58,7 +58,7 @@ enum YAMLText {
         }
     }
 
-    static func orderedKeys(_ members: [String: JSON]) -> [String] {
+    static func orderedKeys(_ members: JSONObject) -> [String] {
         let preferred = preferredOrder.filter { members[$0] != nil }
         return preferred + members.keys.filter { !preferredOrder.contains($0) }.sorted()
     }
