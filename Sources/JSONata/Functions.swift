@@ -100,17 +100,27 @@ enum Functions {
     static func bool(_ flag: Bool) -> Item? { .value(.bool(flag)) }
     static func array(_ values: [JSONataValue]) -> Item? { .value(.array(values)) }
 
-    /// Round half to even at `precision` decimal places, as JSONata's `$round` does.
+    /// Round half to even at `precision` decimal places, as JSONata's `$round` does: the decimal point is moved in the
+    /// number's shortest text (so `34.555` is 3455.5 at two places, not 3455.4999...), never through a product.
     static func round(_ value: Double, _ precision: Int) -> Double {
-        let scale = pow(10, Double(precision))
-        let rounded = (value * scale).rounded(.toNearestOrEven) / scale
+        guard value.isFinite else { return value }
+        let places = min(max(precision, -1000), 1000)
+        func shifted(_ number: Double, by places: Int) -> Double {
+            let parts = "\(number)".split(separator: "e")
+            let exponent = (parts.count > 1 ? Int(parts[1]) ?? 0 : 0) + places
+            return Double("\(parts[0])e\(exponent)") ?? .nan
+        }
+        let scaled = shifted(value, by: places)
         // A precision past what a double holds leaves the number as it is (never NaN or infinity).
-        return rounded.isFinite ? rounded : value
+        guard scaled.isFinite else { return value }
+        let rounded = shifted(scaled.rounded(.toNearestOrEven), by: -places)
+        guard rounded.isFinite else { return value }
+        return rounded == 0 ? 0 : rounded
     }
 
     typealias Definition = (name: String, contextual: Bool, run: @Sendable (Arguments) throws -> Item?)
 
     static let definitions: [Definition] =
-        strings + numeric + aggregation + arrays + objects + higherOrder + regexes + more
+        strings + numeric + pictures + aggregation + arrays + objects + higherOrder + regexes + more
 
 }
