@@ -121,11 +121,13 @@ extension JSON {
 
         mutating func object(depth: Int) throws -> JSON {
             index += 1
-            var object = JSONObject()
+            var pairs: [JSONObject.Pair] = []
+            // A repeated key keeps its first place and takes the last value; past a few keys a table finds it.
+            var positions: [String: Int]?
             skipWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
                 index += 1
-                return .object(object)
+                return .object(JSONObject())
             }
             while true {
                 skipWhitespace()
@@ -135,7 +137,17 @@ extension JSON {
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
                 index += 1
                 skipWhitespace()
-                object[key] = try value(depth: depth + 1)
+                let member = try value(depth: depth + 1)
+                if positions == nil && pairs.count >= 8 {
+                    positions = Dictionary(pairs.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { $1 })
+                }
+                let repeated = positions != nil ? positions![key] : pairs.firstIndex { $0.key == key }
+                if let at = repeated {
+                    pairs[at].value = member
+                } else {
+                    positions?[key] = pairs.count
+                    pairs.append((key, member))
+                }
                 skipWhitespace()
                 guard index < bytes.count else { throw error("unexpected end of input") }
                 if bytes[index] == UInt8(ascii: ",") {
@@ -144,7 +156,7 @@ extension JSON {
                 }
                 guard bytes[index] == UInt8(ascii: "}") else { throw error("expected ',' or '}'") }
                 index += 1
-                return .object(object)
+                return .object(JSONObject(distinct: pairs))
             }
         }
 

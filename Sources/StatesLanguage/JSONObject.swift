@@ -1,10 +1,13 @@
 /// A JSON object whose keys keep the order they were first written in, as AWS keeps them: `States.JsonToString`,
 /// `States.Hash`, `States.Format` and every output print an object's keys in that order. Two objects are equal
 /// when they hold the same pairs, whatever their order.
+///
+/// The pairs are kept in one array and found by a linear search: the objects a state machine handles are small, and
+/// one array is cheaper to make, copy and walk than an ordered dictionary. Where objects come from text (the JSON
+/// parser) a repeated key is found with a set, so a large object never costs more than its size.
 public struct JSONObject: Sendable, Hashable {
-    /// The keys in order.
-    public private(set) var keys: [String] = []
-    private var storage: [String: JSON] = [:]
+    public typealias Pair = (key: String, value: JSON)
+    private var pairs: [Pair] = []
 
     public init() {}
 
@@ -15,60 +18,62 @@ public struct JSONObject: Sendable, Hashable {
 
     /// The pairs of an unordered dictionary, keys sorted so the order is the same on every run.
     public init(_ dictionary: [String: JSON]) {
-        keys = dictionary.keys.sorted()
-        storage = dictionary
+        pairs = dictionary.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
+    /// Pairs whose keys are known to be distinct (a parsed text's, another object's), in order.
+    init(distinct pairs: [Pair]) { self.pairs = pairs }
+
+    private func position(of key: String) -> Int? { pairs.firstIndex { $0.key == key } }
+
     public subscript(key: String) -> JSON? {
-        get { storage[key] }
+        get {
+            for pair in pairs where pair.key == key { return pair.value }
+            return nil
+        }
         set {
             if let newValue {
-                if storage.updateValue(newValue, forKey: key) == nil { keys.append(key) }
+                if let at = position(of: key) { pairs[at].value = newValue } else { pairs.append((key, newValue)) }
             } else {
                 removeValue(forKey: key)
             }
         }
     }
 
-    public var count: Int { keys.count }
-    public var isEmpty: Bool { keys.isEmpty }
+    public var count: Int { pairs.count }
+    public var isEmpty: Bool { pairs.isEmpty }
+    /// The keys in order.
+    public var keys: [String] { pairs.map(\.key) }
     /// The values in the keys' order.
-    public var values: [JSON] { keys.map { storage[$0]! } }
+    public var values: [JSON] { pairs.map(\.value) }
     /// The first pair.
-    public var first: (key: String, value: JSON)? { keys.first.map { ($0, storage[$0]!) } }
+    public var first: Pair? { pairs.first }
     /// The pairs without their order.
-    public var dictionary: [String: JSON] { storage }
+    public var dictionary: [String: JSON] { Dictionary(pairs, uniquingKeysWith: { $1 }) }
 
-    public mutating func reserveCapacity(_ capacity: Int) {
-        keys.reserveCapacity(capacity)
-        storage.reserveCapacity(capacity)
-    }
+    public mutating func reserveCapacity(_ capacity: Int) { pairs.reserveCapacity(capacity) }
 
     @discardableResult
     public mutating func removeValue(forKey key: String) -> JSON? {
-        guard let old = storage.removeValue(forKey: key) else { return nil }
-        keys.remove(at: keys.firstIndex(of: key)!)
-        return old
+        guard let at = position(of: key) else { return nil }
+        return pairs.remove(at: at).value
     }
 
     public func mapValues(_ transform: (JSON) throws -> JSON) rethrows -> JSONObject {
-        var mapped = self
-        for key in keys { mapped.storage[key] = try transform(storage[key]!) }
-        return mapped
+        JSONObject(distinct: try pairs.map { ($0.key, try transform($0.value)) })
     }
 
     public func compactMapValues<T>(_ transform: (JSON) throws -> T?) rethrows -> [String: T] {
-        try storage.compactMapValues(transform)
+        var mapped: [String: T] = [:]
+        for pair in pairs { if let value = try transform(pair.value) { mapped[pair.key] = value } }
+        return mapped
     }
 
     /// The pairs `isIncluded` keeps, in order.
-    public func filter(_ isIncluded: ((key: String, value: JSON)) throws -> Bool) rethrows -> JSONObject {
-        var kept = JSONObject()
-        for pair in self where try isIncluded(pair) { kept[pair.key] = pair.value }
-        return kept
+    public func filter(_ isIncluded: (Pair) throws -> Bool) rethrows -> JSONObject {
+        JSONObject(distinct: try pairs.filter(isIncluded))
     }
 
-    /// This object with `other`'s pairs added after its own; a key in both keeps its place here.
     /// Adds `other`'s pairs after this object's own; a key in both keeps its place here.
     public mutating func merge(_ other: JSONObject, uniquingKeysWith combine: (JSON, JSON) throws -> JSON) rethrows {
         for (key, value) in other { self[key] = try self[key].map { try combine($0, value) } ?? value }
@@ -82,25 +87,30 @@ public struct JSONObject: Sendable, Hashable {
         return merged
     }
 
-    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool { lhs.storage == rhs.storage }
-    public func hash(into hasher: inout Hasher) { hasher.combine(storage) }
+    /// The same pairs, whatever their order.
+    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+        guard lhs.pairs.count == rhs.pairs.count else { return false }
+        if lhs.pairs.count > 16 { return lhs.dictionary == rhs.dictionary }
+        return lhs.pairs.allSatisfy { pair in rhs[pair.key] == pair.value }
+    }
+
+    /// A hash that does not depend on the order (as equality does not).
+    public func hash(into hasher: inout Hasher) {
+        var combined = 0
+        for pair in pairs {
+            var one = Hasher()
+            one.combine(pair.key)
+            one.combine(pair.value)
+            combined ^= one.finalize()
+        }
+        hasher.combine(pairs.count)
+        hasher.combine(combined)
+    }
 }
 
 extension JSONObject: Sequence {
-    public struct Iterator: IteratorProtocol {
-        fileprivate let object: JSONObject
-        fileprivate var index = 0
-
-        public mutating func next() -> (key: String, value: JSON)? {
-            guard index < object.keys.count else { return nil }
-            let key = object.keys[index]
-            index += 1
-            return (key, object.storage[key]!)
-        }
-    }
-
-    public func makeIterator() -> Iterator { Iterator(object: self) }
-    public var underestimatedCount: Int { keys.count }
+    public func makeIterator() -> IndexingIterator<[Pair]> { pairs.makeIterator() }
+    public var underestimatedCount: Int { pairs.count }
 }
 
 extension JSONObject: ExpressibleByDictionaryLiteral {

@@ -106,10 +106,8 @@ extension JSON {
         case .string(let text): self = .string(text)
         case .array(let items): self = .array(items.map(JSON.init))
         case .object(let object):
-            var members: JSONObject = [:]
-            members.reserveCapacity(object.count)
-            for (key, member) in object.pairs { members[key] = JSON(member) }
-            self = .object(members)
+            // JSONata's objects hold each key once already.
+            self = .object(JSONObject(distinct: object.pairs.map { ($0.key, JSON($0.value)) }))
         }
     }
 }

@@ -126,6 +126,9 @@ struct PathAndIntrinsicTests {
         object["a"] = nil
         object["q"] = 6
         #expect(JSON.object(object).serialized() == #"{"z":5,"m":4,"q":6}"#)
+        let many = try JSON(parsing: "{" + (0..<20).map { "\"k\($0)\":\($0)" }.joined(separator: ",") + #","k3":99}"#)
+        #expect(many.objectValue?.count == 20 && many["k3"] == 99 && many.objectValue?.keys[3] == "k3")
+        #expect(many == JSON.object(JSONObject((0..<20).reversed().map { ("k\($0)", $0 == 3 ? 99 : .int($0)) })))
         let decoded = try JSONDecoder().decode(JSON.self, from: Data(ordered.serialized().utf8))
         #expect(decoded == ordered)
         for bad in ["", "{", "[1,]", "01", "\"\\x\"", "{\"a\" 1}", "nul", "1 2"] {
