@@ -80,6 +80,9 @@ struct Evaluator: Sendable {
             if name.isEmpty { return context }
             if name == "$" { return root }
             return scope.lookup(name)
+        case .focus, .position: return collapse(try boundPath([node], context, scope))
+        case .path(let steps) where steps.contains(where: Self.bindsVariables):
+            return collapse(try boundPath(steps, context, scope))
         case .path(let steps):
             // A `[]` on any step keeps the result an array, even of one item.
             let keep = steps.contains { if case .filter(_, .placeholder) = $0 { true } else { false } }

@@ -35,6 +35,10 @@ indirect enum Node: Sendable {
     case chain(Node, Node)
     /// `items^(<key, >key)`.
     case sort(Node, [(descending: Bool, key: Node)])
+    /// `step@$name`: each result of the step bound to `$name` for the rest of the path, the context left as it was.
+    case focus(Node, String)
+    /// `step#$name`: each result's position in the step's results bound to `$name` for the rest of the path.
+    case position(Node, String)
 }
 
 /// A Pratt parser over the lexer's tokens, with JSONata's binding powers.
@@ -105,7 +109,7 @@ struct Parser {
         case .symbol(let text):
             switch text {
             case ".": return 75
-            case "[", "(", "{", "^": return 80
+            case "[", "(", "{", "^", "@", "#": return 80
             case "*", "/", "%": return 60
             case "+", "-", "&": return 50
             case "=", "!=", "<", "<=", ">", ">=", "~>": return 40
@@ -251,6 +255,14 @@ struct Parser {
                 try expect(")")
                 return .call(left, arguments)
             case "{": return .group(left, try pairs())
+            case "@", "#":
+                guard case .variable(let name) = current.kind, !name.isEmpty, name != "$" else {
+                    throw JSONataError(
+                        "S0214", "The right side of \(symbol) must be a variable name (start with $)",
+                        position: current.position)
+                }
+                advance()
+                return symbol == "@" ? .focus(left, name) : .position(left, name)
             case "^":
                 try expect("(")
                 var keys: [(descending: Bool, key: Node)] = []
