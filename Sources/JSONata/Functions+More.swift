@@ -2,11 +2,20 @@ import Foundation
 
 /// Padding, encodings, time, and the array functions `$spread`, `$zip` and `$single`.
 extension Functions {
-    /// Milliseconds since 1970 as ISO 8601 in UTC with milliseconds (`2017-11-07T15:07:54.972Z`).
-    static func iso(_ millis: Double) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date(timeIntervalSince1970: millis / 1000))
+    /// Milliseconds since 1970 written by a picture (ISO 8601 with milliseconds when there is none:
+    /// `2017-11-07T15:07:54.972Z`) at an offset given as `±HHMM` (UTC when there is none).
+    static func dateTime(_ millis: Double, picture: String?, zone: String?) throws -> String {
+        guard millis.isFinite, abs(millis) < 8.64e15 else {
+            throw JSONataError("D3110", "The number \(millis) is not a time JSONata can write")
+        }
+        var offset = 0
+        if let zone {
+            guard let minutes = DateTimePicture.offset(zone) else {
+                throw JSONataError("D3110", "The timezone \(zone) is not of the form ±HHMM")
+            }
+            offset = minutes
+        }
+        return try DateTimePicture(picture ?? DateTimePicture.iso).format(millis: millis, offsetMinutes: offset)
     }
 
     /// A percent-encoded string decoded, or D3140.
@@ -91,12 +100,24 @@ extension Functions {
             }
         ),
         ("millis", false, { args in number(args.evaluator.now) }),
-        ("now", false, { args in text(iso(args.evaluator.now)) }),
-        ("fromMillis", false, { args in text(try args.number(0).map(iso)) }),
+        (
+            "now", false,
+            { args in text(try dateTime(args.evaluator.now, picture: args.string(0), zone: args.string(1))) }
+        ),
+        (
+            "fromMillis", false,
+            { args in
+                guard let millis = try args.number(0) else { return nil }
+                return text(try dateTime(millis, picture: args.string(1), zone: args.string(2)))
+            }
+        ),
         (
             "toMillis", false,
             { args in
                 guard let source = try args.string(0) else { return nil }
+                if let picture = try args.string(1) {
+                    return number(try DateTimePicture(picture).parse(source, now: args.evaluator.now))
+                }
                 let formatter = ISO8601DateFormatter()
                 formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
                 let plain = ISO8601DateFormatter()
