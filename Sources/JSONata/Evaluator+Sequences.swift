@@ -97,12 +97,18 @@ extension Evaluator {
 
     /// An object constructor over `items`: each pair's key evaluated per item, items of one key grouped, and each
     /// value evaluated over its group.
-    func object(_ pairs: [(Node, Node)], items: [Item], _ scope: Scope) throws -> OrderedObject {
-        var groups: [(key: String, pair: Int, items: [Item])] = []
+    /// `tuples`, when the items come from a tuple path, are their variables and parents: each key is read with its
+    /// item's, and each value with its group's (a variable that differs across the group is an array of its values).
+    func object(_ pairs: [(Node, Node)], items: [Item], _ scope: Scope, tuples: [Tuple]? = nil) throws
+        -> OrderedObject
+    {
+        var groups: [(key: String, pair: Int, items: [Item], members: [Int])] = []
         let contexts = items.isEmpty ? [Item?.none] : items.map { Optional($0) }
-        for item in contexts {
+        let tuples = tuples.flatMap { $0.count == items.count && !items.isEmpty ? $0 : nil }
+        for (position, item) in contexts.enumerated() {
+            let itemScope = tuples.map { Self.scope(scope, $0[position]) } ?? scope
             for (number, pair) in pairs.enumerated() {
-                guard let key = try evaluate(pair.0, item, scope) else { continue }
+                guard let key = try evaluate(pair.0, item, itemScope) else { continue }
                 guard case .value(.string(let name)) = key else {
                     throw JSONataError(
                         "T1003",
@@ -114,15 +120,18 @@ extension Evaluator {
                         throw JSONataError("D1009", "Multiple key definitions evaluate to same key: \"\(name)\"")
                     }
                     if let item { groups[found].items.append(item) }
+                    groups[found].members.append(position)
                 } else {
-                    groups.append((name, number, item.map { [$0] } ?? []))
+                    groups.append((name, number, item.map { [$0] } ?? [], [position]))
                 }
             }
         }
         var object = OrderedObject()
         for group in groups {
             let context: Item? = group.items.count == 1 ? group.items[0] : collapse(group.items, keepArray: true)
-            if let value = try evaluate(pairs[group.pair].1, context, scope)?.value { object[group.key] = value }
+            let groupScope =
+                tuples.map { all in Self.scope(scope, Self.merged(group.members.map { all[$0] })) } ?? scope
+            if let value = try evaluate(pairs[group.pair].1, context, groupScope)?.value { object[group.key] = value }
         }
         return object
     }

@@ -14,7 +14,7 @@ enum Item: Sendable {
 /// A callable value.
 final class Function: @unchecked Sendable {
     enum Body {
-        case lambda(parameters: [String], body: Node, scope: Scope)
+        case lambda(parameters: [String], body: Node, scope: Scope, signature: Signature?)
         case builtin(name: String, run: @Sendable ([Item?], Item?, Evaluator) throws -> Item?)
         case partial(Function, [Item??])
         /// A regular expression: called with a string, it answers its first match (`$match`'s shape).
@@ -27,7 +27,7 @@ final class Function: @unchecked Sendable {
     /// How many arguments it takes (for `$map` and the like, which pass only as many as are declared).
     var arity: Int {
         switch body {
-        case .lambda(let parameters, _, _): return parameters.count
+        case .lambda(let parameters, _, _, _): return parameters.count
         case .builtin: return 3
         case .partial(_, let arguments): return arguments.filter { $0 == nil }.count
         case .regex: return 1
@@ -42,7 +42,11 @@ final class Scope: @unchecked Sendable {
 
     init(parent: Scope?) { self.parent = parent }
 
+    /// In a tuple path's step: the items the context item was reached from, nearest first (what `%` reads).
+    var ancestors: [Item]?
+
     func lookup(_ name: String) -> Item? { variables[name] ?? parent?.lookup(name) }
+    func lookupAncestors() -> [Item]? { ancestors ?? parent?.lookupAncestors() }
     func bind(_ name: String, _ item: Item) { variables[name] = item }
 }
 
@@ -81,8 +85,15 @@ struct Evaluator: Sendable {
             if name == "$" { return root }
             return scope.lookup(name)
         case .focus, .position: return collapse(try boundPath([node], context, scope))
-        case .path(let steps) where steps.contains(where: Self.bindsVariables):
-            return collapse(try boundPath(steps, context, scope))
+        case .tuplePath(let steps):
+            let keep = steps.contains { if case .filter(_, .placeholder) = $0 { true } else { false } }
+            return collapse(try boundPath(steps, context, scope), keepArray: keep)
+        case .parent:
+            guard let parent = scope.lookupAncestors()?.first else {
+                throw JSONataError(
+                    "S0217", "The object representing the 'parent' cannot be derived from this expression")
+            }
+            return parent
         case .path(let steps):
             // A `[]` on any step keeps the result an array, even of one item.
             let keep = steps.contains { if case .filter(_, .placeholder) = $0 { true } else { false } }
@@ -124,6 +135,10 @@ struct Evaluator: Sendable {
             return .value(.array(values))
         case .range(let low, let high): return .value(.array(try range(low, high, context, scope)))
         case .object(let pairs): return .value(.object(try object(pairs, items: Self.sequence(context), scope)))
+        case .group(.tuplePath(let steps), let pairs):
+            // A tuple path's grouping reads each item's variables and parents.
+            let tuples = try tuples(steps, context, scope)
+            return .value(.object(try object(pairs, items: tuples.compactMap(\.item), scope, tuples: tuples)))
         case .group(let base, let pairs):
             return .value(.object(try object(pairs, items: try sequence(of: base, context, scope), scope)))
         case .call(let callee, let arguments):
@@ -140,8 +155,9 @@ struct Evaluator: Sendable {
             }
             if values.contains(where: { $0 == nil }) { return .function(Function(.partial(function, values))) }
             return try call(function, values.map { $0! }, context)
-        case .lambda(let parameters, let body):
-            return .function(Function(.lambda(parameters: parameters, body: body, scope: scope)))
+        case .lambda(let parameters, let body, let signature):
+            return .function(
+                Function(.lambda(parameters: parameters, body: body, scope: scope, signature: signature)))
         case .placeholder: throw JSONataError("S0201", "A ? placeholder is only allowed as a function's argument")
         case .bind(let name, let valueNode):
             let value = try evaluate(valueNode, context, scope)
@@ -181,7 +197,8 @@ struct Evaluator: Sendable {
         var inner = self
         inner.depth += 1
         switch function.body {
-        case .lambda(let parameters, let body, let scope):
+        case .lambda(let parameters, let body, let scope, let signature):
+            let arguments = try signature?.check(arguments, context: context, name: "lambda") ?? arguments
             let frame = Scope(parent: scope)
             for (index, name) in parameters.enumerated() where index < arguments.count {
                 if let argument = arguments[index] { frame.bind(name, argument) }

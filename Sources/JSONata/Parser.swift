@@ -26,7 +26,7 @@ indirect enum Node: Sendable {
     case object([(Node, Node)])
     case group(Node, [(Node, Node)])
     case call(Node, [Node])
-    case lambda([String], Node)
+    case lambda([String], Node, Signature?)
     /// `?` in a call's arguments: partial application.
     case placeholder
     case bind(String, Node)
@@ -39,12 +39,18 @@ indirect enum Node: Sendable {
     case focus(Node, String)
     /// `step#$name`: each result's position in the step's results bound to `$name` for the rest of the path.
     case position(Node, String)
+    /// `%`: the item the context item was reached from, in a path evaluated as a tuple stream.
+    case parent
+    /// A path with bindings or a `%` in it: evaluated as a stream of tuples that carry them.
+    case tuplePath([Node])
 }
 
 /// A Pratt parser over the lexer's tokens, with JSONata's binding powers.
 struct Parser {
     private var tokens: [Token]
     private var index = 0
+    /// How many `%` have been parsed so far: a path that holds one is a tuple path.
+    private var parents = 0
 
     init(_ text: String) throws {
         var lexer = Lexer(text)
@@ -109,10 +115,12 @@ struct Parser {
         case .symbol(let text):
             switch text {
             case ".": return 75
-            case "[", "(", "{", "^", "@", "#": return 80
+            case "[", "(", "@", "#": return 80
+            // Looser than `.`: `a.b{...}` groups and `a.b^(...)` sorts the whole path's results, as jsonata-js binds.
+            case "{": return 70
             case "*", "/", "%": return 60
             case "+", "-", "&": return 50
-            case "=", "!=", "<", "<=", ">", ">=", "~>": return 40
+            case "=", "!=", "<", "<=", ">", ">=", "~>", "^": return 40
             case "?", "?:", "??": return 20
             case ":=": return 10
             default: return 0
@@ -125,9 +133,18 @@ struct Parser {
     }
 
     private mutating func expression(_ minimum: Int) throws -> Node {
+        let parentsBefore = parents
         var left = try prefix()
         while power > minimum {
             left = try infix(left)
+            // A path that reaches back with `%` (in any of its steps), or binds variables, keeps its tuples.
+            switch left {
+            case .path(let steps) where parents > parentsBefore || steps.contains(where: Evaluator.bindsVariables):
+                left = .tuplePath(steps)
+            case .group(.path(let steps), let pairs) where parents > parentsBefore:
+                left = .group(.tuplePath(steps), pairs)
+            default: break
+            }
         }
         return left
     }
@@ -155,6 +172,9 @@ struct Parser {
         case .symbol(let symbol):
             switch symbol {
             case "-": return .negate(try expression(70))
+            case "%":
+                parents += 1
+                return .parent
             case "*": return .wildcard
             case "**": return .descendants
             case "?": return .placeholder
@@ -201,10 +221,28 @@ struct Parser {
             advance()
         }
         try expect(")")
+        var signature: Signature?
+        if isSymbol("<") {
+            // The signature's text, token by token, to its closing `>`.
+            advance()
+            var text = ""
+            var depth = 1
+            while depth > 0 {
+                switch current.kind {
+                case .symbol(let symbol):
+                    if symbol == "<" { depth += 1 } else if symbol == ">" { depth -= 1 }
+                    if depth > 0 { text += symbol }
+                case .name(let word, quoted: false): text += word
+                default: throw unexpected()
+                }
+                advance()
+            }
+            signature = try Signature(text)
+        }
         try expect("{")
         let body = try expression(0)
         try expect("}")
-        return .lambda(parameters, body)
+        return .lambda(parameters, body, signature)
     }
 
     /// `key: value` pairs up to the closing brace.
@@ -233,8 +271,14 @@ struct Parser {
             case ".":
                 let right = try expression(strength)
                 var steps: [Node] = []
-                if case .path(let before) = left { steps = before } else { steps = [left] }
-                if case .path(let after) = right { steps += after } else { steps.append(right) }
+                switch left {
+                case .path(let before), .tuplePath(let before): steps = before
+                default: steps = [left]
+                }
+                switch right {
+                case .path(let after), .tuplePath(let after): steps += after
+                default: steps.append(right)
+                }
                 return .path(steps)
             case "[":
                 if isSymbol("]") {

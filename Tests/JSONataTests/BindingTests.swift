@@ -66,6 +66,82 @@ struct BindingTests {
                 ])
     }
 
+    @Test("% is the item the context was reached from: in constructors and predicates, and %.% its own parent")
+    func parent() throws {
+        let account = JSONataTests.account
+        #expect(
+            try value("Account.Order.Product.{'product': `Product Name`, 'order': %.OrderID}", account) == [
+                ["product": "Bowler Hat", "order": "order103"], ["product": "Trilby hat", "order": "order103"],
+                ["product": "Bowler Hat", "order": "order104"], ["product": "Cloak", "order": "order104"],
+            ])
+        #expect(
+            try value("Account.Order.Product.{'account': %.%.`Account Name`}.account", account)
+                == ["Firefly", "Firefly", "Firefly", "Firefly"])
+        #expect(
+            try value("Account.Order.Product[%.OrderID = 'order104'].`Product Name`", account) == [
+                "Bowler Hat", "Cloak",
+            ])
+        #expect(try value("Account.Order.Product[0].`Product Name`", account) == ["Bowler Hat", "Bowler Hat"])
+        #expect(
+            try value("Account.Order.Product[Price > 100].(%.OrderID & ': ' & `Product Name`)", account)
+                == "order104: Cloak")
+        do {
+            _ = try value("%.OrderID", account)
+            Issue.record("a parent at the top was evaluated")
+        } catch let error as JSONataError {
+            #expect(error.code == "S0217")
+        }
+    }
+
+    @Test(
+        "a lambda's signature checks its arguments, makes a single value an array where one is wanted, and reads the context for -"
+    )
+    func signatures() throws {
+        func code(_ expression: String, _ input: JSONataValue? = nil) -> String? {
+            do {
+                _ = try value(expression, input)
+                return nil
+            } catch let error as JSONataError {
+                return error.code
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(try value("(function($x, $y)<nn:n>{ $x + $y })(2, 3)", nil) == 5)
+        #expect(try value("(function($a)<a<n>:n>{ $sum($a) })(5)", nil) == 5)
+        #expect(try value("(function($a)<a:n>{ $count($a) })('one')", nil) == 1)
+        #expect(try value("$.(function($s)<s-:s>{ $uppercase($s) })()", "milk") == "MILK")
+        #expect(try value("(function($x)<n?:s>{ $exists($x) ? 'given' : 'none' })()", nil) == "none")
+        #expect(try value("(function($x)<(ns):s>{ $type($x) })('a')", nil) == "string")
+        #expect(try value("(function($v)<j:s>{ $type($v) })({'a': 1})", nil) == "object")
+        #expect(try value("$map([1, 2], function($v, $i)<nn:n>{ $v * $i })", nil) == [0, 2])
+        #expect(code("(function($x)<n>{ $x })('a')") == "T0410")
+        #expect(code("(function($x)<(ns)>{ $x })(true)") == "T0410")
+        #expect(code("(function($x)<n>{ $x })(1, 2)") == "T0410")
+        #expect(code("(function($a)<a<n>>{ $sum($a) })([1, 'x'])") == "T0412")
+        #expect(code("(function($f)<f:n>{ $f() })(1)") == "T0410")
+        #expect(throws: JSONataError.self) { try JSONataExpression("function($x)<q>{ $x }") }
+    }
+
+    @Test("a grouping at the end of a tuple path reads each item's variables, and a group's as arrays")
+    func groupedTuples() throws {
+        #expect(
+            try value("Account.Order#$i.Product{`Product Name`: $i}", JSONataTests.account)
+                == ["Bowler Hat": [0, 1], "Trilby hat": 0, "Cloak": 1])
+        #expect(
+            try value("library.loans@$l.books@$b[$l.isbn = $b.isbn]{$l.customer: $b.title}", Self.library)
+                == [
+                    "10001": "Structure and Interpretation of Computer Programs",
+                    "10003": [
+                        "Compilers: Principles, Techniques, and Tools",
+                        "Structure and Interpretation of Computer Programs",
+                    ],
+                ])
+        #expect(
+            try value("Account.Order.Product{%.OrderID: $sum(Quantity)}", JSONataTests.account)
+                == ["order103": 3, "order104": 5])
+    }
+
     @Test("a binding needs a variable on its right")
     func bindingErrors() {
         for bad in ["a@b", "a#1", "a@$"] {

@@ -125,6 +125,13 @@ struct JSONataTests {
             try value("Phone{type: number}")
                 == ["home": "0203 544 1234", "office": ["01962 001234", "01962 001235"], "mobile": "077 7700 1234"])
         #expect(try value("{'name': FirstName, 'age': Age}") == ["name": "Fred", "age": 28])
+        // A grouping and a sort at a path's end take the whole path's results.
+        #expect(
+            try value("Account.Order.Product{`Product Name`: Price}", Self.account)
+                == ["Bowler Hat": [34.45, 34.45], "Trilby hat": 21.67, "Cloak": 107.99])
+        #expect(
+            try value("Account.Order.Product^(Price).`Product Name`", Self.account)
+                == ["Trilby hat", "Bowler Hat", "Bowler Hat", "Cloak"])
         #expect(try value(#"$keys({"b": 1, "a": 2})"#, nil) == ["b", "a"])
         #expect(try value(#"$string({"b": 1, "a": [true, null]})"#, nil) == #"{"b":1,"a":[true,null]}"#)
     }
