@@ -139,6 +139,17 @@ struct PictureTests {
         }
     }
 
+    @Test("$random answers a number from 0 up to 1")
+    func random() throws {
+        for _ in 0..<50 {
+            guard case .number(let number)? = try value("$random()") else {
+                Issue.record("not a number")
+                return
+            }
+            #expect(number >= 0 && number < 1)
+        }
+    }
+
     @Test("$round moves the decimal point in the number's text, so halves written in decimal round half to even")
     func roundHalves() throws {
         #expect(try value("$round(34.555, 2)") == 34.56)
