@@ -21,13 +21,9 @@ struct BindingTests {
             {"id": "10003", "name": "Jason Arthur"}]}}
         """#)
 
-    func value(_ expression: String, _ input: JSONataValue?) throws -> JSONataValue? {
-        try JSONataExpression(expression).evaluate(input)
-    }
-
     @Test("@ joins: each loan bound to $l and each book to $b, the context left as it was for the next step")
     func contextBinding() throws {
-        let joined = try value(
+        let joined = try evaluate(
             "library.loans@$l.books@$b[$l.isbn=$b.isbn].{'title': $b.title, 'customer': $l.customer}", Self.library)
         #expect(
             joined == [
@@ -35,7 +31,7 @@ struct BindingTests {
                 ["title": "Compilers: Principles, Techniques, and Tools", "customer": "10003"],
                 ["title": "Structure and Interpretation of Computer Programs", "customer": "10003"],
             ])
-        let names = try value(
+        let names = try evaluate(
             "library.loans@$l.customers@$c[$l.customer=$c.id].{'customer': $c.name, 'due': $l.return}", Self.library)
         #expect(
             names == [
@@ -46,20 +42,20 @@ struct BindingTests {
 
     @Test("# binds each result's position among its step's results; predicates after it read the binding")
     func positionalBinding() throws {
-        let products = try value(
+        let products = try evaluate(
             "Account.Order#$i.Product.{'order': $i, 'name': `Product Name`}", JSONataTests.account)
         #expect(
             products == [
                 ["order": 0, "name": "Bowler Hat"], ["order": 0, "name": "Trilby hat"],
                 ["order": 1, "name": "Bowler Hat"], ["order": 1, "name": "Cloak"],
             ])
-        #expect(try value("Account.Order#$i[$i = 1].OrderID", JSONataTests.account) == "order104")
+        #expect(try evaluate("Account.Order#$i[$i = 1].OrderID", JSONataTests.account) == "order104")
         #expect(
-            try value("library.books#$i[$i < 2].title", Self.library)
+            try evaluate("library.books#$i[$i < 2].title", Self.library)
                 == ["Structure and Interpretation of Computer Programs", "The C Programming Language"])
-        #expect(try value("library.books#$i[1].isbn", Self.library) == "9780131103627")
+        #expect(try evaluate("library.books#$i[1].isbn", Self.library) == "9780131103627")
         #expect(
-            try value("library.books@$b#$n[$b.price > 50].{'n': $n, 'title': $b.title}", Self.library)
+            try evaluate("library.books@$b#$n[$b.price > 50].{'n': $n, 'title': $b.title}", Self.library)
                 == [
                     ["n": 1, "title": "The C Programming Language"],
                     ["n": 3, "title": "Compilers: Principles, Techniques, and Tools"],
@@ -70,23 +66,23 @@ struct BindingTests {
     func parent() throws {
         let account = JSONataTests.account
         #expect(
-            try value("Account.Order.Product.{'product': `Product Name`, 'order': %.OrderID}", account) == [
+            try evaluate("Account.Order.Product.{'product': `Product Name`, 'order': %.OrderID}", account) == [
                 ["product": "Bowler Hat", "order": "order103"], ["product": "Trilby hat", "order": "order103"],
                 ["product": "Bowler Hat", "order": "order104"], ["product": "Cloak", "order": "order104"],
             ])
         #expect(
-            try value("Account.Order.Product.{'account': %.%.`Account Name`}.account", account)
+            try evaluate("Account.Order.Product.{'account': %.%.`Account Name`}.account", account)
                 == ["Firefly", "Firefly", "Firefly", "Firefly"])
         #expect(
-            try value("Account.Order.Product[%.OrderID = 'order104'].`Product Name`", account) == [
+            try evaluate("Account.Order.Product[%.OrderID = 'order104'].`Product Name`", account) == [
                 "Bowler Hat", "Cloak",
             ])
-        #expect(try value("Account.Order.Product[0].`Product Name`", account) == ["Bowler Hat", "Bowler Hat"])
+        #expect(try evaluate("Account.Order.Product[0].`Product Name`", account) == ["Bowler Hat", "Bowler Hat"])
         #expect(
-            try value("Account.Order.Product[Price > 100].(%.OrderID & ': ' & `Product Name`)", account)
+            try evaluate("Account.Order.Product[Price > 100].(%.OrderID & ': ' & `Product Name`)", account)
                 == "order104: Cloak")
         do {
-            _ = try value("%.OrderID", account)
+            _ = try evaluate("%.OrderID", account)
             Issue.record("a parent at the top was evaluated")
         } catch let error as JSONataError {
             #expect(error.code == "S0217")
@@ -97,39 +93,29 @@ struct BindingTests {
         "a lambda's signature checks its arguments, makes a single value an array where one is wanted, and reads the context for -"
     )
     func signatures() throws {
-        func code(_ expression: String, _ input: JSONataValue? = nil) -> String? {
-            do {
-                _ = try value(expression, input)
-                return nil
-            } catch let error as JSONataError {
-                return error.code
-            } catch {
-                return "\(error)"
-            }
-        }
-        #expect(try value("(function($x, $y)<nn:n>{ $x + $y })(2, 3)", nil) == 5)
-        #expect(try value("(function($a)<a<n>:n>{ $sum($a) })(5)", nil) == 5)
-        #expect(try value("(function($a)<a:n>{ $count($a) })('one')", nil) == 1)
-        #expect(try value("$.(function($s)<s-:s>{ $uppercase($s) })()", "milk") == "MILK")
-        #expect(try value("(function($x)<n?:s>{ $exists($x) ? 'given' : 'none' })()", nil) == "none")
-        #expect(try value("(function($x)<(ns):s>{ $type($x) })('a')", nil) == "string")
-        #expect(try value("(function($v)<j:s>{ $type($v) })({'a': 1})", nil) == "object")
-        #expect(try value("$map([1, 2], function($v, $i)<nn:n>{ $v * $i })", nil) == [0, 2])
-        #expect(code("(function($x)<n>{ $x })('a')") == "T0410")
-        #expect(code("(function($x)<(ns)>{ $x })(true)") == "T0410")
-        #expect(code("(function($x)<n>{ $x })(1, 2)") == "T0410")
-        #expect(code("(function($a)<a<n>>{ $sum($a) })([1, 'x'])") == "T0412")
-        #expect(code("(function($f)<f:n>{ $f() })(1)") == "T0410")
+        #expect(try evaluate("(function($x, $y)<nn:n>{ $x + $y })(2, 3)", nil) == 5)
+        #expect(try evaluate("(function($a)<a<n>:n>{ $sum($a) })(5)", nil) == 5)
+        #expect(try evaluate("(function($a)<a:n>{ $count($a) })('one')", nil) == 1)
+        #expect(try evaluate("$.(function($s)<s-:s>{ $uppercase($s) })()", "milk") == "MILK")
+        #expect(try evaluate("(function($x)<n?:s>{ $exists($x) ? 'given' : 'none' })()", nil) == "none")
+        #expect(try evaluate("(function($x)<(ns):s>{ $type($x) })('a')", nil) == "string")
+        #expect(try evaluate("(function($v)<j:s>{ $type($v) })({'a': 1})", nil) == "object")
+        #expect(try evaluate("$map([1, 2], function($v, $i)<nn:n>{ $v * $i })", nil) == [0, 2])
+        #expect(errorCode("(function($x)<n>{ $x })('a')") == "T0410")
+        #expect(errorCode("(function($x)<(ns)>{ $x })(true)") == "T0410")
+        #expect(errorCode("(function($x)<n>{ $x })(1, 2)") == "T0410")
+        #expect(errorCode("(function($a)<a<n>>{ $sum($a) })([1, 'x'])") == "T0412")
+        #expect(errorCode("(function($f)<f:n>{ $f() })(1)") == "T0410")
         #expect(throws: JSONataError.self) { try JSONataExpression("function($x)<q>{ $x }") }
     }
 
     @Test("a grouping at the end of a tuple path reads each item's variables, and a group's as arrays")
     func groupedTuples() throws {
         #expect(
-            try value("Account.Order#$i.Product{`Product Name`: $i}", JSONataTests.account)
+            try evaluate("Account.Order#$i.Product{`Product Name`: $i}", JSONataTests.account)
                 == ["Bowler Hat": [0, 1], "Trilby hat": 0, "Cloak": 1])
         #expect(
-            try value("library.loans@$l.books@$b[$l.isbn = $b.isbn]{$l.customer: $b.title}", Self.library)
+            try evaluate("library.loans@$l.books@$b[$l.isbn = $b.isbn]{$l.customer: $b.title}", Self.library)
                 == [
                     "10001": "Structure and Interpretation of Computer Programs",
                     "10003": [
@@ -138,7 +124,7 @@ struct BindingTests {
                     ],
                 ])
         #expect(
-            try value("Account.Order.Product{%.OrderID: $sum(Quantity)}", JSONataTests.account)
+            try evaluate("Account.Order.Product{%.OrderID: $sum(Quantity)}", JSONataTests.account)
                 == ["order103": 3, "order104": 5])
     }
 

@@ -4,19 +4,6 @@ import Testing
 /// Date/time pictures of `$fromMillis`, `$now` and `$toMillis`: the cases of JSONata's test suite.
 @Suite("JSONata date/time pictures")
 struct DateTimeTests {
-    func value(_ expression: String) throws -> JSONataValue? { try JSONataExpression(expression).evaluate(nil) }
-
-    func code(_ expression: String) -> String? {
-        do {
-            _ = try value(expression)
-            return nil
-        } catch let error as JSONataError {
-            return error.code
-        } catch {
-            return "\(error)"
-        }
-    }
-
     @Test(
         "$fromMillis writes by a picture, at an offset",
         arguments: [
@@ -74,17 +61,17 @@ struct DateTimeTests {
             ("$fromMillis(-1000)", "1969-12-31T23:59:59.000Z"),
         ])
     func fromMillis(expression: String, expected: String) throws {
-        #expect(try value(expression) == .string(expected), "\(expression)")
+        #expect(try evaluate(expression) == .string(expected), "\(expression)")
     }
 
     @Test("a picture $fromMillis cannot read is an error with JSONata's code")
     func errors() {
-        #expect(code("$fromMillis(1230757500000, '[Z010101t]', '+0530')") == "D3134")
-        #expect(code("$fromMillis(1419940800000, '[YN]-[M]-[D]')") == "D3133")
-        #expect(code("$fromMillis(1419940800000, '[YN]-[M')") == "D3135")
-        #expect(code("$fromMillis(1419940800000, '[Q]')") == "D3132")
-        #expect(code("$fromMillis(1, '[Y]', 'noon')") == "D3110")
-        #expect(code("$toMillis('23/03', '[D]/[M]')") == "D3136")
+        #expect(errorCode("$fromMillis(1230757500000, '[Z010101t]', '+0530')") == "D3134")
+        #expect(errorCode("$fromMillis(1419940800000, '[YN]-[M]-[D]')") == "D3133")
+        #expect(errorCode("$fromMillis(1419940800000, '[YN]-[M')") == "D3135")
+        #expect(errorCode("$fromMillis(1419940800000, '[Q]')") == "D3132")
+        #expect(errorCode("$fromMillis(1, '[Y]', 'noon')") == "D3110")
+        #expect(errorCode("$toMillis('23/03', '[D]/[M]')") == "D3136")
     }
 
     @Test(
@@ -106,18 +93,18 @@ struct DateTimeTests {
             ("$toMillis('2018, day 82', '[Y], day [d]')", 1_521_763_200_000),
         ])
     func toMillis(expression: String, expected: Double) throws {
-        #expect(try value(expression) == .number(expected), "\(expression)")
+        #expect(try evaluate(expression) == .number(expected), "\(expression)")
     }
 
     @Test("$toMillis and $fromMillis agree, and text the picture does not describe is nothing")
     func roundTrips() throws {
-        #expect(try value("$toMillis('2018-03-23', '[D]/[M]/[Y]')") == nil)
-        #expect(try value("$toMillis('2018-13-23', '[Y]-[M]-[D]')") == nil)
+        #expect(try evaluate("$toMillis('2018-03-23', '[D]/[M]/[Y]')") == nil)
+        #expect(try evaluate("$toMillis('2018-13-23', '[Y]-[M]-[D]')") == nil)
         for millis in stride(from: -2_000_000_000_000.0, to: 4_000_000_000_000, by: 97_654_321_987) {
             let whole = (millis / 1000).rounded(.down) * 1000
             for picture in ["[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01][Z]", "[D1o] [MNn] [Y], [h]:[m01]:[s01] [P]"] {
                 let expression = "$toMillis($fromMillis(\(Int(whole)), '\(picture)'), '\(picture)')"
-                #expect(try value(expression) == .number(whole), "\(expression)")
+                #expect(try evaluate(expression) == .number(whole), "\(expression)")
             }
         }
     }

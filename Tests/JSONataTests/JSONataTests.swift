@@ -37,14 +37,7 @@ struct JSONataTests {
     }
 
     func code(_ expression: String, _ input: JSONataValue? = JSONataTests.person) -> String? {
-        do {
-            _ = try value(expression, input)
-            return nil
-        } catch let error as JSONataError {
-            return error.code
-        } catch {
-            return "\(error)"
-        }
+        errorCode(expression, input)
     }
 
     @Test("simple queries: fields, nested fields, null, nothing, quoted names")

@@ -4,19 +4,6 @@ import Testing
 /// `$formatNumber`, `$formatInteger` and `$parseInteger`: the examples of JSONata's documentation and test suite.
 @Suite("JSONata pictures")
 struct PictureTests {
-    func value(_ expression: String) throws -> JSONataValue? { try JSONataExpression(expression).evaluate(nil) }
-
-    func code(_ expression: String) -> String? {
-        do {
-            _ = try value(expression)
-            return nil
-        } catch let error as JSONataError {
-            return error.code
-        } catch {
-            return "\(error)"
-        }
-    }
-
     @Test(
         "$formatNumber writes by an XPath decimal picture",
         arguments: [
@@ -39,29 +26,29 @@ struct PictureTests {
             ("$formatNumber(3.5, '0')", "4"),
         ])
     func formatNumber(expression: String, expected: String) throws {
-        #expect(try value(expression) == .string(expected), "\(expression)")
+        #expect(try evaluate(expression) == .string(expected), "\(expression)")
     }
 
     @Test("a picture $formatNumber cannot read is an error with F&O's code; nothing in, nothing out")
     func formatNumberErrors() throws {
-        #expect(code("$formatNumber(1, '#;#;#')") == "D3080")
-        #expect(code("$formatNumber(1, '0.0.0')") == "D3081")
-        #expect(code("$formatNumber(1, '0%%')") == "D3082")
-        #expect(code("$formatNumber(1, '0\u{2030}\u{2030}')") == "D3083")
-        #expect(code("$formatNumber(1, '0%\u{2030}')") == "D3084")
-        #expect(code("$formatNumber(1, 'abc')") == "D3085")
-        #expect(code("$formatNumber(1, '0x0')") == "D3086")
-        #expect(code("$formatNumber(1, '0,.0')") == "D3087")
-        #expect(code("$formatNumber(1, '0,')") == "D3088")
-        #expect(code("$formatNumber(1, '#,,##0')") == "D3089")
-        #expect(code("$formatNumber(1, '0#')") == "D3090")
-        #expect(code("$formatNumber(1, '0.#0')") == "D3091")
-        #expect(code("$formatNumber(1, '0%e0')") == "D3092")
-        #expect(code("$formatNumber(1, '0e#')") == "D3093")
-        #expect(code("$formatNumber('1', '0')") == "T0410")
-        #expect(try value("$formatNumber(nothing, '0')") == nil)
-        #expect(code("$formatNumber(1, '0', {'zero-digit': '\u{10FFFF}'})") == "T0410")
-        #expect(code("$formatInteger(12, 'Ⅻ')") == "D3130")
+        #expect(errorCode("$formatNumber(1, '#;#;#')") == "D3080")
+        #expect(errorCode("$formatNumber(1, '0.0.0')") == "D3081")
+        #expect(errorCode("$formatNumber(1, '0%%')") == "D3082")
+        #expect(errorCode("$formatNumber(1, '0\u{2030}\u{2030}')") == "D3083")
+        #expect(errorCode("$formatNumber(1, '0%\u{2030}')") == "D3084")
+        #expect(errorCode("$formatNumber(1, 'abc')") == "D3085")
+        #expect(errorCode("$formatNumber(1, '0x0')") == "D3086")
+        #expect(errorCode("$formatNumber(1, '0,.0')") == "D3087")
+        #expect(errorCode("$formatNumber(1, '0,')") == "D3088")
+        #expect(errorCode("$formatNumber(1, '#,,##0')") == "D3089")
+        #expect(errorCode("$formatNumber(1, '0#')") == "D3090")
+        #expect(errorCode("$formatNumber(1, '0.#0')") == "D3091")
+        #expect(errorCode("$formatNumber(1, '0%e0')") == "D3092")
+        #expect(errorCode("$formatNumber(1, '0e#')") == "D3093")
+        #expect(errorCode("$formatNumber('1', '0')") == "T0410")
+        #expect(try evaluate("$formatNumber(nothing, '0')") == nil)
+        #expect(errorCode("$formatNumber(1, '0', {'zero-digit': '\u{10FFFF}'})") == "T0410")
+        #expect(errorCode("$formatInteger(12, 'Ⅻ')") == "D3130")
     }
 
     @Test(
@@ -92,7 +79,7 @@ struct PictureTests {
             ("$formatInteger(123456, 'A')", "FZPH"),
         ])
     func formatInteger(expression: String, expected: String) throws {
-        #expect(try value(expression) == .string(expected), "\(expression)")
+        #expect(try evaluate(expression) == .string(expected), "\(expression)")
     }
 
     @Test(
@@ -118,23 +105,23 @@ struct PictureTests {
             ("$parseInteger('FZPH', 'A')", 123456),
         ])
     func parseInteger(expression: String, expected: Double) throws {
-        #expect(try value(expression) == .number(expected), "\(expression)")
+        #expect(try evaluate(expression) == .number(expected), "\(expression)")
     }
 
     @Test(
         "pictures $formatInteger and $parseInteger cannot use are D3130 and D3131; text that is not a number is nothing"
     )
     func integerErrors() throws {
-        #expect(code("$formatInteger(123456, 'α')") == "D3130")
-        #expect(code("$parseInteger('50', '#')") == "D3130")
-        #expect(code("$formatInteger(12340, '##0０')") == "D3131")
-        #expect(try value("$parseInteger('twelvety', 'w')") == nil)
-        #expect(try value("$parseInteger('12', 'a')") == nil)
+        #expect(errorCode("$formatInteger(123456, 'α')") == "D3130")
+        #expect(errorCode("$parseInteger('50', '#')") == "D3130")
+        #expect(errorCode("$formatInteger(12340, '##0０')") == "D3131")
+        #expect(try evaluate("$parseInteger('twelvety', 'w')") == nil)
+        #expect(try evaluate("$parseInteger('12', 'a')") == nil)
         // Every number from 1 to 2,000 comes back from its words, its numerals and its letters.
         for number in stride(from: 1, through: 2000, by: 7) {
             for picture in ["w", "w;o", "Ww", "I", "a", "#,##0;o"] {
                 let expression = "$parseInteger($formatInteger(\(number), '\(picture)'), '\(picture)')"
-                #expect(try value(expression) == .number(Double(number)), "\(expression)")
+                #expect(try evaluate(expression) == .number(Double(number)), "\(expression)")
             }
         }
     }
@@ -142,7 +129,7 @@ struct PictureTests {
     @Test("$random answers a number from 0 up to 1")
     func random() throws {
         for _ in 0..<50 {
-            guard case .number(let number)? = try value("$random()") else {
+            guard case .number(let number)? = try evaluate("$random()") else {
                 Issue.record("not a number")
                 return
             }
@@ -152,10 +139,10 @@ struct PictureTests {
 
     @Test("$round moves the decimal point in the number's text, so halves written in decimal round half to even")
     func roundHalves() throws {
-        #expect(try value("$round(34.555, 2)") == 34.56)
-        #expect(try value("$round(2.675, 2)") == 2.68)
-        #expect(try value("$round(0.125, 2)") == 0.12)
-        #expect(try value("$round(1234.5678, -2)") == 1200)
-        #expect(try value("$round(-0.4)") == 0)
+        #expect(try evaluate("$round(34.555, 2)") == 34.56)
+        #expect(try evaluate("$round(2.675, 2)") == 2.68)
+        #expect(try evaluate("$round(0.125, 2)") == 0.12)
+        #expect(try evaluate("$round(1234.5678, -2)") == 1200)
+        #expect(try evaluate("$round(-0.4)") == 0)
     }
 }
