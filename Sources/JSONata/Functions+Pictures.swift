@@ -76,7 +76,10 @@ struct DecimalSymbols {
             default: break
             }
         }
-        guard digits.count == 10, zero.unicodeScalars.count == 1 else {
+        // The picture's characters must tell apart (F&O: the decimal format's characters are distinct).
+        let marks = [decimal, grouping, percent, perMille, digit, pattern]
+        guard digits.count == 10, zero.unicodeScalars.count == 1, Set(marks + digits).count == marks.count + 10
+        else {
             throw JSONataError("T0410", "Argument 3 of function \"formatNumber\" does not match function signature")
         }
     }

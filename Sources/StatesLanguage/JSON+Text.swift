@@ -121,9 +121,8 @@ extension JSON {
 
         mutating func object(depth: Int) throws -> JSON {
             index += 1
-            var pairs: [JSONObject.Pair] = []
-            // A repeated key keeps its first place and takes the last value; past a few keys a table finds it.
-            var positions: [String: Int]?
+            // A repeated key keeps its first place and takes the last value (JSONObject finds it).
+            var pairs: [(String, JSON)] = []
             skipWhitespace()
             if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
                 index += 1
@@ -137,17 +136,7 @@ extension JSON {
                 guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
                 index += 1
                 skipWhitespace()
-                let member = try value(depth: depth + 1)
-                if positions == nil && pairs.count >= 8 {
-                    positions = Dictionary(pairs.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { $1 })
-                }
-                let repeated = positions != nil ? positions![key] : pairs.firstIndex { $0.key == key }
-                if let at = repeated {
-                    pairs[at].value = member
-                } else {
-                    positions?[key] = pairs.count
-                    pairs.append((key, member))
-                }
+                pairs.append((key, try value(depth: depth + 1)))
                 skipWhitespace()
                 guard index < bytes.count else { throw error("unexpected end of input") }
                 if bytes[index] == UInt8(ascii: ",") {
@@ -156,7 +145,7 @@ extension JSON {
                 }
                 guard bytes[index] == UInt8(ascii: "}") else { throw error("expected ',' or '}'") }
                 index += 1
-                return .object(JSONObject(distinct: pairs))
+                return .object(JSONObject(pairs))
             }
         }
 

@@ -3,8 +3,8 @@
 /// when they hold the same pairs, whatever their order.
 ///
 /// The pairs are kept in one array and found by a linear search: the objects a state machine handles are small, and
-/// one array is cheaper to make, copy and walk than an ordered dictionary. Where objects come from text (the JSON
-/// parser) a repeated key is found with a set, so a large object never costs more than its size.
+/// one array is cheaper to make, copy and walk than an ordered dictionary. Where an object is made from many pairs at
+/// once (parsed or decoded text, a sequence) a repeated key is found with a table, so a large object costs its size.
 public struct JSONObject: Sendable, Hashable {
     public typealias Pair = (key: String, value: JSON)
     private var pairs: [Pair] = []
@@ -13,7 +13,20 @@ public struct JSONObject: Sendable, Hashable {
 
     /// The pairs in order; a repeated key keeps its first place and its last value (as a JSON text's does).
     public init<S: Sequence>(_ pairs: S) where S.Element == (String, JSON) {
-        for (key, value) in pairs { self[key] = value }
+        var positions: [String: Int]?
+        for (key, value) in pairs {
+            // Past a few keys a table finds a repeated one.
+            if positions == nil && self.pairs.count >= 8 {
+                positions = Dictionary(self.pairs.enumerated().map { ($1.key, $0) }, uniquingKeysWith: { $1 })
+            }
+            let repeated = positions != nil ? positions![key] : position(of: key)
+            if let at = repeated {
+                self.pairs[at].value = value
+            } else {
+                positions?[key] = self.pairs.count
+                self.pairs.append((key, value))
+            }
+        }
     }
 
     /// The pairs of an unordered dictionary, keys sorted so the order is the same on every run.
@@ -130,7 +143,7 @@ extension JSONObject: Codable {
     /// The keys come in the order the decoder lists them.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingName.self)
-        for key in container.allKeys { self[key.stringValue] = try container.decode(JSON.self, forKey: key) }
+        self.init(try container.allKeys.map { ($0.stringValue, try container.decode(JSON.self, forKey: $0)) })
     }
 
     public func encode(to encoder: any Encoder) throws {

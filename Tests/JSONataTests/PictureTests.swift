@@ -49,6 +49,8 @@ struct PictureTests {
         #expect(try evaluate("$formatNumber(nothing, '0')") == nil)
         #expect(errorCode("$formatNumber(1, '0', {'zero-digit': '\u{10FFFF}'})") == "T0410")
         #expect(errorCode("$formatInteger(12, 'Ⅻ')") == "D3130")
+        #expect(errorCode("$formatNumber(1, '#', {'decimal-separator': '0'})") == "T0410")
+        #expect(errorCode("$formatNumber(1, '#', {'grouping-separator': '.'})") == "T0410")
     }
 
     @Test(
