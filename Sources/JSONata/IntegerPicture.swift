@@ -75,7 +75,8 @@ struct IntegerPicture {
     // MARK: formatting
 
     func format(_ value: Double) throws -> String {
-        let number = value.rounded(.towardZero)
+        // Negative zero (`-0`, `-0.4`) is zero, written without a sign.
+        let number = value.rounded(.towardZero) + 0
         if number < 0 { return "-" + (try format(-number)) }
         guard number.isFinite else {
             throw JSONataError("D3130", "The number \(value) cannot be formatted as an integer")
