@@ -65,8 +65,9 @@ struct DateTimePicture {
             let width = presentation[presentation.index(after: comma)...]
             presentation = String(presentation[..<comma])
             let bounds = width.split(separator: "-", omittingEmptySubsequences: false)
-            minimum = Int(bounds[0])
-            maximum = bounds.count > 1 ? Int(bounds[1]) : nil
+            // Widths past a hundred are taken as a hundred: a picture may not make a string of any size it names.
+            minimum = Int(bounds[0]).map { min($0, 100) }
+            maximum = bounds.count > 1 ? Int(bounds[1]).map { min($0, 100) } : nil
         }
         var modifier: Character?
         if presentation.count > 1, let last = presentation.last, "atco".contains(last),
