@@ -22,11 +22,21 @@ public struct ItemReader: Sendable {
 }
 
 /// A distributed Map's `ResultWriter`: its results written as AWS writes them (`SUCCEEDED_0.json`, `FAILED_0.json`
-/// and `manifest.json` under `Prefix/<map run id>/`), by `s3:putObject` tasks of the engine's resolver.
+/// and `manifest.json` under `Prefix/<map run id>/`), by `s3:putObject` tasks of the engine's resolver, and
+/// `WriterConfig`'s shape for them (or, with no `Resource`, for the Map's own output).
 public struct ResultWriter: Sendable {
     public static let putObject = "arn:aws:states:::s3:putObject"
-    /// `Bucket` and `Prefix`, with `.$` paths.
+
+    /// `NONE`: each child's record (its input, output, status and names); `COMPACT`: each child's output; `FLATTEN`:
+    /// the outputs with an array's elements in its place. A failed child keeps its record whatever is asked.
+    public enum Transformation: String, Sendable { case none = "NONE", compact = "COMPACT", flatten = "FLATTEN" }
+    /// A file holds a JSON array (`JSON`) or one JSON text a line (`JSONL`).
+    public enum OutputType: String, Sendable { case json = "JSON", jsonl = "JSONL" }
+
+    /// `Bucket` and `Prefix`, with `.$` paths; nil when nothing is written (`WriterConfig` alone).
     public let parameters: Template?
+    public let transformation: Transformation
+    public let outputType: OutputType
 }
 
 extension DefinitionParser {
@@ -40,14 +50,44 @@ extension DefinitionParser {
         for key in object.keys.sorted() where !["Resource", parargs, "WriterConfig"].contains(key) {
             report("\(location)/\(key)", "The field '\(key)' is not supported in ResultWriter")
         }
-        if object["WriterConfig"] != nil {
-            report(
-                "\(location)/WriterConfig", "ResultWriter's WriterConfig is not supported", code: Diagnostic.unsupported
-            )
+        // Written to S3 without a WriterConfig, each child's whole record; with one, as it says.
+        var transformation = ResultWriter.Transformation.none
+        var outputType = ResultWriter.OutputType.json
+        if let config = object["WriterConfig"] {
+            guard case .object(let fields) = config else {
+                report("\(location)/WriterConfig", "WriterConfig must be an object")
+                return nil
+            }
+            for key in fields.keys.sorted() where !["Transformation", "OutputType"].contains(key) {
+                report("\(location)/WriterConfig/\(key)", "The field '\(key)' is not supported in WriterConfig")
+            }
+            transformation = .compact
+            if let value = fields["Transformation"] {
+                guard let parsed = value.stringValue.flatMap(ResultWriter.Transformation.init(rawValue:)) else {
+                    report(
+                        "\(location)/WriterConfig/Transformation", "Transformation must be NONE, COMPACT or FLATTEN")
+                    return nil
+                }
+                transformation = parsed
+            }
+            if let value = fields["OutputType"] {
+                guard let parsed = value.stringValue.flatMap(ResultWriter.OutputType.init(rawValue:)) else {
+                    report("\(location)/WriterConfig/OutputType", "OutputType must be JSON or JSONL")
+                    return nil
+                }
+                outputType = parsed
+            }
+            // WriterConfig alone shapes the Map's output and writes nothing.
+            if object["Resource"] == nil && object[parargs] == nil {
+                return ResultWriter(parameters: nil, transformation: transformation, outputType: outputType)
+            }
         }
         guard object["Resource"] == .string(ResultWriter.putObject) else {
             report(
-                "\(location)/Resource", "ResultWriter's Resource must be \(ResultWriter.putObject)",
+                "\(location)/Resource",
+                object["Resource"] == nil && object["WriterConfig"] == nil
+                    ? "ResultWriter needs a Resource and \(parargs), a WriterConfig, or all three"
+                    : "ResultWriter's Resource must be \(ResultWriter.putObject)",
                 code: Diagnostic.invalidResource)
             return nil
         }
@@ -57,7 +97,9 @@ extension DefinitionParser {
             report("\(location)/\(parargs)", "ResultWriter needs \(parargs) with a Bucket (and a Prefix)")
             return nil
         }
-        return ResultWriter(parameters: self.parargs(object, location: location))
+        return ResultWriter(
+            parameters: self.parargs(object, location: location), transformation: transformation,
+            outputType: outputType)
     }
 
     mutating func itemReader(_ json: JSON, distributed: Bool, location: String) -> ItemReader? {

@@ -27,14 +27,7 @@ extension ExecutionCore {
 
     private mutating func writeResults(_ id: Int, join: Join, writer: ResultWriter) throws {
         let frame = frames[id]!
-        let parameters = try writer.parameters.map { try evaluate($0, input: frame.effectiveInput, frame: id) } ?? [:]
-        guard let bucket = parameters["Bucket"]?.stringValue, !bucket.isEmpty else {
-            throw StatesError(StatesError.resultWriterFailed, "The ResultWriter's Bucket is not a string.")
-        }
-        var prefix = parameters["Prefix"]?.stringValue ?? ""
-        if !prefix.isEmpty && !prefix.hasSuffix("/") { prefix += "/" }
         let run = join.mapRunArn ?? mapRunArn(id)
-        let folder = prefix + String(run.split(separator: ":").last ?? "run") + "/"
         func entry(_ slot: Int) -> JSON {
             let failed = join.failedSlots.contains(slot)
             var object: JSONObject = [
@@ -53,16 +46,46 @@ extension ExecutionCore {
             }
             return .object(object)
         }
+        /// The children's results as the WriterConfig shapes them; a failed child keeps its record.
+        func records(_ slots: [Int]) -> [JSON] {
+            var records: [JSON] = []
+            for slot in slots {
+                guard !join.failedSlots.contains(slot), writer.transformation != .none else {
+                    records.append(entry(slot))
+                    continue
+                }
+                let output = join.results[slot] ?? .null
+                if writer.transformation == .flatten, case .array(let items) = output {
+                    records += items
+                } else {
+                    records.append(output)
+                }
+            }
+            return records
+        }
         let slots = Array(join.results.indices)
+        guard let template = writer.parameters else {
+            // WriterConfig alone: the shaped results are the Map's output, and nothing is written.
+            record("MapStateSucceeded", [:], frame: id)
+            finishStep(id, result: .array(records(slots)))
+            return
+        }
+        let parameters = try evaluate(template, input: frame.effectiveInput, frame: id)
+        guard let bucket = parameters["Bucket"]?.stringValue, !bucket.isEmpty else {
+            throw StatesError(StatesError.resultWriterFailed, "The ResultWriter's Bucket is not a string.")
+        }
+        var prefix = parameters["Prefix"]?.stringValue ?? ""
+        if !prefix.isEmpty && !prefix.hasSuffix("/") { prefix += "/" }
+        let folder = prefix + String(run.split(separator: ":").last ?? "run") + "/"
+        func body(_ records: [JSON]) -> String {
+            writer.outputType == .json
+                ? JSON.array(records).serialized() : records.map { $0.serialized() }.joined(separator: "\n")
+        }
         var files: [(status: String, key: String, body: String)] = [
-            (
-                "SUCCEEDED", folder + "SUCCEEDED_0.json",
-                JSON.array(slots.filter { !join.failedSlots.contains($0) }.map(entry)).serialized()
-            )
+            ("SUCCEEDED", folder + "SUCCEEDED_0.json", body(records(slots.filter { !join.failedSlots.contains($0) })))
         ]
         if !join.failedSlots.isEmpty {
-            files.append(
-                ("FAILED", folder + "FAILED_0.json", JSON.array(join.failedSlots.sorted().map(entry)).serialized()))
+            files.append(("FAILED", folder + "FAILED_0.json", body(records(join.failedSlots.sorted()))))
         }
         var listed: [String: [JSON]] = ["SUCCEEDED": [], "FAILED": [], "PENDING": []]
         for file in files {

@@ -199,6 +199,73 @@ struct ItemReaderTests {
         #expect(types.contains("MapRunStarted") && types.contains("MapRunSucceeded"))
     }
 
+    @Test("WriterConfig alone shapes the Map's output: COMPACT the outputs, FLATTEN arrays spread, failures kept whole")
+    func writerConfigAlone() async throws {
+        // Each item answers an array of itself twice; the item 2 fails.
+        let machine = Self.writerMachine.replacingOccurrences(
+            of:
+                #""ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket.$": "$.bucket", "Prefix": "runs"}},"#,
+            with: #""ResultWriter": {"WriterConfig": {"Transformation": "TRANSFORM"}},"#
+        ).replacingOccurrences(
+            of: #""Echo": {"Type": "Pass", "End": true}"#,
+            with:
+                #""Echo": {"Type": "Pass", "Parameters": {"pair.$": "States.Array($.n, $.n)"}, "OutputPath": "$.pair", "End": true}"#
+        )
+        let items: JSON = ["items": [["n": 1], ["n": 2], ["n": 3]]]
+        let objects = Objects([:])
+        let flat = try await run(machine.replacingOccurrences(of: "TRANSFORM", with: "FLATTEN"), objects, input: items)
+        let flattened = try #require(flat.outcome.output?.arrayValue)
+        #expect(Array(flattened.prefix(2)) == [1, 1] && Array(flattened.suffix(2)) == [3, 3] && flattened.count == 5)
+        #expect(flattened[2]["Status"] == "FAILED" && flattened[2]["Error"] == "Odd")
+        let compact = try await run(
+            machine.replacingOccurrences(of: "TRANSFORM", with: "COMPACT"), objects, input: items)
+        #expect(compact.outcome.output?.arrayValue?.first == [1, 1] && compact.outcome.output?.arrayValue?.count == 3)
+        let whole = try await run(machine.replacingOccurrences(of: "TRANSFORM", with: "NONE"), objects, input: items)
+        #expect(whole.outcome.output?.arrayValue?.first?["Output"] == "[1,1]")
+        // Nothing was written to the blob store.
+        #expect(objects.written.isEmpty)
+    }
+
+    @Test("WriterConfig with a Resource writes its shape: JSONL files of the compact outputs, failures in their file")
+    func writerConfigWritten() async throws {
+        let machine = Self.writerMachine.replacingOccurrences(
+            of: #""Prefix": "runs"}},"#,
+            with: #""Prefix": "runs"}, "WriterConfig": {"Transformation": "COMPACT", "OutputType": "JSONL"}},"#)
+        let objects = Objects([:])
+        let result = try await run(
+            machine, objects, input: ["bucket": "out", "items": [["n": 1], ["n": 2], ["n": 3]]])
+        let run = try #require(result.outcome.output?["MapRunArn"]?.stringValue)
+        let folder = "out/runs/" + String(run.split(separator: ":").last!) + "/"
+        #expect(objects.objects[folder + "SUCCEEDED_0.json"] == "{\"n\":1}\n{\"n\":3}")
+        let failed = try JSON(parsing: try #require(objects.objects[folder + "FAILED_0.json"]))
+        #expect(failed["Status"] == "FAILED" && failed["Error"] == "Odd")
+    }
+
+    @Test("what AWS refuses of a WriterConfig")
+    func writerConfigRefused() {
+        func locations(_ writer: String) -> [String] {
+            let machine = Self.writerMachine.replacingOccurrences(
+                of:
+                    #""ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket.$": "$.bucket", "Prefix": "runs"}},"#,
+                with: #""ResultWriter": \#(writer),"#)
+            return StatesDefinition.validate(machine).filter { $0.severity == .error }.map(\.location)
+        }
+        #expect(locations(#"{"WriterConfig": {"Transformation": "FLATTEN", "OutputType": "JSONL"}}"#).isEmpty)
+        #expect(
+            locations(#"{"WriterConfig": {"Transformation": "SQUASH"}}"#) == [
+                "/States/Each/ResultWriter/WriterConfig/Transformation"
+            ])
+        #expect(
+            locations(#"{"WriterConfig": {"OutputType": "CSV"}}"#) == [
+                "/States/Each/ResultWriter/WriterConfig/OutputType"
+            ])
+        #expect(locations(#"{"WriterConfig": {"Extra": 1}}"#) == ["/States/Each/ResultWriter/WriterConfig/Extra"])
+        #expect(locations("{}") == ["/States/Each/ResultWriter/Resource"])
+        #expect(
+            locations(#"{"WriterConfig": {}, "Parameters": {"Bucket": "b"}}"#) == ["/States/Each/ResultWriter/Resource"]
+        )
+    }
+
     @Test("a write that fails is States.ResultWriterFailed")
     func resultWriterFails() async throws {
         let result = try await run(Self.writerMachine, Objects([:]), input: ["bucket": "refused", "items": [["n": 1]]])
