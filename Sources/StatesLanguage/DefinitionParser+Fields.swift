@@ -294,9 +294,11 @@ extension DefinitionParser {
         return names
     }
 
+    static func notPositive(_ field: String) -> String { "The field '\(field)' must be a whole number greater than 0" }
+
     mutating func positiveInteger(_ value: JSON, _ field: String, location: String) -> Int? {
         guard let number = value.intValue, number > 0 else {
-            report(location, "The field '\(field)' must be a whole number greater than 0")
+            report(location, Self.notPositive(field))
             return nil
         }
         return number

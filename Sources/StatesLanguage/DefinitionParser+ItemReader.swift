@@ -161,17 +161,9 @@ extension DefinitionParser {
         if config["MaxItems"] != nil && config["MaxItemsPath"] != nil {
             report(at, "ReaderConfig may have 'MaxItems' or 'MaxItemsPath', not both")
         }
-        let maxItemsExpression = expressionField(config["MaxItems"], "MaxItems", location: at)
-        let maxItems =
-            maxItemsExpression != nil
-            ? nil
-            : config["MaxItems"].flatMap { value -> Int? in
-                guard let number = value.intValue, (1...100_000_000).contains(number) else {
-                    report("\(at)/MaxItems", "MaxItems must be a whole number from 1 to 100000000")
-                    return nil
-                }
-                return number
-            }
+        let (maxItems, maxItemsExpression) = numberField(
+            config, "MaxItems", location: at, refused: "MaxItems must be a whole number from 1 to 100000000"
+        ) { $0.intValue.flatMap { (1...100_000_000).contains($0) ? $0 : nil } }
         return ItemReader(
             resource: resource, parameters: self.parargs(object, location: location),
             inputType: inputType, csvHeaders: headers, maxItems: maxItems,

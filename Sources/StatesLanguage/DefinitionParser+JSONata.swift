@@ -59,6 +59,29 @@ extension DefinitionParser {
         return nil
     }
 
+    /// A number field that a JSONata state may write as an expression instead: the expression, or what `read` makes of
+    /// the value written (reporting `refused` at the field when it makes nothing); both nil when the field is absent.
+    mutating func numberField<Number>(
+        _ object: JSONObject, _ field: String, location: String, refused: String, _ read: (JSON) -> Number?
+    ) -> (value: Number?, expression: QueryExpression?) {
+        if let expression = expressionField(object[field], field, location: location) { return (nil, expression) }
+        guard let written = object[field] else { return (nil, nil) }
+        guard let number = read(written) else {
+            report("\(location)/\(field)", refused)
+            return (nil, nil)
+        }
+        return (number, nil)
+    }
+
+    /// A field that holds a whole number greater than 0, or in a JSONata state an expression.
+    mutating func positiveField(_ object: JSONObject, _ field: String, location: String) -> (
+        value: Int?, expression: QueryExpression?
+    ) {
+        numberField(object, field, location: location, refused: Self.notPositive(field)) {
+            $0.intValue.flatMap { $0 > 0 ? $0 : nil }
+        }
+    }
+
     /// The name of the field that gives a task its input: `Parameters`, or in a JSONata state `Arguments`.
     var parargsField: String { language == .jsonata ? "Arguments" : "Parameters" }
 

@@ -12,20 +12,8 @@ extension DefinitionParser {
                 "The resource '\(resource)' holds a placeholder that no definition substitution filled",
                 code: Diagnostic.invalidResource)
         }
-        let timeoutExpression = expressionField(object["TimeoutSeconds"], "TimeoutSeconds", location: location)
-        let heartbeatExpression = expressionField(object["HeartbeatSeconds"], "HeartbeatSeconds", location: location)
-        let timeout =
-            timeoutExpression != nil
-            ? nil
-            : object["TimeoutSeconds"].flatMap {
-                positiveInteger($0, "TimeoutSeconds", location: "\(location)/TimeoutSeconds")
-            }
-        let heartbeat =
-            heartbeatExpression != nil
-            ? nil
-            : object["HeartbeatSeconds"].flatMap {
-                positiveInteger($0, "HeartbeatSeconds", location: "\(location)/HeartbeatSeconds")
-            }
+        let (timeout, timeoutExpression) = positiveField(object, "TimeoutSeconds", location: location)
+        let (heartbeat, heartbeatExpression) = positiveField(object, "HeartbeatSeconds", location: location)
         if object["TimeoutSeconds"] != nil && object["TimeoutSecondsPath"] != nil {
             report(location, "A Task may have 'TimeoutSeconds' or 'TimeoutSecondsPath', not both")
         }
@@ -168,11 +156,18 @@ extension DefinitionParser {
         }
         let processor = machine(
             processorJSON, location: "\(location)/\(processorField)", topLevel: false, processor: true)
-        let maxConcurrencyExpression = expressionField(object["MaxConcurrency"], "MaxConcurrency", location: location)
-        let countExpression = expressionField(
-            object["ToleratedFailureCount"], "ToleratedFailureCount", location: location)
-        let percentageExpression = expressionField(
-            object["ToleratedFailurePercentage"], "ToleratedFailurePercentage", location: location)
+        let (maxConcurrency, maxConcurrencyExpression) = numberField(
+            object, "MaxConcurrency", location: location,
+            refused: "The field 'MaxConcurrency' must be a whole number ≥ 0"
+        ) { $0.intValue.flatMap { $0 >= 0 ? $0 : nil } }
+        let (count, countExpression) = numberField(
+            object, "ToleratedFailureCount", location: location,
+            refused: "ToleratedFailureCount must be a whole number ≥ 0"
+        ) { $0.intValue.flatMap { $0 >= 0 ? $0 : nil } }
+        let (percentage, percentageExpression) = numberField(
+            object, "ToleratedFailurePercentage", location: location,
+            refused: "ToleratedFailurePercentage must be a number from 0 to 100"
+        ) { $0.doubleValue.flatMap { (0...100).contains($0) ? $0 : nil } }
         var items: Template?
         if language == .jsonata, let value = object["Items"] {
             switch value {
@@ -184,38 +179,6 @@ extension DefinitionParser {
                 report("\(location)/Items", "The field 'Items' must be an array or a JSONata expression")
             }
         }
-        let maxConcurrency =
-            maxConcurrencyExpression != nil
-            ? nil
-            : object["MaxConcurrency"].flatMap { value -> Int? in
-                guard let number = value.intValue, number >= 0 else {
-                    report("\(location)/MaxConcurrency", "The field 'MaxConcurrency' must be a whole number ≥ 0")
-                    return nil
-                }
-                return number
-            }
-        let percentage =
-            percentageExpression != nil
-            ? nil
-            : object["ToleratedFailurePercentage"].flatMap { value -> Double? in
-                guard let number = value.doubleValue, (0...100).contains(number) else {
-                    report(
-                        "\(location)/ToleratedFailurePercentage",
-                        "ToleratedFailurePercentage must be a number from 0 to 100")
-                    return nil
-                }
-                return number
-            }
-        let count =
-            countExpression != nil
-            ? nil
-            : object["ToleratedFailureCount"].flatMap { value -> Int? in
-                guard let number = value.intValue, number >= 0 else {
-                    report("\(location)/ToleratedFailureCount", "ToleratedFailureCount must be a whole number ≥ 0")
-                    return nil
-                }
-                return number
-            }
         var batcher: ItemBatcher?
         if let batcherJSON = object["ItemBatcher"] {
             if !distributed {
@@ -264,21 +227,8 @@ extension DefinitionParser {
         for key in object.keys.sorted() where !allowed.contains(key) {
             report("\(location)/\(key)", "The field '\(key)' is not supported in ItemBatcher")
         }
-        let itemsExpression = expressionField(object["MaxItemsPerBatch"], "MaxItemsPerBatch", location: location)
-        let bytesExpression = expressionField(
-            object["MaxInputBytesPerBatch"], "MaxInputBytesPerBatch", location: location)
-        let items =
-            itemsExpression != nil
-            ? nil
-            : object["MaxItemsPerBatch"].flatMap {
-                positiveInteger($0, "MaxItemsPerBatch", location: "\(location)/MaxItemsPerBatch")
-            }
-        let bytes =
-            bytesExpression != nil
-            ? nil
-            : object["MaxInputBytesPerBatch"].flatMap {
-                positiveInteger($0, "MaxInputBytesPerBatch", location: "\(location)/MaxInputBytesPerBatch")
-            }
+        let (items, itemsExpression) = positiveField(object, "MaxItemsPerBatch", location: location)
+        let (bytes, bytesExpression) = positiveField(object, "MaxInputBytesPerBatch", location: location)
         let itemsPath = object["MaxItemsPerBatchPath"].flatMap { path($0, "MaxItemsPerBatchPath", location: location) }
         let bytesPath = object["MaxInputBytesPerBatchPath"].flatMap {
             path($0, "MaxInputBytesPerBatchPath", location: location)
