@@ -60,6 +60,8 @@ let package = Package(
             dependencies: [
                 "OrderlyModel", "OrderlyPorts", "StatesLanguage", "WorkflowEngine", "CZlib",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C interface, for syncing the write-ahead log through SQLite's own file (GroupCommitWriter).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// The one writer of the database, committing in groups: write blocks from any number of callers queue up, and each
 /// time the database is free the writer runs every queued block back to back in ONE transaction (each inside its own
@@ -8,8 +9,9 @@ import GRDB
 ///
 /// Commits are made visible at once and made durable when someone outside must be told: a commit is written to the
 /// write-ahead log without waiting for the disk (`synchronous = NORMAL`: it survives the process being killed), and
-/// ``sync()`` waits until everything committed before it has reached the disk (the next group is committed with
-/// `synchronous = FULL`, whose sync of the log covers every commit before it), so it survives a power loss too. The
+/// ``sync()`` waits until everything committed before it has reached the disk (after the next group commits, the
+/// writer syncs the log, as a commit with `synchronous = FULL` would, which covers every commit before it; a group
+/// with nothing of its own to write only syncs), so it survives a power loss too. The
 /// store calls it before an answer leaves the process (an HTTP response, a charge asked of the gateway, a message
 /// sent); one sync then covers the dozen commits a checkout makes, and the groups of every caller waiting at once.
 ///
@@ -19,8 +21,10 @@ import GRDB
 final class GroupCommitWriter: Sendable {
     private let state: WriterState
 
-    init(pool: DatabasePool) {
-        state = WriterState(pool: pool)
+    /// - Parameter lingering: how long a submitted block may wait for a write to ride with before the writer
+    ///   commits it alone.
+    init(pool: DatabasePool, lingering: TimeInterval = 0.002) {
+        state = WriterState(pool: pool, lingering: lingering)
         let state = self.state
         let thread = Thread { state.run() }
         thread.name = "orderly-sqlite-writer"
@@ -44,10 +48,13 @@ final class GroupCommitWriter: Sendable {
         }
     }
 
-    /// Queues `block` for the next group without waiting for it: `failed` is told if it (or its commit) fails.
+    /// Queues `block` for a coming group without waiting for it: `failed` is told if it (or its commit) fails.
+    ///
+    /// Nobody waits for it, so it does not start a group of its own at once: it rides with the next write or sync
+    /// (in the order given, before it), or is committed by the writer's thread once it has lingered a moment.
     func submit(_ block: @escaping @Sendable (Database) throws -> Void, failed: @escaping @Sendable (any Error) -> Void)
     {
-        state.enqueue(WriterState.Job(run: block, fail: failed, done: {}))
+        state.enqueue(WriterState.Job(run: block, fail: failed, done: {}, waited: false))
     }
 
     /// Returns once every commit made before the call is on the disk (at once when it already is).
@@ -79,9 +86,12 @@ private final class WriterState: @unchecked Sendable {
         let run: @Sendable (Database) throws -> Void
         let fail: @Sendable (any Error) -> Void
         let done: @Sendable () -> Void
+        /// Whether a caller waits for it (else it may wait a moment for company, see ``GroupCommitWriter/submit``).
+        var waited = true
     }
 
     let pool: DatabasePool
+    let lingering: TimeInterval
     /// Guards the properties below, and wakes the thread.
     private let condition = NSCondition()
     private var jobs: [Job] = []
@@ -92,14 +102,14 @@ private final class WriterState: @unchecked Sendable {
     private var syncs: UInt64 = 0
     /// The most blocks one transaction takes, so that a long queue still commits (and resumes callers) steadily.
     private let maximumGroup = 512
-    /// The writer's connection's `synchronous` setting (only the one committing reads or sets it).
-    private var syncsEachCommit = false
-    private var markTableMade = false
     /// A group is being committed (by the thread, or by a caller that found the writer idle): one at a time.
     private var committing = false
+    /// How many of `jobs` someone waits for; when none, the thread lets them linger for company.
+    private var waitedJobs = 0
 
-    init(pool: DatabasePool) {
+    init(pool: DatabasePool, lingering: TimeInterval) {
         self.pool = pool
+        self.lingering = lingering
     }
 
     var isSynced: Bool { condition.withLock { synced == committed } }
@@ -111,25 +121,31 @@ private final class WriterState: @unchecked Sendable {
     func enqueue(_ job: Job) {
         condition.withLock {
             jobs.append(job)
+            if job.waited { waitedJobs += 1 }
             condition.signal()
         }
     }
 
-    /// Commits `job` on the caller's thread when nothing else is queued or being committed (a lone caller then
-    /// makes no thread hand-off at all, two fewer wake-ups a write), else queues it for the writer's thread.
+    /// Commits `job` on the caller's thread, after the submitted blocks queued before it, when nothing is being
+    /// committed and nobody else waits in the queue (a lone caller then makes no thread hand-off at all, two fewer
+    /// wake-ups a write), else queues it for the writer's thread.
     func enqueueOrLead(_ job: Job) {
-        let leads = condition.withLock {
-            guard jobs.isEmpty && !committing && !closed else {
+        let group: [Job]? = condition.withLock {
+            guard waitedJobs == 0 && !committing && !closed && jobs.count < maximumGroup else {
                 jobs.append(job)
+                waitedJobs += 1
                 condition.signal()
-                return false
+                return nil
             }
             committing = true
-            return true
+            var group = jobs
+            jobs = []
+            group.append(job)
+            return group
         }
-        guard leads else { return }
+        guard let group else { return }
         let unsynced = condition.withLock { synced < committed }
-        commit([job], unsynced: unsynced)
+        commit(group, unsynced: unsynced)
         condition.withLock {
             committing = false
             if !jobs.isEmpty || closed { condition.signal() }
@@ -150,11 +166,24 @@ private final class WriterState: @unchecked Sendable {
         }
     }
 
-    /// Commits a group whenever blocks are queued, until closed with none left.
+    /// Commits a group whenever blocks are queued (those nobody waits for after they have lingered a moment), until
+    /// closed with none left.
     func run() {
         while true {
             condition.lock()
-            while (jobs.isEmpty || committing) && !closed { condition.wait() }
+            while !closed {
+                if committing || jobs.isEmpty {
+                    condition.wait()
+                } else if waitedJobs == 0 {
+                    // Only submitted blocks: give a write a moment to take them along, then commit them alone.
+                    let deadline = Date(timeIntervalSinceNow: lingering)
+                    while !closed && waitedJobs == 0 && !jobs.isEmpty && condition.wait(until: deadline) {}
+                    if committing || jobs.isEmpty || waitedJobs > 0 || closed { continue }
+                    break
+                } else {
+                    break
+                }
+            }
             while committing { condition.wait() }
             if jobs.isEmpty {
                 condition.unlock()
@@ -168,6 +197,7 @@ private final class WriterState: @unchecked Sendable {
                 group = Array(jobs.prefix(maximumGroup))
                 jobs.removeFirst(maximumGroup)
             }
+            waitedJobs -= group.filter(\.waited).count
             let unsynced = synced < committed
             committing = true
             condition.unlock()
@@ -182,10 +212,6 @@ private final class WriterState: @unchecked Sendable {
         var changed = false
         do {
             outcomes = try pool.writeWithoutTransaction { db in
-                if durable != syncsEachCommit {
-                    try db.execute(sql: durable ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL")
-                    syncsEachCommit = durable
-                }
                 var outcomes: [(any Error)?] = []
                 outcomes.reserveCapacity(group.count)
                 try db.inTransaction(.immediate) {
@@ -211,17 +237,15 @@ private final class WriterState: @unchecked Sendable {
                         }
                     }
                     changed = db.totalChangesCount != before
-                    // A commit that writes nothing syncs nothing: a durable group with nothing of its own to write
-                    // writes a mark, so that its commit syncs the log (and the earlier commits in it).
-                    if durable && unsynced && !changed {
-                        try markSync(db)
-                        changed = true
-                    }
                     // Counted before the commit makes it visible: a reader that sees it and then asks for a sync
                     // must find it unsynced. (A commit that then fails only costs a later sync.)
                     if changed { condition.withLock { committed += 1 } }
                     return .commit
                 }
+                // The log holds this group's commit and every one before it: syncing it now is what committing
+                // with `synchronous = FULL` would have done, and also covers the earlier commits when this group
+                // wrote nothing of its own.
+                if durable && (changed || unsynced) { try Self.syncLog(db) }
                 return outcomes
             }
         } catch {
@@ -231,8 +255,8 @@ private final class WriterState: @unchecked Sendable {
         if durable {
             // The writer alone moves the counts, so `committed` is this group's (or an earlier one's) count here.
             condition.withLock {
+                if synced < committed { syncs += 1 }
                 synced = committed
-                if changed { syncs += 1 }
             }
         }
         for (job, outcome) in zip(group, outcomes) {
@@ -240,18 +264,18 @@ private final class WriterState: @unchecked Sendable {
         }
     }
 
-    private func markSync(_ db: Database) throws {
-        if !markTableMade {
-            try db.execute(
-                sql: "CREATE TABLE IF NOT EXISTS writer_sync_mark (id INTEGER PRIMARY KEY, syncs INTEGER NOT NULL)")
-            markTableMade = true
+    /// Makes the write-ahead log's content durable, through SQLite's own handle of the file (the sync SQLite makes
+    /// at a commit with `synchronous = FULL`).
+    private static func syncLog(_ db: Database) throws {
+        var file: UnsafeMutablePointer<sqlite3_file>?
+        let found = sqlite3_file_control(db.sqliteConnection, "main", SQLITE_FCNTL_JOURNAL_POINTER, &file)
+        guard found == SQLITE_OK, let file, let sync = file.pointee.pMethods?.pointee.xSync else {
+            throw DatabaseError(resultCode: .SQLITE_IOERR_FSYNC, message: "The write-ahead log cannot be synced.")
         }
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO writer_sync_mark (id, syncs) VALUES (1, 1)
-                ON CONFLICT (id) DO UPDATE SET syncs = syncs + 1
-                """
-        ).execute()
+        let code = sync(file, SQLITE_SYNC_NORMAL)
+        guard code == SQLITE_OK else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "Syncing the write-ahead log failed.")
+        }
     }
 }
 

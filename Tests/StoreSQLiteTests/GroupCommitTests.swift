@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 
 @testable import StoreSQLite
@@ -58,6 +59,7 @@ struct GroupCommitTests {
         func synchronous() async throws -> Int? {
             try await pool.writeWithoutTransaction { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
         }
+        try await pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = NORMAL") }
         for number in 0..<3 {
             try await writer.write { try $0.execute(sql: "INSERT INTO t VALUES (?)", arguments: [number]) }
         }
@@ -65,18 +67,57 @@ struct GroupCommitTests {
         #expect(try await pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM t") } == 3)
         #expect(writer.commits.synced == 0 && writer.commits.committed >= 1)
         #expect(try await synchronous() == 1)
-        // A sync with nothing of its own to write still syncs: its group writes a mark and commits with FULL.
-        let before = writer.commits.committed
+        // A sync with nothing of its own to write syncs the log, committing nothing: one sync for every commit.
+        let before = writer.commits
         try await writer.sync()
-        #expect(writer.commits.committed == before + 1 && writer.commits.synced == writer.commits.committed)
-        #expect(try await synchronous() == 2)
-        // With nothing committed since, a sync answers at once and commits nothing.
+        #expect(writer.commits.committed == before.committed && writer.commits.synced == writer.commits.committed)
+        #expect(writer.commits.syncs == before.syncs + 1)
+        // With nothing committed since, a sync answers at once and syncs nothing.
         try await writer.sync()
-        #expect(writer.commits.committed == before + 1)
-        // The next write commits without a sync again.
+        #expect(writer.commits.syncs == before.syncs + 1)
+        // The next write commits without a sync again; commits stay NORMAL throughout.
         try await writer.write { try $0.execute(sql: "INSERT INTO t VALUES (99)") }
         #expect(writer.commits.synced < writer.commits.committed)
         #expect(try await synchronous() == 1)
+    }
+
+    @Test("a submitted block rides with the next write, in order, or is committed alone a moment later")
+    func submitted() async throws {
+        let pool = try DatabasePool(path: try TestStorage.sqlitePath("group-commit-submit"))
+        try await pool.write { try $0.execute(sql: "CREATE TABLE t (n INTEGER PRIMARY KEY, seen INTEGER)") }
+        // Submitted blocks wait long enough here for the write to find them however slow the machine.
+        let patient = GroupCommitWriter(pool: pool, lingering: 60)
+        for number in 0..<3 {
+            patient.submit(
+                { try $0.execute(sql: "INSERT INTO t VALUES (?, NULL)", arguments: [number]) }, failed: { _ in })
+        }
+        // The write sees the submitted rows before it (it runs after them), and all four commit as one group.
+        let seen = try await patient.write { db in
+            try db.execute(sql: "INSERT INTO t VALUES (3, (SELECT count(*) FROM t))")
+            return try Int.fetchOne(db, sql: "SELECT seen FROM t WHERE n = 3")
+        }
+        #expect(seen == 3)
+        #expect(patient.commits.committed == 1)
+        let writer = GroupCommitWriter(pool: pool)
+        let before = writer.commits.committed
+        // Alone, a submitted block is committed by the writer's thread after it has lingered.
+        let failure = Mutex<(any Error)?>(nil)
+        writer.submit(
+            { try $0.execute(sql: "INSERT INTO t VALUES (4, NULL)") },
+            failed: { error in failure.withLock { $0 = error } })
+        let deadline = Date().addingTimeInterval(5)
+        while try await pool.read({ try Int.fetchOne($0, sql: "SELECT count(*) FROM t") }) != 5, Date() < deadline {
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        #expect(try await pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM t") } == 5)
+        #expect(writer.commits.committed == before + 1)
+        // One that fails is told, and undone alone.
+        writer.submit(
+            { try $0.execute(sql: "INSERT INTO t VALUES (4, NULL)") },
+            failed: { error in failure.withLock { $0 = error } })
+        try await writer.write { try $0.execute(sql: "INSERT INTO t VALUES (5, NULL)") }
+        #expect(failure.withLock { $0 } is DatabaseError)
+        #expect(try await pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM t") } == 6)
     }
 
     @Test("syncs asked at once by many callers share the commits they wait for")
