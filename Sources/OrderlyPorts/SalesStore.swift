@@ -64,10 +64,20 @@ public struct SalesFigures: Hashable, Sendable {
     }
 }
 
+extension SalesStore {
+    /// One event after the other.
+    public func recordSaleFacts(_ events: [(eventID: EventEnvelope.ID, facts: [SaleFact])]) async throws {
+        for event in events { try await recordSaleFacts(eventID: event.eventID, facts: event.facts) }
+    }
+}
+
 /// The analytics store of sales figures, kept from events.
 public protocol SalesStore: Sendable {
     /// Records the facts one event gives; an event recorded before is not recorded again.
     func recordSaleFacts(eventID: EventEnvelope.ID, facts: [SaleFact]) async throws
+
+    /// Records the facts of many events, in one write where the store can; each event counts once, as above.
+    func recordSaleFacts(_ events: [(eventID: EventEnvelope.ID, facts: [SaleFact])]) async throws
 
     /// Figures for the days `from`...`to` (inclusive, `YYYY-MM-DD`), with the ten best-selling products.
     func salesFigures(from: String, to: String) async throws -> SalesFigures

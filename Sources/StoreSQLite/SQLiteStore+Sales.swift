@@ -5,18 +5,23 @@ import OrderlyPorts
 
 extension SQLiteStore: SalesStore {
     public func recordSaleFacts(eventID: EventEnvelope.ID, facts: [SaleFact]) async throws {
+        try await recordSaleFacts([(eventID, facts)])
+    }
+
+    public func recordSaleFacts(_ events: [(eventID: EventEnvelope.ID, facts: [SaleFact])]) async throws {
         try await writer.write { db in
-            for (seq, fact) in facts.enumerated() {
-                try db.cachedStatement(
-                    sql: """
-                        INSERT INTO sale_facts (event_id, seq, kind, day, order_id, product_id, product_name, quantity, amount)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
-                        """
-                ).execute(arguments: [
-                    eventID.rawValue, seq, fact.kind.rawValue, fact.day, fact.orderID, fact.productID,
-                    fact.productName,
-                    fact.quantity, fact.amount,
-                ])
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO sale_facts (event_id, seq, kind, day, order_id, product_id, product_name, quantity, amount)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING
+                    """)
+            for (eventID, facts) in events {
+                for (seq, fact) in facts.enumerated() {
+                    try insert.execute(arguments: [
+                        eventID.rawValue, seq, fact.kind.rawValue, fact.day, fact.orderID, fact.productID,
+                        fact.productName, fact.quantity, fact.amount,
+                    ])
+                }
             }
         }
     }

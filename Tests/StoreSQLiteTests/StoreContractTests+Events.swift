@@ -137,5 +137,12 @@ extension StoreContractTests {
                 .init(date: "2027-01-16", orders: 0, revenue: 0, refunded: 50),
             ])
         #expect(figures.topProducts == [.init(productID: product.id.rawValue, name: "Milk", quantity: 3, revenue: 300)])
+        // A batch counts each of its events once, also one counted before and one given twice.
+        let later = Self.event().id
+        let refund = [SaleFact(kind: .refund, day: "2027-01-16", orderID: order.id.rawValue, amount: 7)]
+        try await store.recordSaleFacts([(eventID, facts), (later, refund), (later, refund)])
+        try await store.recordSaleFacts([(later, refund)])
+        let batched = try await store.salesFigures(from: "2027-01-15", to: "2027-01-16")
+        #expect(batched.days.map(\.orders) == [1, 0] && batched.days.map(\.refunded) == [0, 57])
     }
 }

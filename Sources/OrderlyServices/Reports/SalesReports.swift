@@ -3,8 +3,9 @@ import OrderlyModel
 import OrderlyPorts
 
 /// Keeps the sales figures from events: an order counts on the day it is confirmed (its total and lines), a refund
-/// on the day it is issued. Facts are keyed by event, so an event delivered twice counts once.
-public struct SalesConsumer: EventConsumer {
+/// on the day it is issued. Facts are keyed by event, so an event delivered twice counts once (which is also why the
+/// dispatcher keeps no ledger for it), and a batch of events is recorded in one write.
+public struct SalesConsumer: BatchEventConsumer {
     public static let name = "sales-figures"
     public var name: String { Self.name }
     public var pattern: EventPattern { Self.pattern }
@@ -18,6 +19,14 @@ public struct SalesConsumer: EventConsumer {
     public func handle(_ event: EventEnvelope) async throws {
         try await store.recordSaleFacts(eventID: event.id, facts: try Self.facts(of: event))
     }
+
+    /// A batch in one write. An event whose detail does not decode fails the batch, which the dispatcher then
+    /// delivers one by one (that event alone ends in the dead letters).
+    public func handle(batch events: [EventEnvelope]) async throws {
+        try await store.recordSaleFacts(try events.map { (eventID: $0.id, facts: try Self.facts(of: $0)) })
+    }
+
+    public var keepsItsOwnRecord: Bool { true }
 
     /// The facts an event gives.
     /// - Throws: when the detail does not decode as the event it names (the event then goes to the dead letters).
