@@ -15,17 +15,26 @@ extension SQLiteStore: ExecutionJournal {
     public func create(_ record: ExecutionRecord, started: EngineEvent) async throws {
         let substitutions = JSON.object(JSONObject(record.substitutions.mapValues(JSON.string))).serialized()
         let event = started.json.serialized()
+        let key = StoredVersions.Key(
+            stateMachine: record.info.stateMachineName, id: record.info.stateMachineID, definition: record.definition,
+            substitutions: substitutions)
+        let known = versions[key]
         do {
-            try await writer.write { db in
-                let version = try Self.version(
-                    db, stateMachine: record.info.stateMachineName, id: record.info.stateMachineID,
-                    definition: record.definition, substitutions: substitutions)
+            let version = try await writer.write { db in
+                let version =
+                    try known
+                    ?? Self.version(
+                        db, stateMachine: key.stateMachine, id: key.id, definition: key.definition,
+                        substitutions: key.substitutions)
                 try db.cachedStatement(
                     sql: "INSERT INTO executions (id, name, version, state_machine, start) VALUES (?, ?, ?, ?, ?)"
                 ).execute(arguments: [record.info.id, record.info.name, version, record.info.stateMachineName, event])
                 try db.cachedStatement(sql: "INSERT INTO execution_journal (execution, seq, event) VALUES (?, 0, ?)")
                     .execute(arguments: [db.lastInsertedRowID, event])
+                return version
             }
+            // Remembered once committed: a version inserted by a group that failed was never stored.
+            if known == nil { versions[key] = version }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             throw JournalError.executionAlreadyExists(record.info.id)
         }
@@ -191,6 +200,30 @@ extension SQLiteStore {
         case .string(let text): return try JSON(parsing: text)
         case .blob(let data): return try JSON(parsing: String(decoding: try Deflate.decompress(data), as: UTF8.self))
         default: throw StatesError("JournalCorrupt", "An execution's output is neither JSON text nor deflated JSON.")
+        }
+    }
+}
+
+/// The ids of stored definitions by what identifies them.
+final class StoredVersions: @unchecked Sendable {
+    struct Key: Hashable {
+        let stateMachine: String
+        let id: String
+        let definition: String
+        let substitutions: String
+    }
+
+    private let lock = NSLock()
+    private var ids: [Key: Int64] = [:]
+
+    subscript(key: Key) -> Int64? {
+        get { lock.withLock { ids[key] } }
+        set {
+            // A deployment uses a few definitions; past a few dozen, start over rather than grow.
+            lock.withLock {
+                if ids.count >= 64 { ids.removeAll() }
+                ids[key] = newValue
+            }
         }
     }
 }

@@ -13,6 +13,9 @@ public final class SQLiteStore: Sendable {
     let writer: GroupCommitWriter
     /// Journal appends that failed after their callers moved on.
     let journalFailures = JournalFailures()
+    /// The ids of the definitions stored, by their text: looked up in memory rather than by comparing a whole
+    /// definition inside the writer's transaction (a version, once stored, is never removed or changed).
+    let versions = StoredVersions()
     /// Products by id, as the last commit left them.
     let productCache = RecordCache<Product>()
     /// Users by id, as the last commit left them.

@@ -41,6 +41,12 @@ public struct EventDispatcher: Sendable {
     let logger: Logger
     public var maximumAttempts = 4
     public var firstBackoff: Duration = .milliseconds(100)
+    /// The most events one pass takes.
+    public var batchLimit = 100
+    /// How long ``run(interval:report:)`` lets events gather after a pass that took fewer than ``batchLimit``: a
+    /// pass costs a few writes whatever its size, and passes of one or two events each (a lone buyer's checkout
+    /// is six) took the writer from the checkouts. Under load the batches are full and passes follow at once.
+    public var gathering: Duration = .milliseconds(10)
 
     public init(
         outbox: any EventOutbox, ledger: any ConsumerLedger, consumers: [any EventConsumer], clock: any WallClock,
@@ -183,7 +189,8 @@ public struct EventDispatcher: Sendable {
         return letter
     }
 
-    /// Dispatches until cancelled, checking for new events every `interval` when idle.
+    /// Dispatches until cancelled, checking for new events every `interval` when idle (``gathering`` after a pass
+    /// that was not full).
     /// - Parameter report: told before every pass (so from the start) how many events wait and how old the oldest is
     ///   (seconds).
     public func run(interval: Duration, report: @escaping @Sendable (Int, TimeInterval) -> Void = { _, _ in }) async {
@@ -191,8 +198,12 @@ public struct EventDispatcher: Sendable {
             do {
                 let (pending, oldest) = try await outbox.backlog()
                 report(pending, oldest.map { clock.now().timeIntervalSince($0) } ?? 0)
-                let dispatched = try await dispatchPending()
-                if dispatched == 0 { try await Task.sleep(for: interval) }
+                let dispatched = try await dispatchPending(limit: batchLimit)
+                if dispatched == 0 {
+                    try await Task.sleep(for: interval)
+                } else if dispatched < batchLimit {
+                    try await Task.sleep(for: min(gathering, interval))
+                }
             } catch is CancellationError {
                 return
             } catch {
