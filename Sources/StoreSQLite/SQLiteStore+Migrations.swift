@@ -330,6 +330,30 @@ extension SQLiteStore {
                     ALTER TABLE blobs ADD COLUMN size INTEGER;
                     """)
         }
+        // The outbox holds only what waits to be delivered (a delivered event leaves it), so it needs no index of
+        // pending rows, and its order is its rowid's (AUTOINCREMENT wrote `sqlite_sequence` at every insert): three
+        // of the four pages each event's insert and delete wrote. Delivered rows an older build kept are dropped;
+        // the event log holds every event.
+        migrator.registerMigration("2026-12-02-13-outbox-rows") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE outbox_waiting (
+                        seq INTEGER PRIMARY KEY,
+                        id TEXT NOT NULL UNIQUE,
+                        source TEXT NOT NULL,
+                        detail_type TEXT NOT NULL,
+                        time INTEGER NOT NULL,
+                        aggregate_id TEXT NOT NULL,
+                        detail TEXT NOT NULL
+                    );
+                    INSERT INTO outbox_waiting (seq, id, source, detail_type, time, aggregate_id, detail)
+                        SELECT seq, id, source, detail_type, time, aggregate_id, detail FROM outbox
+                        WHERE dispatched_at IS NULL ORDER BY seq;
+                    DROP TABLE outbox;
+                    ALTER TABLE outbox_waiting RENAME TO outbox;
+                    DELETE FROM sqlite_sequence WHERE name = 'outbox';
+                    """)
+        }
         return migrator
     }()
 }

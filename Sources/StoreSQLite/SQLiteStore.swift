@@ -100,7 +100,7 @@ extension SQLiteStore: EventOutbox {
                 db.cachedStatement(
                     sql: """
                         SELECT id, source, detail_type, time, aggregate_id, detail FROM outbox
-                        WHERE dispatched_at IS NULL ORDER BY seq LIMIT ?
+                        ORDER BY seq LIMIT ?
                         """), arguments: [limit]
             ).map(Self.event(from:))
         }
@@ -110,7 +110,7 @@ extension SQLiteStore: EventOutbox {
         try readNow { db in
             let row = try Row.fetchOne(
                 db.cachedStatement(
-                    sql: "SELECT count(*) AS pending, min(time) AS oldest FROM outbox WHERE dispatched_at IS NULL"))
+                    sql: "SELECT count(*) AS pending, min(time) AS oldest FROM outbox"))
             let oldest: Int64? = row?["oldest"]
             return (row?["pending"] ?? 0, oldest.map(Date.init(millis:)))
         }
@@ -121,7 +121,7 @@ extension SQLiteStore: EventOutbox {
     public func markDispatched(_ ids: [EventEnvelope.ID], at time: Date) async throws {
         try await writer.write { db in
             for id in ids {
-                try db.cachedStatement(sql: "DELETE FROM outbox WHERE id = ? AND dispatched_at IS NULL").execute(
+                try db.cachedStatement(sql: "DELETE FROM outbox WHERE id = ?").execute(
                     arguments: [id.rawValue])
             }
         }

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import OrderlyApp
+import OrderlyModel
 import StatesLanguage
 import Testing
 import WorkflowEngine
@@ -71,5 +72,37 @@ struct MigrationTests {
         #expect(try await store.load(executionID: waiting.id)?.1.count == 1)
         let listed = try await store.list(stateMachineName: "m", status: nil, after: nil, limit: 10).items
         #expect(listed.map(\.input) == [["n": 2], ["n": 1]])
+    }
+
+    @Test("the outbox keeps what waits, in order, and drops what an older build kept after delivering it")
+    func outboxRows() async throws {
+        let path = try TestStorage.sqlitePath("outbox-rows")
+        let queue = try DatabaseQueue(path: path)
+        try SQLiteStore.migrator.migrate(queue, upTo: "2026-12-01-12-compressed")
+        try await queue.write { db in
+            for (id, dispatched) in [("evt_a", false), ("evt_b", true), ("evt_c", false), ("evt_d", true)] {
+                try db.execute(
+                    sql: """
+                        INSERT INTO outbox (id, source, detail_type, time, aggregate_id, detail, dispatched_at)
+                        VALUES (?, 'orderly.test', 'Tested', 1000, 'agg', '{}', ?)
+                        """, arguments: [id, dispatched ? 2000 : nil])
+            }
+        }
+        try queue.close()
+
+        let store = try SQLiteStore(path: path)
+        #expect(try await store.pendingEvents(limit: 10).map(\.id.rawValue) == ["evt_a", "evt_c"])
+        #expect(try await store.backlog().count == 2)
+        // What comes next is delivered after them, and a delivered event leaves.
+        try await store.publish(
+            EventEnvelope(
+                id: .init(rawValue: "evt_e"), source: "orderly.test", detailType: "Tested", time: Date(),
+                aggregateID: "agg", detail: "{}"))
+        try await store.markDispatched([.init(rawValue: "evt_a")], at: Date())
+        #expect(try await store.pendingEvents(limit: 10).map(\.id.rawValue) == ["evt_c", "evt_e"])
+        let sequences = try await store.pool.read {
+            try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_sequence WHERE name = 'outbox'")
+        }
+        #expect(sequences == 0)
     }
 }
