@@ -78,6 +78,7 @@ struct HTTPBench: AsyncParsableCommand {
         var orders = 0
         for count in buyerCounts {
             let cpuBefore = server.cpuSeconds()
+            let workBefore = server.work()
             let run = try await BenchSupport.load(workers: count, seconds: seconds) { worker, attempt in
                 try await api.checkout(
                     product: product, token: tokens[worker], key: "bench-\(count)-\(worker)-\(attempt)")
@@ -95,11 +96,17 @@ struct HTTPBench: AsyncParsableCommand {
             // The server's processor time per checkout, its events' delivery included: less noisy than a rate on a
             // shared machine, and what throughput on a busy one comes down to.
             let cpuPerCheckout = run.count == 0 ? 0 : (server.cpuSeconds() - cpuBefore) * 1000 / Double(run.count)
+            // Counts that depend on what the server does, not on how busy the machine is: thread switches (each a
+            // hand-off between threads), system calls and bytes written, per checkout.
+            let work = server.work() - workBefore
+            let per = { (count: Int) in run.count == 0 ? 0 : Double(count) / Double(run.count) }
             checkoutFigures.append([
                 "buyers": count, "confirmedPerSecond": perSecond, "p50ms": p50, "p99ms": p99, "p99OverP50": p99 / p50,
                 "overRawFullCommits": perSecond / commits.full, "overRawNormalCommits": perSecond / commits.normal,
                 "eventsPendingAtEnd": backlog, "drainSeconds": drain, "sustainedPerSecond": sustained,
-                "serverCPUMillisecondsPerCheckout": cpuPerCheckout,
+                "serverCPUMillisecondsPerCheckout": cpuPerCheckout, "threadSwitchesPerCheckout": per(work.switches),
+                "systemCallsPerCheckout": per(work.systemCalls),
+                "kilobytesWrittenPerCheckout": per(work.written) / 1024,
             ])
         }
         figures["checkouts"] = checkoutFigures
@@ -131,19 +138,21 @@ struct HTTPBench: AsyncParsableCommand {
                 reads["productOverHealth"] ?? 0))
         print(
             "buyers  confirmed/s    p50 ms    p99 ms  p99/p50  ÷ raw FULL  ÷ raw NORMAL  events left  drain s  sustained/s"
-                + "  CPU ms/checkout"
+                + "  CPU ms/checkout  switches  syscalls  KB written"
         )
         for row in figures["checkouts"] as? [[String: Any]] ?? [] {
             print(
                 String(
-                    format: "%6d %12.1f %9.2f %9.2f %8.2f %10.3f %13.4f %12d %8.1f %12.1f %16.2f",
+                    format: "%6d %12.1f %9.2f %9.2f %8.2f %10.3f %13.4f %12d %8.1f %12.1f %16.2f %9.1f %9.1f %11.1f",
                     row["buyers"] as? Int ?? 0,
                     row["confirmedPerSecond"] as? Double ?? 0, row["p50ms"] as? Double ?? 0,
                     row["p99ms"] as? Double ?? 0,
                     row["p99OverP50"] as? Double ?? 0, row["overRawFullCommits"] as? Double ?? 0,
                     row["overRawNormalCommits"] as? Double ?? 0, row["eventsPendingAtEnd"] as? Int ?? 0,
                     row["drainSeconds"] as? Double ?? 0, row["sustainedPerSecond"] as? Double ?? 0,
-                    row["serverCPUMillisecondsPerCheckout"] as? Double ?? 0))
+                    row["serverCPUMillisecondsPerCheckout"] as? Double ?? 0,
+                    row["threadSwitchesPerCheckout"] as? Double ?? 0, row["systemCallsPerCheckout"] as? Double ?? 0,
+                    row["kilobytesWrittenPerCheckout"] as? Double ?? 0))
         }
         print(
             String(
@@ -264,6 +273,42 @@ final class BenchServer {
         let fields = stat[stat.index(after: end)...].split(separator: " ")
         guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// Counts of what the server has done so far, from Linux's /proc (zeros elsewhere).
+    struct Work {
+        var switches = 0
+        var systemCalls = 0
+        var written = 0
+
+        static func - (lhs: Work, rhs: Work) -> Work {
+            Work(
+                switches: lhs.switches - rhs.switches, systemCalls: lhs.systemCalls - rhs.systemCalls,
+                written: lhs.written - rhs.written)
+        }
+    }
+
+    /// Thread switches (voluntary and not, summed over the server's threads), system calls (reads and writes) and
+    /// bytes written.
+    func work() -> Work {
+        let root = "/proc/\(process.processIdentifier)"
+        var work = Work()
+        func value(_ text: String, _ key: String) -> Int {
+            guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(key) }) else { return 0 }
+            return Int(line.dropFirst(key.count).trimmingCharacters(in: .whitespaces)) ?? 0
+        }
+        for thread in (try? FileManager.default.contentsOfDirectory(atPath: root + "/task")) ?? [] {
+            guard let status = try? String(contentsOfFile: "\(root)/task/\(thread)/status", encoding: .utf8) else {
+                continue
+            }
+            work.switches +=
+                value(status, "voluntary_ctxt_switches:") + value(status, "nonvoluntary_ctxt_switches:")
+        }
+        if let io = try? String(contentsOfFile: root + "/io", encoding: .utf8) {
+            work.systemCalls = value(io, "syscr:") + value(io, "syscw:")
+            work.written = value(io, "wchar:")
+        }
+        return work
     }
 
     /// The server's peak resident memory (VmHWM), from Linux's /proc.
