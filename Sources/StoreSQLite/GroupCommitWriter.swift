@@ -106,6 +106,10 @@ private final class WriterState: @unchecked Sendable {
     private var committing = false
     /// How many of `jobs` someone waits for; when none, the thread lets them linger for company.
     private var waitedJobs = 0
+    /// When the oldest submitted block still queued was submitted.
+    private var lingeringSince: Date?
+    /// Whether the thread sleeps until signalled (else it wakes by itself soon, and a submit need not wake it).
+    private var threadAsleep = false
 
     init(pool: DatabasePool, lingering: TimeInterval) {
         self.pool = pool
@@ -121,8 +125,13 @@ private final class WriterState: @unchecked Sendable {
     func enqueue(_ job: Job) {
         condition.withLock {
             jobs.append(job)
-            if job.waited { waitedJobs += 1 }
-            condition.signal()
+            if job.waited {
+                waitedJobs += 1
+                condition.signal()
+            } else {
+                if lingeringSince == nil { lingeringSince = Date() }
+                if threadAsleep { condition.signal() }
+            }
         }
     }
 
@@ -140,6 +149,7 @@ private final class WriterState: @unchecked Sendable {
             committing = true
             var group = jobs
             jobs = []
+            lingeringSince = nil
             group.append(job)
             return group
         }
@@ -168,20 +178,35 @@ private final class WriterState: @unchecked Sendable {
 
     /// Commits a group whenever blocks are queued (those nobody waits for after they have lingered a moment), until
     /// closed with none left.
+    ///
+    /// While blocks are being submitted the thread watches with timed waits, which nobody signals: a submit every
+    /// moment (a journal append per workflow step) would otherwise wake it every time, only for a write to take the
+    /// block along. After a quiet stretch it sleeps until signalled.
     func run() {
+        let quietStretch = lingering * 20
+        var lastWork = Date()
         while true {
             condition.lock()
             while !closed {
-                if committing || jobs.isEmpty {
+                if committing {
+                    // The leader signals when it is done and blocks wait; a submit meanwhile signals too.
+                    threadAsleep = true
                     condition.wait()
-                } else if waitedJobs == 0 {
-                    // Only submitted blocks: give a write a moment to take them along, then commit them alone.
-                    let deadline = Date(timeIntervalSinceNow: lingering)
-                    while !closed && waitedJobs == 0 && !jobs.isEmpty && condition.wait(until: deadline) {}
-                    if committing || jobs.isEmpty || waitedJobs > 0 || closed { continue }
+                    threadAsleep = false
+                } else if waitedJobs > 0 {
                     break
+                } else if let since = lingeringSince {
+                    lastWork = Date()
+                    let deadline = since.addingTimeInterval(lingering)
+                    if lastWork >= deadline { break }
+                    _ = condition.wait(until: deadline)
+                } else if Date().timeIntervalSince(lastWork) < quietStretch {
+                    _ = condition.wait(until: Date(timeIntervalSinceNow: lingering))
                 } else {
-                    break
+                    threadAsleep = true
+                    condition.wait()
+                    threadAsleep = false
+                    lastWork = Date()
                 }
             }
             while committing { condition.wait() }
@@ -198,6 +223,8 @@ private final class WriterState: @unchecked Sendable {
                 jobs.removeFirst(maximumGroup)
             }
             waitedJobs -= group.filter(\.waited).count
+            if jobs.isEmpty { lingeringSince = nil }
+            lastWork = Date()
             let unsynced = synced < committed
             committing = true
             condition.unlock()

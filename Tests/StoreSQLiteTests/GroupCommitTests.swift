@@ -111,13 +111,21 @@ struct GroupCommitTests {
         }
         #expect(try await pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM t") } == 5)
         #expect(writer.commits.committed == before + 1)
+        // After a quiet stretch the writer's thread sleeps until signalled: a submit then wakes it.
+        try await Task.sleep(for: .milliseconds(100))
+        writer.submit({ try $0.execute(sql: "INSERT INTO t VALUES (40, NULL)") }, failed: { _ in })
+        let later = Date().addingTimeInterval(5)
+        while try await pool.read({ try Int.fetchOne($0, sql: "SELECT count(*) FROM t") }) != 6, Date() < later {
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        #expect(try await pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM t") } == 6)
         // One that fails is told, and undone alone.
         writer.submit(
             { try $0.execute(sql: "INSERT INTO t VALUES (4, NULL)") },
             failed: { error in failure.withLock { $0 = error } })
         try await writer.write { try $0.execute(sql: "INSERT INTO t VALUES (5, NULL)") }
         #expect(failure.withLock { $0 } is DatabaseError)
-        #expect(try await pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM t") } == 6)
+        #expect(try await pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM t") } == 7)
     }
 
     @Test("syncs asked at once by many callers share the commits they wait for")
