@@ -139,7 +139,7 @@ private final class WriterState: @unchecked Sendable {
     /// committed and nobody else waits in the queue (a lone caller then makes no thread hand-off at all, two fewer
     /// wake-ups a write), else queues it for the writer's thread.
     func enqueueOrLead(_ job: Job) {
-        let group: [Job]? = condition.withLock {
+        let lead: (group: [Job], unsynced: Bool)? = condition.withLock {
             guard waitedJobs == 0 && !committing && !closed && jobs.count < maximumGroup else {
                 jobs.append(job)
                 waitedJobs += 1
@@ -151,11 +151,10 @@ private final class WriterState: @unchecked Sendable {
             jobs = []
             lingeringSince = nil
             group.append(job)
-            return group
+            return (group, synced < committed)
         }
-        guard let group else { return }
-        let unsynced = condition.withLock { synced < committed }
-        commit(group, unsynced: unsynced)
+        guard let lead else { return }
+        commit(lead.group, unsynced: lead.unsynced)
         condition.withLock {
             committing = false
             if !jobs.isEmpty || closed { condition.signal() }
@@ -189,10 +188,8 @@ private final class WriterState: @unchecked Sendable {
             condition.lock()
             while !closed {
                 if committing {
-                    // The leader signals when it is done and blocks wait; a submit meanwhile signals too.
-                    threadAsleep = true
-                    condition.wait()
-                    threadAsleep = false
+                    // A caller leads: look again in a moment (it signals when it is done and blocks wait).
+                    _ = condition.wait(until: Date(timeIntervalSinceNow: lingering))
                 } else if waitedJobs > 0 {
                     break
                 } else if let since = lingeringSince {

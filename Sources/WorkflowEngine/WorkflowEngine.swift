@@ -233,7 +233,12 @@ public struct WorkflowEngine: Sendable {
         for handle in running.values { handle.cancel() }
         continuation.finish()
         // Stopped from outside (a shutdown) before the end: record nothing, so the execution resumes on next start.
-        guard core.status != .running else { throw CancellationError() }
+        // Its task calls still under way end first: nothing this driver started acts after the stop (a charge made
+        // after another process took the execution over would be made unseen by it).
+        guard core.status != .running else {
+            for handle in running.values { await handle.ended() }
+            throw CancellationError()
+        }
         return try await finish(core)
     }
 
@@ -250,7 +255,7 @@ public struct WorkflowEngine: Sendable {
             guard let event = await outcome(of: invocation), !Task.isCancelled else { return }
             continuation.yield(event)
         }
-        return CancellationHandle { task.cancel() }
+        return CancellationHandle(cancel: { task.cancel() }, ended: { await task.value })
     }
 
     /// Runs the task's handler and answers the event it ends in, or nil when it was cancelled. A task that waits for
@@ -294,13 +299,14 @@ public struct WorkflowEngine: Sendable {
             }
             if !Task.isCancelled { continuation.yield(.timerFired(id: id, at: max(clock.now(), deadline))) }
         }
-        return CancellationHandle { task.cancel() }
+        return CancellationHandle(cancel: { task.cancel() }, ended: { await task.value })
     }
 }
 
-/// Cancels a running task or timer.
+/// Cancels a running task or timer, and waits for it to have ended.
 struct CancellationHandle {
     let cancel: @Sendable () -> Void
+    let ended: @Sendable () async -> Void
 }
 
 /// State machines parsed from definition texts, each text (with its substitutions) parsed once: executions read back

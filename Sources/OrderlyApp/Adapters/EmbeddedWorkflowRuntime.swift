@@ -13,6 +13,18 @@ public actor EmbeddedWorkflowRuntime: WorkflowRuntime {
     public let engine: WorkflowEngine
     private let definitions: [String: PreparedDefinition]
     private var running: [String: Task<Void, Never>] = [:]
+    /// Callers waiting for an execution to end, by execution and waiter: each is resumed once, with whether it
+    /// ended (false when its time ran out or it was cancelled).
+    private var waiters: [String: [Int: Waiter]] = [:]
+    private var nextWaiter = 0
+    /// Times the waiters out while there are any: one timer for them all, where a timer per wait (armed and
+    /// cancelled at every checkout answered with `wait`) woke the timer thread twice a checkout.
+    private var sweeper: Task<Void, Never>?
+
+    private struct Waiter {
+        let continuation: CheckedContinuation<Bool, Never>
+        let deadline: ContinuousClock.Instant
+    }
     private let logger: Logger
     /// Told of every execution that ends (for metrics).
     private let onEnd: @Sendable (ExecutionResult) -> Void
@@ -90,22 +102,50 @@ public actor EmbeddedWorkflowRuntime: WorkflowRuntime {
     }
 
     public func waitForEnd(executionID: String, timeout: Duration) async -> Bool {
-        guard let task = running[executionID] else {
+        guard running[executionID] != nil else {
             return (try? await engine.journal.unfinished().contains(executionID)) == false
         }
-        return await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                await task.value
-                return true
+        let waiter = nextWaiter
+        nextWaiter += 1
+        let deadline = ContinuousClock.now + timeout
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                waiters[executionID, default: [:]][waiter] = Waiter(continuation: continuation, deadline: deadline)
+                sweepWhileWaited()
             }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return false
-            }
-            let ended = await group.next() ?? false
-            group.cancelAll()
-            return ended
+        } onCancel: {
+            Task { [weak self] in await self?.resume(waiter, of: executionID, ended: false) }
         }
+    }
+
+    /// Resumes one waiter, if it still waits.
+    private func resume(_ waiter: Int, of executionID: String, ended: Bool) {
+        guard let found = waiters[executionID]?.removeValue(forKey: waiter) else { return }
+        if waiters[executionID]?.isEmpty == true { waiters[executionID] = nil }
+        found.continuation.resume(returning: ended)
+    }
+
+    /// Looks for waiters out of time every tenth of a second, until none waits.
+    private func sweepWhileWaited() {
+        guard sweeper == nil else { return }
+        sweeper = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(100))
+                guard let self, await self.sweep() else { return }
+            }
+        }
+    }
+
+    /// Times out the waiters whose deadline passed. Answers whether any still waits (else the sweeper ends).
+    private func sweep() -> Bool {
+        let now = ContinuousClock.now
+        for (executionID, waiting) in waiters {
+            for (waiter, found) in waiting where found.deadline <= now {
+                resume(waiter, of: executionID, ended: false)
+            }
+        }
+        if waiters.isEmpty { sweeper = nil }
+        return sweeper != nil
     }
 
     /// Resumes every execution the journal holds as unfinished (after a restart).
@@ -268,5 +308,7 @@ public actor EmbeddedWorkflowRuntime: WorkflowRuntime {
 
     private func finished(_ id: String) {
         running[id] = nil
+        guard let waiting = waiters.removeValue(forKey: id) else { return }
+        for found in waiting.values { found.continuation.resume(returning: true) }
     }
 }
