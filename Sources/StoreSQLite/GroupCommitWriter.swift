@@ -234,6 +234,9 @@ private final class WriterState: @unchecked Sendable {
         let durable = group.contains { $0.durable }
         let outcomes: [(any Error)?]
         var changed = false
+        // A sync that fails leaves the group committed (visible, not known to be on the disk): its writers are
+        // answered, those waiting for the sync are told it failed, and the next sync tries again.
+        var syncFailure: (any Error)?
         do {
             outcomes = try pool.writeWithoutTransaction { db in
                 var outcomes: [(any Error)?] = []
@@ -269,14 +272,16 @@ private final class WriterState: @unchecked Sendable {
                 // The log holds this group's commit and every one before it: syncing it now is what committing
                 // with `synchronous = FULL` would have done, and also covers the earlier commits when this group
                 // wrote nothing of its own.
-                if durable && (changed || unsynced) { try Self.syncLog(db) }
+                if durable && (changed || unsynced) {
+                    do { try Self.syncLog(db) } catch { syncFailure = error }
+                }
                 return outcomes
             }
         } catch {
             for job in group { job.fail(error) }
             return
         }
-        if durable {
+        if durable && syncFailure == nil {
             // The writer alone moves the counts, so `committed` is this group's (or an earlier one's) count here.
             condition.withLock {
                 if synced < committed { syncs += 1 }
@@ -284,7 +289,7 @@ private final class WriterState: @unchecked Sendable {
             }
         }
         for (job, outcome) in zip(group, outcomes) {
-            if let outcome { job.fail(outcome) } else { job.done() }
+            if let failure = outcome ?? (job.durable ? syncFailure : nil) { job.fail(failure) } else { job.done() }
         }
     }
 

@@ -233,10 +233,11 @@ public struct WorkflowEngine: Sendable {
         for handle in running.values { handle.cancel() }
         continuation.finish()
         // Stopped from outside (a shutdown) before the end: record nothing, so the execution resumes on next start.
-        // Its task calls still under way end first: nothing this driver started acts after the stop (a charge made
-        // after another process took the execution over would be made unseen by it).
+        // Its task calls still under way end first (10 s at most: a call that ignores its cancellation does not
+        // hold a shutdown): nothing this driver started acts after the stop, such as a charge made after another
+        // process took the execution over, unseen by it.
         guard core.status != .running else {
-            for handle in running.values { await handle.ended() }
+            await CancellationHandle.waitForAll(Array(running.values), upTo: .seconds(10))
             throw CancellationError()
         }
         return try await finish(core)
@@ -304,9 +305,43 @@ public struct WorkflowEngine: Sendable {
 }
 
 /// Cancels a running task or timer, and waits for it to have ended.
-struct CancellationHandle {
+struct CancellationHandle: Sendable {
     let cancel: @Sendable () -> Void
     let ended: @Sendable () async -> Void
+
+    /// Returns once every one of `handles` has ended, or after `limit`.
+    static func waitForAll(_ handles: [CancellationHandle], upTo limit: Duration) async {
+        guard !handles.isEmpty else { return }
+        let once = ResumeOnce()
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            once.set(continuation)
+            let timer = Task {
+                try? await Task.sleep(for: limit)
+                once.resume()
+            }
+            Task {
+                for handle in handles { await handle.ended() }
+                timer.cancel()
+                once.resume()
+            }
+        }
+    }
+}
+
+/// A continuation resumed by the first of several callers.
+private final class ResumeOnce: @unchecked Sendable {
+    private let lock = NSLock()
+    private var continuation: CheckedContinuation<Void, Never>?
+
+    func set(_ continuation: CheckedContinuation<Void, Never>) { lock.withLock { self.continuation = continuation } }
+
+    func resume() {
+        let continuation = lock.withLock {
+            defer { self.continuation = nil }
+            return self.continuation
+        }
+        continuation?.resume()
+    }
 }
 
 /// State machines parsed from definition texts, each text (with its substitutions) parsed once: executions read back

@@ -184,6 +184,34 @@ struct CallbackTests {
         #expect(tasks.calls == 1)
     }
 
+    @Test("a driver stopped by a shutdown returns once the task call it started has ended, so nothing acts after it")
+    func stoppedDriverWaitsForItsCall() async throws {
+        // A call that ignores its cancellation, run as a task of its own (a timeout runs beside it).
+        final class Slow: TaskResolver, TaskHandler, @unchecked Sendable {
+            let lock = NSLock()
+            var log: [String] = []
+            var started = false
+            func handler(for resource: String) -> (any TaskHandler)? { self }
+            func invoke(_ invocation: TaskInvocation) async throws -> JSON {
+                lock.withLock { started = true }
+                let until = Date().addingTimeInterval(0.2)
+                while Date() < until { try? await Task.sleep(for: .milliseconds(5)) }
+                lock.withLock { log.append("call ended") }
+                return [:]
+            }
+        }
+        let tasks = Slow()
+        let engine = WorkflowEngine(tasks: tasks, journal: InMemoryJournal(), clock: WallClock())
+        let definition =
+            #"{"StartAt": "Pay", "States": {"Pay": {"Type": "Task", "Resource": "arn:pay", "TimeoutSeconds": 60, "End": true}}}"#
+        let run = Task { try await engine.run(definition: definition, stateMachineName: "m", name: "p", input: [:]) }
+        try await waitUntil("the call") { tasks.lock.withLock { tasks.started } }
+        run.cancel()
+        _ = try? await run.value
+        tasks.lock.withLock { tasks.log.append("driver returned") }
+        #expect(tasks.lock.withLock { tasks.log } == ["call ended", "driver returned"])
+    }
+
     @Test("StopExecution aborts a running execution; stopping it again changes nothing; an unknown one is refused")
     func stop() async throws {
         let engine = WorkflowEngine(tasks: TokenDrop(), journal: InMemoryJournal(), clock: WallClock())
