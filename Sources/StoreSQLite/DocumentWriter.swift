@@ -15,6 +15,7 @@ struct DocumentWriter {
 
     /// An object whose members `body` writes with ``member(_:_:)`` in sorted order.
     mutating func object(_ body: (inout Members) -> Void) {
+        // The bytes move to the members and back: emptied here, they are not copied when the members append.
         var members = Members(writer: self)
         bytes = []
         members.writer.bytes.append(UInt8(ascii: "{"))
