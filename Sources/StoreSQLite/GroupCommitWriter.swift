@@ -72,6 +72,9 @@ final class GroupCommitWriter: Sendable {
 
     /// How many groups have been committed, how many of those are on the disk, and how many syncs that took.
     var commits: CommitCounts { state.counts }
+
+    /// Whether the writer's thread sleeps until signalled (after a quiet stretch), for tests.
+    var isThreadAsleep: Bool { state.isThreadAsleep }
 }
 
 /// The queue and the thread's loop. The writer has a thread of its own, so that under load the commits and their
@@ -117,6 +120,8 @@ private final class WriterState: @unchecked Sendable {
     }
 
     var isSynced: Bool { condition.withLock { synced == committed } }
+
+    var isThreadAsleep: Bool { condition.withLock { threadAsleep } }
 
     var counts: CommitCounts {
         condition.withLock { CommitCounts(committed: committed, synced: synced, syncs: syncs) }

@@ -100,25 +100,29 @@ struct GroupCommitTests {
         #expect(patient.commits.committed == 1)
         let writer = GroupCommitWriter(pool: pool)
         let before = writer.commits.committed
+        /// Waits (5 s at most) until the table holds `count` rows, and answers how many it holds.
+        func rows(reaching count: Int) async throws -> Int? {
+            let deadline = Date().addingTimeInterval(5)
+            while try await pool.read({ try Int.fetchOne($0, sql: "SELECT count(*) FROM t") }) != count,
+                Date() < deadline
+            {
+                try await Task.sleep(for: .milliseconds(1))
+            }
+            return try await pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM t") }
+        }
         // Alone, a submitted block is committed by the writer's thread after it has lingered.
         let failure = Mutex<(any Error)?>(nil)
         writer.submit(
             { try $0.execute(sql: "INSERT INTO t VALUES (4, NULL)") },
             failed: { error in failure.withLock { $0 = error } })
-        let deadline = Date().addingTimeInterval(5)
-        while try await pool.read({ try Int.fetchOne($0, sql: "SELECT count(*) FROM t") }) != 5, Date() < deadline {
-            try await Task.sleep(for: .milliseconds(1))
-        }
-        #expect(try await pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM t") } == 5)
+        #expect(try await rows(reaching: 5) == 5)
         #expect(writer.commits.committed == before + 1)
         // After a quiet stretch the writer's thread sleeps until signalled: a submit then wakes it.
-        try await Task.sleep(for: .milliseconds(100))
+        let quiet = Date().addingTimeInterval(5)
+        while !writer.isThreadAsleep, Date() < quiet { try await Task.sleep(for: .milliseconds(1)) }
+        #expect(writer.isThreadAsleep)
         writer.submit({ try $0.execute(sql: "INSERT INTO t VALUES (40, NULL)") }, failed: { _ in })
-        let later = Date().addingTimeInterval(5)
-        while try await pool.read({ try Int.fetchOne($0, sql: "SELECT count(*) FROM t") }) != 6, Date() < later {
-            try await Task.sleep(for: .milliseconds(1))
-        }
-        #expect(try await pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM t") } == 6)
+        #expect(try await rows(reaching: 6) == 6)
         // One that fails is told, and undone alone.
         writer.submit(
             { try $0.execute(sql: "INSERT INTO t VALUES (4, NULL)") },
