@@ -21,10 +21,23 @@ class Server:
 
     def __init__(self, binary, data, log, env=None, port=None):
         self.binary, self.data, self.log, self.env = binary, data, log, env or {}
+        self.fixed_port = port is not None
         self.port = port or free_port()
         self.process = None
 
     def start(self):
+        """Starts the server and waits for /health. A port picked here may be taken meanwhile (a restart reuses it,
+        and the kernel may have handed it to an outgoing connection since): then it starts on another, twice at
+        most; callers build every URL with `url`, so they follow."""
+        for attempt in range(3):
+            if self.launch():
+                return
+            if self.fixed_port or attempt == 2:
+                raise SystemExit(f"orderly serve exited with status {self.process.returncode} at start")
+            self.port = free_port()
+
+    def launch(self):
+        """Runs `orderly serve` on `port`; answers whether it came up (false when it exited at start)."""
         env = dict(os.environ)
         env.update(self.env)
         self.process = subprocess.Popen(
@@ -34,11 +47,11 @@ class Server:
         while time.time() < deadline:
             try:
                 if call("GET", self.url("/health"))[0] == 200:
-                    return
+                    return True
             except OSError:
                 pass
             if self.process.poll() is not None:
-                raise SystemExit(f"orderly serve exited with status {self.process.returncode} at start")
+                return False
             time.sleep(0.05)
         raise SystemExit("orderly serve did not start")
 
