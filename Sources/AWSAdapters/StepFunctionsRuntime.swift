@@ -33,6 +33,13 @@ public struct StepFunctionsRuntime: WorkflowRuntime {
         }
     }
 
+    public func executionID(of workflow: WorkflowName, name: String) throws -> String {
+        guard let machine = stateMachines[workflow] else {
+            throw AWSError(code: "StateMachineDoesNotExist", message: "No state machine runs \(workflow).", status: 0)
+        }
+        return Self.executionARN(machine: machine, name: name)
+    }
+
     public func waitForEnd(executionID: String, timeout: Duration) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {

@@ -156,12 +156,11 @@ public struct Composition: Sendable {
         orders.unpaidCashLimit = configuration.maximumUnpaidOrders
         let subscriptions = SubscriptionService(subscriptions: store, catalog: store, orders: store, env: env)
         scheduler = SubscriptionScheduler(subscriptions: store, orders: orders, outbox: store, env: env, logger: logger)
+        // The embedded database's event log is its outbox, so nothing need copy the events into it.
+        let analytics: [any EventConsumer] = store.logsRecordedEvents ? [] : [AnalyticsConsumer(log: store)]
         let consumers: [any EventConsumer] =
-            [
-                CancellationConsumer(orders: orders), NotificationConsumer(notifier: notifier),
-                AnalyticsConsumer(log: store), SalesConsumer(store: store),
-            ]
-            + overrides.extraConsumers
+            [CancellationConsumer(orders: orders), NotificationConsumer(notifier: notifier)] + analytics
+            + [SalesConsumer(store: store)] + overrides.extraConsumers
         let dispatcher: EventDispatcher
         if let pause = overrides.dispatcherPause {
             dispatcher = EventDispatcher(

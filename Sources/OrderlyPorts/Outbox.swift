@@ -89,9 +89,16 @@ public protocol EventLogStore: Sendable {
 
     /// Logged events, newest first, optionally of one `detail-type`.
     func loggedEvents(type: String?, page: PageRequest) async throws -> Page<EventEnvelope>
+
+    /// Whether every event recorded with a change (or published) is in the log from that write on, so that no
+    /// consumer needs to log it (the embedded database's log is its outbox).
+    var logsRecordedEvents: Bool { get }
 }
 
 extension EventLogStore {
+    /// A store whose log is written by the analytics consumer.
+    public var logsRecordedEvents: Bool { false }
+
     /// One write per event, for stores without a batch write.
     public func log(_ events: [EventEnvelope]) async throws {
         for event in events { try await log(event) }

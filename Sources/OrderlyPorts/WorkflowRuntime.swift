@@ -22,6 +22,11 @@ public protocol WorkflowRuntime: Sendable {
     /// - Returns: the execution's id (an execution ARN).
     func start(_ workflow: WorkflowName, name: String, input: [String: String]) async throws -> String
 
+    /// The id the execution named `name` of `workflow` has, or will have once started (an execution ARN is its state
+    /// machine's with the name): known before the start, so that the record that starts it can hold it from its
+    /// first write.
+    func executionID(of workflow: WorkflowName, name: String) throws -> String
+
     /// Waits until the execution has ended, `timeout` at most. Answers whether it ended.
     func waitForEnd(executionID: String, timeout: Duration) async -> Bool
 

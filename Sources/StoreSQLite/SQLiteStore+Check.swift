@@ -40,7 +40,10 @@ extension SQLiteStore {
                 StoreInvariants.checkGateway(payments: payments, captures: captures, refunds: refunds, into: &report)
             }
             try Self.checkExecutions(db, orders: orders, into: &report)
-            let pending = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM outbox")) ?? 0
+            let pending =
+                try Int.fetchOne(
+                    db.cachedStatement(
+                        sql: "SELECT count(*) FROM event_log WHERE seq > (SELECT delivered FROM event_delivery)")) ?? 0
             report.checked.append(("outbox events", pending))
             if pending > 0 { report.violations.append("\(pending) outbox events were never delivered") }
             return report

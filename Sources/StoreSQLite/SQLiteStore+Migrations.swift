@@ -354,6 +354,42 @@ extension SQLiteStore {
                     DELETE FROM sqlite_sequence WHERE name = 'outbox';
                     """)
         }
+        // The event log becomes the outbox (see ``SQLiteStore``'s `EventOutbox`): the waiting events follow the mark.
+        // An event still in the outbox that the log already holds keeps its place, and the mark goes before the first
+        // of those (what was delivered after it is delivered again, which consumers absorb); the others are appended.
+        // The log's `seq` loses AUTOINCREMENT (a page of `sqlite_sequence` at every commit that recorded events):
+        // the log is never cut, so a rowid is never given twice.
+        migrator.registerMigration("2026-12-02-14-event-log-outbox") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE events (
+                        seq INTEGER PRIMARY KEY,
+                        event_id TEXT NOT NULL UNIQUE,
+                        source TEXT NOT NULL,
+                        detail_type TEXT NOT NULL,
+                        time INTEGER NOT NULL,
+                        aggregate_id TEXT NOT NULL,
+                        detail TEXT NOT NULL
+                    );
+                    INSERT INTO events (seq, event_id, source, detail_type, time, aggregate_id, detail)
+                        SELECT seq, event_id, source, detail_type, time, aggregate_id, detail FROM event_log ORDER BY seq;
+                    CREATE TABLE event_delivery (
+                        id INTEGER PRIMARY KEY CHECK (id = 1),
+                        delivered INTEGER NOT NULL
+                    );
+                    INSERT INTO event_delivery (id, delivered) VALUES (1, coalesce(
+                        (SELECT min(e.seq) - 1 FROM events e JOIN outbox o ON o.id = e.event_id),
+                        (SELECT max(seq) FROM events),
+                        0));
+                    INSERT OR IGNORE INTO events (event_id, source, detail_type, time, aggregate_id, detail)
+                        SELECT id, source, detail_type, time, aggregate_id, detail FROM outbox ORDER BY seq;
+                    DROP TABLE outbox;
+                    DROP TABLE event_log;
+                    ALTER TABLE events RENAME TO event_log;
+                    DELETE FROM sqlite_sequence WHERE name = 'event_log';
+                    CREATE INDEX event_log_by_type ON event_log (detail_type, seq);
+                    """)
+        }
         return migrator
     }()
 }

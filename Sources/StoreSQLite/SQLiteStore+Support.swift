@@ -222,6 +222,9 @@ extension SQLiteStore: ConsumerLedger {
 }
 
 extension SQLiteStore: EventLogStore {
+    /// The log is the outbox: an event is in it from the write that recorded it.
+    public var logsRecordedEvents: Bool { true }
+
     public func log(_ events: [EventEnvelope]) async throws {
         guard !events.isEmpty else { return }
         try await writer.write { db in

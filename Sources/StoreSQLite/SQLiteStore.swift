@@ -5,8 +5,9 @@ import OrderlyPorts
 
 /// The embedded adapter of every storage port: one SQLite file in WAL mode, through a GRDB `DatabasePool`.
 ///
-/// Each port method is one transaction; a method that changes state writes the events it is given to the
-/// `outbox` table in that same transaction.
+/// Each port method is one transaction; a method that changes state appends the events it is given to the event log
+/// in that same transaction. The log is also the outbox: what waits to be delivered is what follows the last
+/// delivered event (`event_delivery`).
 public final class SQLiteStore: Sendable {
     let pool: DatabasePool
     /// Every write goes through it: group commit, synced to the disk before anything is told outside.
@@ -47,12 +48,12 @@ public final class SQLiteStore: Sendable {
         try readNow { try Self.migrator.appliedMigrations($0) }
     }
 
-    /// Records `events` in the outbox inside the current transaction.
+    /// Appends `events` to the event log (the outbox) inside the current transaction.
     static func record(_ events: [EventEnvelope], in db: Database) throws {
         for event in events {
             try db.cachedStatement(
                 sql: """
-                    INSERT INTO outbox (id, source, detail_type, time, aggregate_id, detail)
+                    INSERT INTO event_log (event_id, source, detail_type, time, aggregate_id, detail)
                     VALUES (?, ?, ?, ?, ?, ?)
                     """
             ).execute(arguments: [
@@ -93,14 +94,18 @@ extension SQLiteStore: StorageHealth {
     }
 }
 
+/// The event log is the outbox: an event is appended once, with the change that caused it, and delivered events are
+/// those up to `event_delivery.delivered`. (A separate outbox wrote each event three times — its row, its delete,
+/// its copy in the log — and its index twice, a third of the pages a checkout wrote.) The log's `seq` is its rowid,
+/// given in commit order by the one writer, and the log is never cut, so what follows the mark is exactly what waits.
 extension SQLiteStore: EventOutbox {
     public func pendingEvents(limit: Int) async throws -> [EventEnvelope] {
         try readNow { db in
             try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
-                        SELECT id, source, detail_type, time, aggregate_id, detail FROM outbox
-                        ORDER BY seq LIMIT ?
+                        SELECT event_id AS id, source, detail_type, time, aggregate_id, detail FROM event_log
+                        WHERE seq > (SELECT delivered FROM event_delivery) ORDER BY seq LIMIT ?
                         """), arguments: [limit]
             ).map(Self.event(from:))
         }
@@ -110,20 +115,36 @@ extension SQLiteStore: EventOutbox {
         try readNow { db in
             let row = try Row.fetchOne(
                 db.cachedStatement(
-                    sql: "SELECT count(*) AS pending, min(time) AS oldest FROM outbox"))
+                    sql: """
+                        SELECT count(*) AS pending, min(time) AS oldest FROM event_log
+                        WHERE seq > (SELECT delivered FROM event_delivery)
+                        """))
             let oldest: Int64? = row?["oldest"]
             return (row?["pending"] ?? 0, oldest.map(Date.init(millis:)))
         }
     }
 
-    /// A delivered event leaves the outbox: the analytics event log holds every event, a dead letter its own copy,
-    /// and each consumer's ledger makes a second delivery (an event published again after a crash) change nothing.
+    /// Moves the mark past the waiting events that are among `ids`, from the first waiting one on (the dispatcher
+    /// marks each batch it took, in order). One that is not (a mark out of order) stays waiting with those after it,
+    /// and is delivered again, which every consumer absorbs.
     public func markDispatched(_ ids: [EventEnvelope.ID], at time: Date) async throws {
+        guard !ids.isEmpty else { return }
+        let delivered = Set(ids.map(\.rawValue))
         try await writer.write { db in
-            for id in ids {
-                try db.cachedStatement(sql: "DELETE FROM outbox WHERE id = ?").execute(
-                    arguments: [id.rawValue])
+            let waiting = try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT seq, event_id FROM event_log WHERE seq > (SELECT delivered FROM event_delivery)
+                        ORDER BY seq LIMIT ?
+                        """), arguments: [delivered.count])
+            var mark: Int64?
+            for row in waiting {
+                guard delivered.contains(row["event_id"]) else { break }
+                mark = row["seq"]
             }
+            guard let mark else { return }
+            try db.cachedStatement(sql: "UPDATE event_delivery SET delivered = max(delivered, ?)").execute(
+                arguments: [mark])
         }
     }
 
@@ -131,8 +152,8 @@ extension SQLiteStore: EventOutbox {
         try await writer.write { db in
             try db.cachedStatement(
                 sql: """
-                    INSERT INTO outbox (id, source, detail_type, time, aggregate_id, detail) VALUES (?, ?, ?, ?, ?, ?)
-                    ON CONFLICT (id) DO NOTHING
+                    INSERT INTO event_log (event_id, source, detail_type, time, aggregate_id, detail)
+                    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING
                     """
             ).execute(arguments: [
                 event.id.rawValue, event.source, event.detailType, event.time.millis, event.aggregateID,

@@ -117,6 +117,40 @@ struct DurabilityTests {
     }
 }
 
+extension DurabilityTests {
+    @Test(
+        "an order stored with its checkout's id but stopped before the checkout started is checked out at the next start, once"
+    )
+    func strandedOrder() async throws {
+        try await withAPI { api in
+            let admin = try await api.adminToken()
+            let milk = try await api.product(stock: 3, admin: admin)
+            let (_, userID) = try await api.customer()
+            let product = try #require(try await api.composition.store.product(id: .init(rawValue: milk)))
+            // What `place` writes, its checkout's id included, with the process gone before the start.
+            var order = Order(
+                id: .init(rawValue: "ord_stranded"), userID: .init(rawValue: userID),
+                lines: [try PricedLine(product: product, quantity: 1)], total: product.price,
+                paymentMethod: .card(token: "tok_visa"), deliverySlot: nil, address: nil, fromCart: false,
+                at: api.clock.now())
+            let workflows = api.composition.runtime
+            order.executionID = try workflows.executionID(of: .checkout, name: order.id.rawValue)
+            try await api.composition.store.insertOrder(order, events: [], unpaidLimit: nil)
+            #expect(try await workflows.describe(executionID: #require(order.executionID)) == nil)
+
+            // Looked at twice (a start, then a scheduler's minute): started once, by name.
+            try await api.composition.services.orders.startStrandedCheckouts()
+            try await api.composition.services.orders.startStrandedCheckouts()
+            let done = try await api.composition.services.orders.waitForCheckout(order)
+            #expect(done.status == .confirmed && done.executionID == order.executionID)
+            let runs = try await workflows.executions(of: .checkout, status: nil, page: .init(limit: 10)).items
+            #expect(runs.filter { $0.name == order.id.rawValue }.count == 1)
+            #expect(api.composition.gateway.capturesMade.count == 1)
+            try await api.expectInvariants()
+        }
+    }
+}
+
 @Suite("Events and consumers")
 struct EventConsumerTests {
     /// A consumer that always fails, counting its attempts.

@@ -100,9 +100,69 @@ struct MigrationTests {
                 aggregateID: "agg", detail: "{}"))
         try await store.markDispatched([.init(rawValue: "evt_a")], at: Date())
         #expect(try await store.pendingEvents(limit: 10).map(\.id.rawValue) == ["evt_c", "evt_e"])
-        let sequences = try await store.pool.read {
-            try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_sequence WHERE name = 'outbox'")
+        // The event log is the outbox now: the waiting events were moved into it, and no rowid counter is kept.
+        let (outboxes, sequences) = try await store.pool.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_schema WHERE name = 'outbox'"),
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_sequence")
+            )
         }
-        #expect(sequences == 0)
+        #expect(outboxes == 0 && sequences == 0)
+        #expect(
+            try await store.loggedEvents(type: nil, page: .init(limit: 10)).items.map(\.id.rawValue) == [
+                "evt_e", "evt_c", "evt_a",
+            ])
+    }
+
+    @Test("the event log becomes the outbox: an event logged but not yet delivered still waits, in its place, once")
+    func eventLogOutbox() async throws {
+        let path = try TestStorage.sqlitePath("event-log-outbox")
+        let queue = try DatabaseQueue(path: path)
+        try SQLiteStore.migrator.migrate(queue, upTo: "2026-12-02-13-outbox-rows")
+        try await queue.write { db in
+            // evt_1 and evt_2 were delivered (logged, gone from the outbox); evt_3 was logged while its batch was
+            // being delivered; evt_4 had not been delivered to anyone.
+            for id in ["evt_1", "evt_2", "evt_3"] {
+                try db.execute(
+                    sql: """
+                        INSERT INTO event_log (event_id, source, detail_type, time, aggregate_id, detail)
+                        VALUES (?, 'orderly.test', 'Tested', 1000, 'agg', '{}')
+                        """, arguments: [id])
+            }
+            for id in ["evt_3", "evt_4"] {
+                try db.execute(
+                    sql: """
+                        INSERT INTO outbox (id, source, detail_type, time, aggregate_id, detail)
+                        VALUES (?, 'orderly.test', 'Tested', 1000, 'agg', '{}')
+                        """, arguments: [id])
+            }
+        }
+        try queue.close()
+
+        let store = try SQLiteStore(path: path)
+        #expect(try await store.pendingEvents(limit: 10).map(\.id.rawValue) == ["evt_3", "evt_4"])
+        #expect(try await store.backlog().count == 2)
+        #expect(
+            try await store.loggedEvents(type: "Tested", page: .init(limit: 10)).items.map(\.id.rawValue) == [
+                "evt_4", "evt_3", "evt_2", "evt_1",
+            ])
+        // An event recorded with a change afterwards follows them, and the mark moves over what was delivered.
+        try await store.markDispatched([.init(rawValue: "evt_3")], at: Date())
+        try await store.insertUser(
+            User(
+                id: .init(rawValue: "usr_1"), email: try #require(EmailAddress("a@example.com")), name: "A",
+                role: .customer, passwordHash: "x", createdAt: Date(), updatedAt: Date()),
+            events: [
+                EventEnvelope(
+                    id: .init(rawValue: "evt_5"), source: "orderly.test", detailType: "Tested", time: Date(),
+                    aggregateID: "usr_1", detail: "{}")
+            ])
+        #expect(try await store.pendingEvents(limit: 10).map(\.id.rawValue) == ["evt_4", "evt_5"])
+        // Marked out of order, nothing moves: evt_4 still waits, and evt_5 with it.
+        try await store.markDispatched([.init(rawValue: "evt_5")], at: Date())
+        #expect(try await store.pendingEvents(limit: 10).map(\.id.rawValue) == ["evt_4", "evt_5"])
+        try await store.markDispatched([.init(rawValue: "evt_4"), .init(rawValue: "evt_5")], at: Date())
+        #expect(try await store.pendingEvents(limit: 10).isEmpty)
+        #expect(try await store.backlog().count == 0)
     }
 }

@@ -101,6 +101,13 @@ public actor EmbeddedWorkflowRuntime: WorkflowRuntime {
         return id
     }
 
+    public nonisolated func executionID(of workflow: WorkflowName, name: String) throws -> String {
+        guard let definition = definitions[workflow.rawValue] else {
+            throw OrderlyError(.internal, "No workflow is named \(workflow).")
+        }
+        return engine.executionInfo(definition, name: name).id
+    }
+
     public func waitForEnd(executionID: String, timeout: Duration) async -> Bool {
         guard running[executionID] != nil else {
             return (try? await engine.journal.unfinished().contains(executionID)) == false

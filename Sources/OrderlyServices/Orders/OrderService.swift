@@ -117,6 +117,8 @@ public struct OrderService: Sendable {
             address: request.address ?? user?.address, subscriptionID: request.subscriptionID, fromCart: fromCart,
             at: now)
         order.idempotencyKey = request.idempotencyKey
+        // The checkout's id is known before it starts: the order is written once, with it.
+        order.executionID = try workflows.executionID(of: .checkout, name: order.id.rawValue)
         let event = try env.envelope(OrderCreated(order: order))
         do {
             try await orders.insertOrder(
@@ -136,7 +138,8 @@ public struct OrderService: Sendable {
         return order
     }
 
-    /// Starts (or finds) the checkout execution of a `CREATED` order and records its id on the order.
+    /// Starts (or finds) the checkout execution of a `CREATED` order, and records its id on the order when an older
+    /// version stored the order without it.
     func startCheckout(_ order: Order) async throws -> Order {
         let executionID = try await workflows.start(
             .checkout, name: order.id.rawValue, input: ["orderId": order.id.rawValue])
@@ -148,14 +151,15 @@ public struct OrderService: Sendable {
     }
 
     /// Starts the checkout of every `CREATED` order that has none running: after a crash between storing an order
-    /// and starting its workflow. Returns how many it looked at.
+    /// and starting its workflow. Returns how many it looked at. (An order records its execution's id before the
+    /// execution starts, so each is started by name: one that runs already is found, not started again.)
     @discardableResult
     public func startStrandedCheckouts() async throws -> Int {
         var count = 0
         var page = PageRequest(limit: 100)
         repeat {
             let batch = try await orders.orders(matching: OrderQuery(status: .created), page: page)
-            for order in batch.items where order.executionID == nil { _ = try await startCheckout(order) }
+            for order in batch.items { _ = try await startCheckout(order) }
             count += batch.items.count
             page.after = batch.nextAfter
         } while page.after != nil
