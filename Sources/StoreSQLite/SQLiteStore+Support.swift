@@ -243,17 +243,7 @@ extension SQLiteStore: EventLogStore {
     }
 
     public func log(_ event: EventEnvelope) async throws {
-        try await writer.write { db in
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO event_log (event_id, source, detail_type, time, aggregate_id, detail)
-                    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING
-                    """
-            ).execute(arguments: [
-                event.id.rawValue, event.source, event.detailType, event.time.millis, event.aggregateID,
-                event.detail,
-            ])
-        }
+        try await log([event])
     }
 
     public func loggedEvents(type: String?, page: PageRequest) async throws -> Page<EventEnvelope> {

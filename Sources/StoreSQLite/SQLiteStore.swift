@@ -148,18 +148,9 @@ extension SQLiteStore: EventOutbox {
         }
     }
 
+    /// Appended to the log, once: publishing is logging here.
     public func publish(_ event: EventEnvelope) async throws {
-        try await writer.write { db in
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO event_log (event_id, source, detail_type, time, aggregate_id, detail)
-                    VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (event_id) DO NOTHING
-                    """
-            ).execute(arguments: [
-                event.id.rawValue, event.source, event.detailType, event.time.millis, event.aggregateID,
-                event.detail,
-            ])
-        }
+        try await log([event])
     }
 
     static func event(from row: Row) -> EventEnvelope {
