@@ -141,7 +141,7 @@ let package = Package(
         .testTarget(name: "JSONataTests", dependencies: ["JSONata"], swiftSettings: swiftSettings),
         .testTarget(
             name: "StoreSQLiteTests",
-            dependencies: ["StoreSQLite", "WorkflowEngine", "StatesLanguage", "OrderlyApp", "AWSAdapters"],
+            dependencies: ["StoreSQLite", "WorkflowEngine", "StatesLanguage", "OrderlyApp", "AWSAdapters", "CZlib"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "AWSAdaptersTests",

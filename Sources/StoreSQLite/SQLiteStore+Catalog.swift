@@ -45,15 +45,13 @@ extension SQLiteStore: CatalogStore {
 
     static let productByID = productColumns + " WHERE p.id = ?"
 
+    /// Each from the cache, as ``product(id:)`` (a cart or an order names a few).
     public func products(ids: [Product.ID]) async throws -> [Product] {
-        guard !ids.isEmpty else { return [] }
-        return try readNow { db in
-            let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
-            return try Row.fetchAll(
-                db, sql: Self.productColumns + " WHERE p.id IN (\(marks))",
-                arguments: StatementArguments(ids.map(\.rawValue))
-            ).map(Self.product(from:))
+        var products: [Product] = []
+        for id in Set(ids) {
+            if let product = try await product(id: id) { products.append(product) }
         }
+        return products
     }
 
     public func products(matching query: ProductQuery, page: PageRequest) async throws -> Page<Product> {

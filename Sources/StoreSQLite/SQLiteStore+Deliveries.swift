@@ -51,7 +51,7 @@ extension SQLiteStore: DeliveryStore {
         id: Delivery.ID,
         change: @escaping @Sendable (inout Delivery, inout Order, inout Payment?) throws -> [EventEnvelope]
     ) async throws -> Delivery {
-        try await writer.write { db in
+        try await writeCached { db, writes in
             guard
                 var delivery = try Self.delivery(
                     sql: "SELECT document FROM deliveries WHERE id = ?", [id.rawValue], in: db)
@@ -61,13 +61,11 @@ extension SQLiteStore: DeliveryStore {
             let before = payment
             let events = try change(&delivery, &order, &payment)
             try Self.write(delivery, in: db, insert: false)
-            try db.cachedStatement(sql: "UPDATE orders SET status = ?, document = ?, updated_at = ? WHERE id = ?")
-                .execute(arguments: [
-                    order.status.rawValue, try JSONColumn.encode(order), order.updatedAt.millis, order.id.rawValue,
-                ])
+            try Self.write(order, in: db, writes: writes)
             if let payment, payment != before {
                 try db.cachedStatement(sql: "UPDATE payments SET status = ?, document = ? WHERE id = ?").execute(
                     arguments: [payment.status.rawValue, try JSONColumn.encode(payment), payment.id.rawValue])
+                writes.wrote(payment)
             }
             try Self.record(events, in: db)
             return delivery

@@ -6,7 +6,7 @@ import OrderlyPorts
 extension SQLiteStore: OrderStore {
     public func insertOrder(_ order: Order, events: [EventEnvelope], unpaidLimit: Int?) async throws {
         do {
-            try await writer.write { db in
+            try await writeCached { db, writes in
                 if let unpaidLimit {
                     let unpaid =
                         try Int.fetchOne(
@@ -34,6 +34,7 @@ extension SQLiteStore: OrderStore {
                     order.id.rawValue, order.userID.rawValue, order.status.rawValue, try JSONColumn.encode(order),
                     order.createdAt.millis, order.updatedAt.millis, order.idempotencyKey,
                 ])
+                writes.wrote(order)
                 try Self.record(events, in: db)
             }
         } catch let error as DatabaseError
@@ -55,7 +56,7 @@ extension SQLiteStore: OrderStore {
     }
 
     public func order(id: Order.ID) async throws -> Order? {
-        try readOne { db in try Self.order(id: id, in: db) }
+        try orderCache.record(id.rawValue) { try readOne { db in try Self.order(id: id, in: db) } }
     }
 
     public func orders(matching query: OrderQuery, page: PageRequest) async throws -> Page<Order> {
@@ -77,14 +78,14 @@ extension SQLiteStore: OrderStore {
     public func updateOrder(
         id: Order.ID, change: @escaping @Sendable (inout Order) throws -> [EventEnvelope]
     ) async throws -> Order {
-        try await writer.write { db in try Self.update(id: id, in: db, change: change) }
+        try await writeCached { db, writes in try Self.update(id: id, in: db, writes: writes, change: change) }
     }
 
     public func updateOrderClearingCart(
         id: Order.ID, at time: Date, change: @escaping @Sendable (inout Order) throws -> [EventEnvelope]
     ) async throws -> Order {
-        try await writer.write { db in
-            let order = try Self.update(id: id, in: db, change: change)
+        try await writeCached { db, writes in
+            let order = try Self.update(id: id, in: db, writes: writes, change: change)
             guard
                 let row = try Row.fetchOne(
                     db.cachedStatement(sql: "SELECT * FROM carts WHERE user_id = ?"), arguments: [order.userID.rawValue]
@@ -110,20 +111,26 @@ extension SQLiteStore: OrderStore {
     }
 
     static func update(
-        id: Order.ID, in db: Database, change: (inout Order) throws -> [EventEnvelope]
+        id: Order.ID, in db: Database, writes: CachedWrites, change: (inout Order) throws -> [EventEnvelope]
     ) throws -> Order {
         guard var order = try order(id: id, in: db) else { throw OrderlyError.notFound("order") }
         let events = try change(&order)
-        try db.cachedStatement(sql: "UPDATE orders SET status = ?, document = ?, updated_at = ? WHERE id = ?").execute(
-            arguments: [order.status.rawValue, try JSONColumn.encode(order), order.updatedAt.millis, id.rawValue])
+        try write(order, in: db, writes: writes)
         try record(events, in: db)
         return order
+    }
+
+    /// Stores a changed order (kept in the cache once committed).
+    static func write(_ order: Order, in db: Database, writes: CachedWrites) throws {
+        try db.cachedStatement(sql: "UPDATE orders SET status = ?, document = ?, updated_at = ? WHERE id = ?").execute(
+            arguments: [order.status.rawValue, try JSONColumn.encode(order), order.updatedAt.millis, order.id.rawValue])
+        writes.wrote(order)
     }
 }
 
 extension SQLiteStore: PaymentStore {
     public func insertPayment(_ payment: Payment, events: [EventEnvelope]) async throws -> Payment {
-        try await writer.write { db in
+        try await writeCached { db, writes in
             if let existing = try Self.payment(orderID: payment.orderID, in: db) { return existing }
             try db.cachedStatement(
                 sql: """
@@ -134,7 +141,8 @@ extension SQLiteStore: PaymentStore {
                 payment.id.rawValue, payment.orderID.rawValue, payment.userID.rawValue, payment.status.rawValue,
                 try JSONColumn.encode(payment), payment.refunds.filter { $0.status == .pending }.count,
             ])
-            _ = try Self.update(id: payment.orderID, in: db) { order in
+            writes.wrote(payment)
+            _ = try Self.update(id: payment.orderID, in: db, writes: writes) { order in
                 try order.setPaymentStatus(payment.status, at: payment.updatedAt)
                 return []
             }
@@ -144,7 +152,7 @@ extension SQLiteStore: PaymentStore {
     }
 
     public func payment(orderID: Order.ID) async throws -> Payment? {
-        try readOne { db in try Self.payment(orderID: orderID, in: db) }
+        try paymentCache.record(orderID.rawValue) { try readOne { db in try Self.payment(orderID: orderID, in: db) } }
     }
 
     public func payments(userID: User.ID, page: PageRequest) async throws -> Page<Payment> {
@@ -168,7 +176,7 @@ extension SQLiteStore: PaymentStore {
     public func updatePayment(
         orderID: Order.ID, at time: Date, change: @escaping @Sendable (inout Payment) throws -> [EventEnvelope]
     ) async throws -> Payment {
-        try await writer.write { db in
+        try await writeCached { db, writes in
             guard var payment = try Self.payment(orderID: orderID, in: db) else {
                 throw OrderlyError.notFound("payment")
             }
@@ -179,8 +187,9 @@ extension SQLiteStore: PaymentStore {
                 payment.status.rawValue, try JSONColumn.encode(payment),
                 payment.refunds.filter { $0.status == .pending }.count, payment.id.rawValue,
             ])
+            writes.wrote(payment)
             let status = payment.status
-            _ = try Self.update(id: orderID, in: db) { order in
+            _ = try Self.update(id: orderID, in: db, writes: writes) { order in
                 try order.setPaymentStatus(status, at: time)
                 return []
             }

@@ -14,11 +14,17 @@ public final class SQLiteStore: Sendable {
     let writer: GroupCommitWriter
     /// Journal appends that failed after their callers moved on.
     let journalFailures = JournalFailures()
+    /// What the executions started here appended, to fold at their end without reading it back.
+    let journalTexts = JournalTexts()
     /// The ids of the definitions stored, by their text: looked up in memory rather than by comparing a whole
     /// definition inside the writer's transaction (a version, once stored, is never removed or changed).
     let versions = StoredVersions()
-    /// Products by id, as the last commit left them.
+    /// Products by id, as the last commit left them (written through).
     let productCache = RecordCache<Product>()
+    /// Orders by id, as the last commit left them (written through).
+    let orderCache = RecordCache<Order>(capacity: 4096, keepsAbsence: false)
+    /// Payments by their order's id, as the last commit left them (written through).
+    let paymentCache = RecordCache<Payment>(capacity: 4096, keepsAbsence: false)
     /// Users by id, as the last commit left them.
     let userCache = RecordCache<User>()
 

@@ -118,6 +118,28 @@ struct JournalContractTests {
         #expect(snapshot.history.map(\.type) == result.history.map(\.type))
     }
 
+    @Test("a finished execution reads back as it ran, in this process and in the next", arguments: Kind.available)
+    func finishedReadsBack(kind: Kind) async throws {
+        let (journal, reopen) = try await Self.make(kind)
+        let engine = WorkflowEngine(tasks: Counting(), journal: journal, clock: SystemEngineClock())
+        let prepared = try PreparedDefinition(text: Self.definition, name: "checkout")
+        let result = try await engine.run(prepared, name: "o9", input: ["n": 9])
+        for journal in [journal, try reopen()] {
+            let snapshot = try #require(
+                try await WorkflowEngine(tasks: Counting(), journal: journal, clock: SystemEngineClock()).describe(
+                    executionID: result.info.id))
+            #expect(snapshot.status == .succeeded && snapshot.outcome == result.outcome)
+            // (Times are kept to the millisecond.)
+            let replayed = snapshot.history.map { "\($0.id) \($0.type) \($0.details.serialized())" }
+            #expect(replayed == result.history.map { "\($0.id) \($0.type) \($0.details.serialized())" })
+            #expect(
+                snapshot.history.map { Int64(($0.timestamp.timeIntervalSince1970 * 1000).rounded()) }
+                    == result.history.map { Int64(($0.timestamp.timeIntervalSince1970 * 1000).rounded()) })
+            let (_, events) = try #require(try await journal.load(executionID: result.info.id))
+            #expect(events.count == 4)
+        }
+    }
+
     @Test("events are appended in order, once each", arguments: Kind.available)
     func appendOrder(kind: Kind) async throws {
         let (journal, _) = try await Self.make(kind)
