@@ -60,6 +60,7 @@ struct HTTPBench: AsyncParsableCommand {
 
         let wrk = Self.wrkPath()
         figures["readClient"] = wrk == nil ? "in-process" : "wrk"
+        figures["checkoutClient"] = figures["readClient"]
         if !checkoutsOnly {
             let health = try await Self.reads(
                 server.base + "/health", client: client, wrk: wrk, seconds: seconds, connections: connections)
@@ -77,14 +78,22 @@ struct HTTPBench: AsyncParsableCommand {
         for count in buyerCounts {
             let cpuBefore = server.cpuSeconds()
             let workBefore = server.work()
-            let run = try await BenchSupport.load(workers: count, seconds: seconds) { worker, attempt in
-                try await api.checkout(
-                    product: product, token: tokens[worker], key: "bench-\(count)-\(worker)-\(attempt)")
+            let run: WrkCheckouts.Run
+            if let wrk {
+                run = try WrkCheckouts(wrk: wrk, base: server.base, product: product, tokens: tokens).run(
+                    buyers: count, seconds: seconds, keyPrefix: "bench-\(count)")
+            } else {
+                let load = try await BenchSupport.load(workers: count, seconds: seconds) { worker, attempt in
+                    try await api.checkout(
+                        product: product, token: tokens[worker], key: "bench-\(count)-\(worker)-\(attempt)")
+                }
+                run = WrkCheckouts.Run(
+                    count: load.count, elapsed: load.elapsed, p50: BenchSupport.percentile(load.latencies, 0.5),
+                    p99: BenchSupport.percentile(load.latencies, 0.99))
             }
             orders += run.count
             let perSecond = Double(run.count) / run.elapsed
-            let p50 = BenchSupport.percentile(run.latencies, 0.5)
-            let p99 = BenchSupport.percentile(run.latencies, 0.99)
+            let (p50, p99) = (run.p50, run.p99)
             // Events still to deliver when the buyers stop, and how long they take: a backlog that grew through the
             // run means the rate was not one the server keeps up with.
             let backlog = try await api.pendingEvents()
@@ -134,6 +143,7 @@ struct HTTPBench: AsyncParsableCommand {
                 format: "reads/s (%@): GET /health %.0f, GET /v1/products/{id} %.0f, ratio %.2f",
                 figures["readClient"] as? String ?? "", reads["healthPerSecond"] ?? 0, reads["productPerSecond"] ?? 0,
                 reads["productOverHealth"] ?? 0))
+        print("checkouts driven by: \(figures["checkoutClient"] ?? "")")
         print(
             "buyers  confirmed/s    p50 ms    p99 ms  p99/p50  ÷ raw FULL  ÷ raw NORMAL  events left  drain s  sustained/s"
                 + "  CPU ms/checkout  switches  syscalls  KB written"
