@@ -174,8 +174,20 @@ extension JSON {
 
         mutating func string() throws -> String {
             index += 1
-            var scalars = String.UnicodeScalarView()
             var start = index
+            // Most strings have no escape: made from their bytes at once (building one scalar by scalar was a tenth
+            // of delivering an event).
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == UInt8(ascii: "\"") {
+                    index += 1
+                    return String(decoding: bytes[start..<index - 1], as: UTF8.self)
+                }
+                if byte == UInt8(ascii: "\\") { break }
+                if byte < 0x20 { throw error("control character in string") }
+                index += 1
+            }
+            var scalars = String.UnicodeScalarView()
             while true {
                 guard index < bytes.count else { throw error("unterminated string") }
                 let byte = bytes[index]

@@ -47,7 +47,7 @@ extension SQLiteStore: OrderStore {
     }
 
     public func order(userID: User.ID, idempotencyKey: String) async throws -> Order? {
-        try readNow { db in
+        try readOne { db in
             try String.fetchOne(
                 db.cachedStatement(sql: "SELECT document FROM orders WHERE user_id = ? AND idempotency_key = ?"),
                 arguments: [userID.rawValue, idempotencyKey]
@@ -114,8 +114,10 @@ extension SQLiteStore: OrderStore {
         id: Order.ID, in db: Database, writes: CachedWrites, change: (inout Order) throws -> [EventEnvelope]
     ) throws -> Order {
         guard var order = try order(id: id, in: db) else { throw OrderlyError.notFound("order") }
+        let before = order
         let events = try change(&order)
-        try write(order, in: db, writes: writes)
+        // A change that changed nothing (a payment's status the order has already) writes nothing.
+        if order != before { try write(order, in: db, writes: writes) }
         try record(events, in: db)
         return order
     }
@@ -180,7 +182,9 @@ extension SQLiteStore: PaymentStore {
             guard var payment = try Self.payment(orderID: orderID, in: db) else {
                 throw OrderlyError.notFound("payment")
             }
+            let before = payment
             let events = try change(&payment)
+            guard payment != before || !events.isEmpty else { return payment }
             try db.cachedStatement(
                 sql: "UPDATE payments SET status = ?, document = ?, pending_refunds = ? WHERE id = ?"
             ).execute(arguments: [

@@ -74,8 +74,20 @@ extension SQLiteStore {
     /// Runs a read on the calling thread with one of the pool's reader connections (WAL: it sees the last commit and
     /// never waits for the writer). Reads are short; running them here saves the two thread hops an asynchronous read
     /// costs, which were most of a point read's time.
+    ///
+    /// Its transaction's statements are prepared once per connection (GRDB's `read` compiles them every time).
     func readNow<T>(_ block: (Database) throws -> T) throws -> T {
-        try pool.read(block)
+        try pool.unsafeRead { db in
+            try db.cachedStatement(sql: "BEGIN DEFERRED TRANSACTION").execute()
+            do {
+                let value = try block(db)
+                try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+                return value
+            } catch {
+                if db.isInsideTransaction { try? db.cachedStatement(sql: "ROLLBACK TRANSACTION").execute() }
+                throw error
+            }
+        }
     }
 
     /// A read of one statement: like ``readNow(_:)`` without wrapping it in a transaction of its own (a statement

@@ -40,10 +40,16 @@ final class BenchServer {
         try process.run()
     }
 
+    /// Asks the server to stop (SIGTERM) and waits for it, 30 s at most: then it is killed, and said so.
     func stop() {
         guard process.isRunning else { return }
         process.terminate()
-        process.waitUntilExit()
+        let deadline = ContinuousClock.now + .seconds(30)
+        while process.isRunning && ContinuousClock.now < deadline { usleep(20_000) }
+        guard process.isRunning else { return }
+        print("the server did not stop within 30 s of SIGTERM; killed")
+        kill(process.processIdentifier, SIGKILL)
+        while process.isRunning { usleep(20_000) }
     }
 
     /// The processor time the server has used so far, user and system, from Linux's /proc (0 elsewhere).

@@ -134,6 +134,16 @@ struct PathAndIntrinsicTests {
         for bad in ["", "{", "[1,]", "01", "\"\\x\"", "{\"a\" 1}", "nul", "1 2"] {
             #expect(throws: JSONParseError.self, "\(bad)") { try JSON(parsing: bad) }
         }
+        // Strings with and without escapes, anywhere in them, and characters of every width.
+        let strings: [(text: String, value: String)] = [
+            (#""plain""#, "plain"), (#""""#, ""), (#""\"first""#, "\"first"), (#""last\n""#, "last\n"),
+            (#""mid\\dle""#, "mid\\dle"), (#""é€😀 and \u00e9\ud83d\ude00""#, "é€😀 and é😀"),
+            (#""a\tb\/c\"d""#, "a\tb/c\"d"),
+        ]
+        for (text, value) in strings { #expect(try JSON(parsing: text) == .string(value), "\(text)") }
+        for bad in [#""open"#, #""open\"#, "\"tab\there\"", #""ok\\\"#, #""a\ud83d""#] {
+            #expect(throws: JSONParseError.self, "\(bad)") { try JSON(parsing: bad) }
+        }
     }
 
     @Test("timestamps parse with offsets and fractions, and format as the context object writes them")

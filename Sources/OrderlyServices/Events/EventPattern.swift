@@ -30,13 +30,21 @@ public struct EventPattern: Sendable {
         pattern = try JSON(parsing: text)
     }
 
-    /// Whether the event matches.
+    /// Whether the event matches. Only the fields the pattern names are made (most name the detail-type alone: the
+    /// detail is not parsed then, which every consumer did for every event).
     public func matches(_ event: EventEnvelope) -> Bool {
-        let document: JSON = [
-            "id": .string(event.id.rawValue), "source": .string(event.source), "detail-type": .string(event.detailType),
-            "time": .string(event.time.formatted(.iso8601)), "detail": (try? JSON(parsing: event.detail)) ?? [:],
-        ]
-        return Self.match(pattern, document)
+        var document = JSONObject()
+        for key in pattern.objectValue?.keys ?? [] {
+            switch key {
+            case "id": document[key] = .string(event.id.rawValue)
+            case "source": document[key] = .string(event.source)
+            case "detail-type": document[key] = .string(event.detailType)
+            case "time": document[key] = .string(event.time.formatted(.iso8601))
+            case "detail": document[key] = (try? JSON(parsing: event.detail)) ?? [:]
+            default: break
+            }
+        }
+        return Self.match(pattern, .object(document))
     }
 
     static func match(_ pattern: JSON, _ value: JSON?) -> Bool {
