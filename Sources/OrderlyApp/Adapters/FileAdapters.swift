@@ -56,14 +56,17 @@ public final class FileMailer: Mailer, @unchecked Sendable {
             separator: "\n", omittingEmptySubsequences: false
         )
         .map { line in line.drop { $0 == ">" }.hasPrefix("From ") ? ">" + line : String(line) }
-        let stamp = time.formatted(
-            Date.VerbatimFormatStyle(
-                format:
-                    "\(weekday: .abbreviated) \(month: .abbreviated) \(day: .twoDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits) \(year: .defaultDigits)",
-                locale: Locale(identifier: "en_US_POSIX"), timeZone: TimeZone(identifier: "UTC")!,
-                calendar: Calendar(identifier: .gregorian)))
+        let stamp = time.formatted(separatorStamp)
         return (["From orderly@orderly.local \(stamp)"] + headers + [""] + body + ["", ""]).joined(separator: "\n")
     }
+
+    /// The `From ` line's time, in asctime's form (made once: a format style with its calendar and time zone cost
+    /// more to make than the message).
+    static let separatorStamp = Date.VerbatimFormatStyle(
+        format:
+            "\(weekday: .abbreviated) \(month: .abbreviated) \(day: .twoDigits) \(hour: .twoDigits(clock: .twentyFourHour, hourCycle: .zeroBased)):\(minute: .twoDigits):\(second: .twoDigits) \(year: .defaultDigits)",
+        locale: Locale(identifier: "en_US_POSIX"), timeZone: TimeZone(identifier: "UTC")!,
+        calendar: Calendar(identifier: .gregorian))
 
     /// A header value on one line.
     static func header(_ text: String) -> String {
