@@ -25,8 +25,9 @@ public struct Identifier<Entity: IdentifiedByPrefix>: RawRepresentable, Hashable
     public init?(validating text: some StringProtocol) {
         let prefix = Entity.idPrefix
         guard text.hasPrefix(prefix) else { return nil }
-        let body = text.dropFirst(prefix.count)
-        guard (1...64).contains(body.count), body.utf8.allSatisfy({ $0.isASCIIAlphanumeric }) else { return nil }
+        // Counted in bytes: only ASCII letters and digits pass (counting characters was most of the check's cost).
+        let body = text.utf8.dropFirst(prefix.utf8.count)
+        guard (1...64).contains(body.count), body.allSatisfy({ $0.isASCIIAlphanumeric }) else { return nil }
         self.rawValue = String(text)
     }
 

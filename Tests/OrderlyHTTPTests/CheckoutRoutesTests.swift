@@ -13,7 +13,7 @@ struct CheckoutRoutesTests {
     func happyPath() async throws {
         try await withAPI { api in
             let admin = try await api.adminToken()
-            let milk = try await api.product(name: "Milk", price: 129, stock: 10, admin: admin)
+            let milk = try await api.product(name: #"Milk <b> & \"Co\""#, price: 129, stock: 10, admin: admin)
             let (token, userID) = try await api.customer()
             _ = try await api.call(
                 .post, "/v1/cart/items", json: #"{"productId":"\#(milk)","quantity":3}"#, token: token)
@@ -42,6 +42,7 @@ struct CheckoutRoutesTests {
             #expect(receipt.status == 200)
             #expect(receipt.header("Content-Type")?.hasPrefix("text/html") == true)
             #expect(receipt.text.contains(orderID) && receipt.text.contains("USD 3.87"))
+            #expect(receipt.text.contains("Milk &lt;b&gt; &amp; &quot;Co&quot;") && !receipt.text.contains("<b>"))
 
             let payments = try await api.call(.get, "/v1/payments", token: token)
             let payment = try #require((payments["items"] as? [[String: Any]])?.first)

@@ -104,7 +104,19 @@ public struct FileBlobStore: BlobStore {
 
     /// Letters, digits, `.`, `_` and `-`; anything else becomes `_`.
     static func safeName(_ text: String) -> String {
-        String(text.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" })
+        func safe(_ byte: UInt8) -> Bool {
+            switch byte {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "-"):
+                return true
+            default: return false
+            }
+        }
+        // ASCII (every key this makes), byte by byte; anything else a character at a time, as files were named.
+        guard text.utf8.allSatisfy({ $0 < 0x80 }) else {
+            return String(text.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" })
+        }
+        return String(decoding: text.utf8.map { safe($0) ? $0 : 0x5F }, as: UTF8.self)
     }
 }
 

@@ -28,8 +28,18 @@ public struct ReceiptService: Sendable {
     /// The receipt as a small, self-contained HTML page.
     static func render(order: Order, payment: Payment?) -> String {
         func escape(_ text: String) -> String {
-            text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+            guard text.utf8.contains(where: { "&<>\"".utf8.contains($0) }) else { return text }
+            var escaped = String.UnicodeScalarView()
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "&": escaped.append(contentsOf: "&amp;".unicodeScalars)
+                case "<": escaped.append(contentsOf: "&lt;".unicodeScalars)
+                case ">": escaped.append(contentsOf: "&gt;".unicodeScalars)
+                case "\"": escaped.append(contentsOf: "&quot;".unicodeScalars)
+                default: escaped.append(scalar)
+                }
+            }
+            return String(escaped)
         }
         let rows = order.lines.map { line in
             "<tr><td>\(escape(line.name))</td><td>\(line.quantity)</td><td>\(line.unitPrice.formatted)</td><td>\(line.lineTotal.formatted)</td></tr>"
