@@ -2,6 +2,7 @@ import Foundation
 import OrderlyModel
 import OrderlyPorts
 import OrderlyServices
+import StatesLanguage
 
 /// `POST /v1/checkout`.
 struct CheckoutRequest: StrictDecodable {
@@ -66,6 +67,67 @@ struct OrderBody: Encodable {
         try c.encode(order.timeline.map(TimelineBody.init), forKey: .timeline)
         try c.encode(order.createdAt, forKey: .createdAt)
         try c.encode(order.updatedAt, forKey: .updatedAt)
+    }
+}
+
+extension OrderBody {
+    /// The same bytes ``JSONResponse`` encodes the body to (a test holds them equal), written by hand: a checkout is
+    /// answered with one, and `JSONEncoder` took ten times as long.
+    var json: Data {
+        var writer = JSONWriter(escapesSlashes: false)
+        writer.object { m in
+            m.member("address") { writer in
+                if let address = order.address { writer.address(address) } else { writer.null() }
+            }
+            m.member("createdAt") { $0.responseDate(order.createdAt) }
+            m.member("deliverySlot", orNull: order.deliverySlot)
+            m.member("executionId", orNull: order.executionID)
+            m.member("failureReason", orNull: order.failureReason)
+            m.member("items") {
+                $0.array(order.lines) { writer, line in
+                    writer.object { m in
+                        m.member("lineTotal", line.lineTotal)
+                        m.member("name", line.name)
+                        m.member("productId", line.productID.rawValue)
+                        m.member("quantity", line.quantity)
+                        m.member("unitPrice", line.unitPrice)
+                    }
+                }
+            }
+            m.member("orderId", order.id.rawValue)
+            m.member("paymentMethod") { writer in
+                writer.object { m in
+                    m.member("type", order.paymentMethod.type)
+                    if case .upi(let vpa) = order.paymentMethod { m.member("vpa", vpa) }
+                }
+            }
+            m.member("paymentStatus", order.paymentStatus.rawValue)
+            m.member("status", order.status.rawValue)
+            m.member("subscriptionId", orNull: order.subscriptionID)
+            m.member("timeline") {
+                $0.array(order.timeline) { writer, entry in
+                    writer.object { m in
+                        m.member("at") { $0.responseDate(entry.at) }
+                        m.member("note", orNull: entry.note)
+                        m.member("status", entry.status.rawValue)
+                    }
+                }
+            }
+            m.member("total", order.total)
+            m.member("updatedAt") { $0.responseDate(order.updatedAt) }
+            m.member("userId", order.userID.rawValue)
+        }
+        return Data(writer.bytes)
+    }
+}
+
+extension JSONWriter {
+    /// A date as ``JSONResponse`` writes it (`.iso8601`): `2026-12-05T20:53:20Z`, whole seconds in UTC.
+    mutating func responseDate(_ date: Date) {
+        guard (0..<253_402_300_800).contains(date.timeIntervalSince1970) else {
+            return string(date.formatted(.iso8601))
+        }
+        string(Timestamp.format(date).prefix(19) + "Z")
     }
 }
 

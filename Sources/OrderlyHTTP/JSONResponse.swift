@@ -28,6 +28,14 @@ enum JSONResponse {
 
     static func encode(_ value: some Encodable) throws -> Data { try encoder.encode(value) }
 
+    /// An order, by its hand-written encoding (the same bytes).
+    static func encode(_ order: OrderBody) -> Data { order.json }
+
+    /// An order as a JSON response, by its hand-written encoding.
+    static func make(_ order: OrderBody, status: HTTPResponse.Status = .ok) -> Response {
+        make(data: order.json, status: status)
+    }
+
     /// `body` as a JSON response, its bytes remembered by the value they were made from (`source`): a product read
     /// again and again is encoded once. Keyed by the whole value, the bytes can never be those of another state.
     static func make<Source: Hashable & Sendable>(

@@ -43,7 +43,7 @@ extension APIRoutes {
         ) { request, context, actor in
             let id = try context.pathID("orderId", as: Order.self, what: "order")
             let body = try await JSONBody.decode(AdminOrderPatchRequest.self, from: request, context: context)
-            return try JSONResponse.make(
+            return JSONResponse.make(
                 OrderBody(order: try await services.orders.adminMove(id, to: body.status, note: body.note, by: actor)))
         }
 

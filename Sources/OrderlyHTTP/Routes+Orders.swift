@@ -70,7 +70,7 @@ extension APIRoutes {
             in: table
         ) { _, context, actor in
             let id = try context.pathID("orderId", as: Order.self, what: "order")
-            return try JSONResponse.make(OrderBody(order: try await services.orders.order(id, for: actor)))
+            return JSONResponse.make(OrderBody(order: try await services.orders.order(id, for: actor)))
         }
 
         router.add(
@@ -81,7 +81,7 @@ extension APIRoutes {
         ) { request, context, actor in
             let id = try context.pathID("orderId", as: Order.self, what: "order")
             let body = try await JSONBody.decodeOptional(CancelRequest.self, from: request, context: context)
-            return try JSONResponse.make(
+            return JSONResponse.make(
                 OrderBody(order: try await services.orders.cancel(id, reason: body?.reason, by: actor)))
         }
 
@@ -105,9 +105,9 @@ extension APIRoutes {
         var order = try await services.orders.place(request, for: actor)
         if wait {
             order = try await services.orders.waitForCheckout(order)
-            return (.ok, try JSONResponse.encode(OrderBody(order: order)))
+            return (.ok, JSONResponse.encode(OrderBody(order: order)))
         }
-        return (.accepted, try JSONResponse.encode(OrderBody(order: order)))
+        return (.accepted, JSONResponse.encode(OrderBody(order: order)))
     }
 
     func orderStatus(_ input: QueryInput) throws -> OrderStatus? {

@@ -35,18 +35,22 @@ final class GroupCommitWriter: Sendable {
     deinit { state.close() }
 
     /// Runs `block` in the next group's transaction and answers its result once that transaction has committed.
-    /// - Parameter settled: told whether the block's writes committed, once the group is over and before the caller
-    ///   resumes: on the committing thread, in commit order (what a cache written through needs).
-    /// - Throws: what `block` threw (its writes undone, the others' kept), or the commit's error.
+    /// - Parameters:
+    ///   - durable: answer only once the commit is on the disk too, as ``sync()`` after it would (in one group: for
+    ///     a write that something told outside follows at once).
+    ///   - settled: told whether the block's writes committed, once the group is over and before the caller resumes:
+    ///     on the committing thread, in commit order (what a cache written through needs).
+    /// - Throws: what `block` threw (its writes undone, the others' kept), or the commit's error (or the sync's).
     func write<T: Sendable>(
-        _ block: @escaping @Sendable (Database) throws -> T, settled: (@Sendable (Bool) -> Void)? = nil
+        durable: Bool = false, _ block: @escaping @Sendable (Database) throws -> T,
+        settled: (@Sendable (Bool) -> Void)? = nil
     ) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
             // Set by the block on the writer, read when the commit is done: never at the same time.
             let result = ResultBox<T>()
             state.enqueueOrLead(
                 WriterState.Job(
-                    run: { db in result.value = try block(db) },
+                    durable: durable, run: { db in result.value = try block(db) },
                     fail: {
                         settled?(false)
                         continuation.resume(throwing: $0)

@@ -153,8 +153,10 @@ extension SQLiteStore {
 
     /// A write that changes cached records (orders, payments, products): `block` tells `writes` each one it writes,
     /// and the caches hold them once the write has committed.
-    func writeCached<T: Sendable>(_ block: @escaping @Sendable (Database, CachedWrites) throws -> T) async throws -> T {
+    func writeCached<T: Sendable>(
+        durable: Bool = false, _ block: @escaping @Sendable (Database, CachedWrites) throws -> T
+    ) async throws -> T {
         let writes = CachedWrites(self)
-        return try await writer.write({ db in try block(db, writes) }, settled: writes.settle)
+        return try await writer.write(durable: durable, { db in try block(db, writes) }, settled: writes.settle)
     }
 }

@@ -131,8 +131,9 @@ extension SQLiteStore: OrderStore {
 }
 
 extension SQLiteStore: PaymentStore {
+    /// Durable at once: a payment is recorded to be charged next, and the charge waits for it to be on the disk.
     public func insertPayment(_ payment: Payment, events: [EventEnvelope]) async throws -> Payment {
-        try await writeCached { db, writes in
+        try await writeCached(durable: true) { db, writes in
             if let existing = try Self.payment(orderID: payment.orderID, in: db) { return existing }
             try db.cachedStatement(
                 sql: """

@@ -47,9 +47,10 @@ extension SQLiteStore: IdempotencyStore {
         }
     }
 
+    /// Durable at once: the answer kept is the one about to be sent, which waits for it to be on the disk.
     public func complete(scope: String, key: String, response: StoredResponse, at time: Date) async throws {
         let body = try Deflate.compress(response.body)
-        try await writer.write { db in
+        try await writer.write(durable: true) { db in
             try db.cachedStatement(
                 sql:
                     """
