@@ -166,3 +166,83 @@ public struct RefundIssued: DomainEvent {
         reason = refund.reason
     }
 }
+
+// MARK: details written by hand
+
+// The events of every checkout, written as the envelope's encoder writes them (sorted keys, slashes as they are, nil
+// optionals left out); a test holds them equal.
+
+extension OrderCreated {
+    public var writtenDetail: String? {
+        var writer = JSONWriter(escapesSlashes: false)
+        writer.object { m in
+            m.member("orderId", orderId.rawValue)
+            m.member("paymentMethod", paymentMethod)
+            m.member("subscriptionId", subscriptionId)
+            m.member("total", total)
+            m.member("userId", userId.rawValue)
+        }
+        return writer.text
+    }
+}
+
+extension OrderConfirmed {
+    public var writtenDetail: String? {
+        var writer = JSONWriter(escapesSlashes: false)
+        writer.object { m in
+            m.member("lines") {
+                $0.array(lines) { writer, line in
+                    writer.object { m in
+                        m.member("lineTotal", line.lineTotal)
+                        m.member("name", line.name)
+                        m.member("productId", line.productId.rawValue)
+                        m.member("quantity", line.quantity)
+                    }
+                }
+            }
+            m.member("orderId", orderId.rawValue)
+            m.member("total", total)
+            m.member("userId", userId.rawValue)
+        }
+        return writer.text
+    }
+}
+
+extension PaymentSucceeded {
+    public var writtenDetail: String? {
+        var writer = JSONWriter(escapesSlashes: false)
+        writer.object { m in
+            m.member("orderId", orderId.rawValue)
+            m.member("paymentId", paymentId.rawValue)
+            m.member("total", total)
+            m.member("transactionId", transactionId)
+            m.member("userId", userId.rawValue)
+        }
+        return writer.text
+    }
+}
+
+extension InventoryReserved {
+    public var writtenDetail: String? {
+        var writer = JSONWriter(escapesSlashes: false)
+        writer.object { m in
+            m.member("orderId", orderId.rawValue)
+            m.member("reservationId", reservationId)
+            m.member("total", total)
+            m.member("userId", userId.rawValue)
+        }
+        return writer.text
+    }
+}
+
+extension InventoryCommitted {
+    public var writtenDetail: String? {
+        var writer = JSONWriter(escapesSlashes: false)
+        writer.object { m in
+            m.member("orderId", orderId.rawValue)
+            m.member("total", total)
+            m.member("userId", userId.rawValue)
+        }
+        return writer.text
+    }
+}

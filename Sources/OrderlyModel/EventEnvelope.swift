@@ -37,10 +37,10 @@ public struct EventEnvelope: Hashable, Sendable, Codable, IdentifiedByPrefix {
     /// Wraps a domain event: its name, source and aggregate come from the event, its detail is its JSON with sorted
     /// keys and RFC 3339 dates.
     public init<Event: DomainEvent>(id: ID, time: Date, event: Event) throws {
-        let data = try Self.encoder.encode(event)
+        let detail = try event.writtenDetail ?? String(decoding: Self.encoder.encode(event), as: UTF8.self)
         self.init(
             id: id, source: Event.source.rawValue, detailType: Event.detailType.rawValue, time: time,
-            aggregateID: event.aggregateID, detail: String(decoding: data, as: UTF8.self))
+            aggregateID: event.aggregateID, detail: detail)
     }
 
     /// The event's name as a typed value, for `switch`.
@@ -86,6 +86,13 @@ public protocol DomainEvent: Codable, Sendable, Hashable {
     static var source: EventSource { get }
     /// The id of the entity the event is about (events of one aggregate are delivered in order).
     var aggregateID: String { get }
+    /// The detail written by hand (``JSONWriter``), the same text the envelope's encoder writes: for the events every
+    /// checkout publishes. Nil (the default): the encoder writes it.
+    var writtenDetail: String? { get }
+}
+
+extension DomainEvent {
+    public var writtenDetail: String? { nil }
 }
 
 /// The `source` of an event: one per bounded context.
