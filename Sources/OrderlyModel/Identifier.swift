@@ -23,12 +23,18 @@ public struct Identifier<Entity: IdentifiedByPrefix>: RawRepresentable, Hashable
     /// - Parameter text: the id as a client sent it.
     /// - Returns: `nil` when the text cannot be an id of this type.
     public init?(validating text: some StringProtocol) {
-        let prefix = Entity.idPrefix
-        guard text.hasPrefix(prefix) else { return nil }
-        // Counted in bytes: only ASCII letters and digits pass (counting characters was most of the check's cost).
-        let body = text.utf8.dropFirst(prefix.utf8.count)
-        guard (1...64).contains(body.count), body.allSatisfy({ $0.isASCIIAlphanumeric }) else { return nil }
-        self.rawValue = String(text)
+        self.init(validating: String(text))
+    }
+
+    /// The same check for a string, byte by byte (the generic one, not specialized across modules, and counting
+    /// characters were a hundredth of a checkout).
+    public init?(validating text: String) {
+        let prefix = Entity.idPrefix.utf8
+        let bytes = text.utf8
+        guard bytes.count > prefix.count, bytes.count - prefix.count <= 64, bytes.starts(with: prefix),
+            bytes.dropFirst(prefix.count).allSatisfy({ $0.isASCIIAlphanumeric })
+        else { return nil }
+        self.rawValue = text
     }
 
     public init(from decoder: any Decoder) throws {

@@ -10,6 +10,7 @@ struct ModelTests {
         arguments: [
             ("usr_01ABC", true), ("prd_01ABC", false), ("usr_", false), ("usr_a-b", false), ("usr_../../etc", false),
             ("USR_01ABC", false), ("usr_" + String(repeating: "a", count: 65), false),
+            ("usr_" + String(repeating: "a", count: 64), true), ("usr_é", false),
         ])
     func ids(text: String, valid: Bool) {
         #expect((User.ID(validating: text) != nil) == valid)
