@@ -66,9 +66,13 @@ final class GroupCommitWriter: Sendable {
     ///
     /// Nobody waits for it, so it does not start a group of its own at once: it rides with the next write or sync
     /// (in the order given, before it), or is committed by the writer's thread once it has lingered a moment.
-    func submit(_ block: @escaping @Sendable (Database) throws -> Void, failed: @escaping @Sendable (any Error) -> Void)
-    {
-        state.enqueue(WriterState.Job(run: block, fail: failed, done: {}, waited: false))
+    ///
+    /// The block must run one statement: SQLite undoes a statement that fails by itself, so it needs no savepoint of
+    /// its own (a journal's appends, a dozen a checkout, each saved two statements).
+    func submit(
+        statement block: @escaping @Sendable (Database) throws -> Void, failed: @escaping @Sendable (any Error) -> Void
+    ) {
+        state.enqueue(WriterState.Job(run: block, fail: failed, done: {}, waited: false, oneStatement: true))
     }
 
     /// Returns once every commit made before the call is on the disk (at once when it already is).
@@ -105,6 +109,8 @@ private final class WriterState: @unchecked Sendable {
         let done: @Sendable () -> Void
         /// Whether a caller waits for it (else it may wait a moment for company, see ``GroupCommitWriter/submit``).
         var waited = true
+        /// Whether it runs one statement, which undoes itself when it fails: it needs no savepoint.
+        var oneStatement = false
     }
 
     let pool: DatabasePool
@@ -270,17 +276,20 @@ private final class WriterState: @unchecked Sendable {
                 do {
                     let before = db.totalChangesCount
                     for job in group {
-                        try begin.execute()
+                        if !job.oneStatement { try begin.execute() }
                         do {
                             try job.run(db)
-                            try release.execute()
+                            if !job.oneStatement { try release.execute() }
                             outcomes.append(nil)
                         } catch {
-                            // A block's own error is undone with its savepoint; one that broke the transaction
-                            // itself (I/O, a full disk) fails the whole group, which is rolled back.
+                            // A block's own error is undone with its savepoint (a lone statement undoes itself); one
+                            // that broke the transaction itself (I/O, a full disk) fails the whole group, which is
+                            // rolled back.
                             guard db.isInsideTransaction else { throw error }
-                            try undo.execute()
-                            try release.execute()
+                            if !job.oneStatement {
+                                try undo.execute()
+                                try release.execute()
+                            }
                             outcomes.append(error)
                         }
                     }

@@ -68,7 +68,7 @@ extension SQLiteStore: ExecutionJournal {
         journalTexts.appended(text, sequence: sequence, executionID: executionID)
         let failures = journalFailures
         writer.submit(
-            { db in
+            statement: { db in
                 try db.cachedStatement(
                     sql: """
                         INSERT INTO execution_journal (execution, seq, event)

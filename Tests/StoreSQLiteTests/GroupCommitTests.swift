@@ -89,7 +89,8 @@ struct GroupCommitTests {
         let patient = GroupCommitWriter(pool: pool, lingering: 60)
         for number in 0..<3 {
             patient.submit(
-                { try $0.execute(sql: "INSERT INTO t VALUES (?, NULL)", arguments: [number]) }, failed: { _ in })
+                statement: { try $0.execute(sql: "INSERT INTO t VALUES (?, NULL)", arguments: [number]) },
+                failed: { _ in })
         }
         // The write sees the submitted rows before it (it runs after them), and all four commit as one group.
         let seen = try await patient.write { db in
@@ -113,7 +114,7 @@ struct GroupCommitTests {
         // Alone, a submitted block is committed by the writer's thread after it has lingered.
         let failure = Mutex<(any Error)?>(nil)
         writer.submit(
-            { try $0.execute(sql: "INSERT INTO t VALUES (4, NULL)") },
+            statement: { try $0.execute(sql: "INSERT INTO t VALUES (4, NULL)") },
             failed: { error in failure.withLock { $0 = error } })
         #expect(try await rows(reaching: 5) == 5)
         #expect(writer.commits.committed == before + 1)
@@ -121,11 +122,11 @@ struct GroupCommitTests {
         let quiet = Date().addingTimeInterval(5)
         while !writer.isThreadAsleep, Date() < quiet { try await Task.sleep(for: .milliseconds(1)) }
         #expect(writer.isThreadAsleep)
-        writer.submit({ try $0.execute(sql: "INSERT INTO t VALUES (40, NULL)") }, failed: { _ in })
+        writer.submit(statement: { try $0.execute(sql: "INSERT INTO t VALUES (40, NULL)") }, failed: { _ in })
         #expect(try await rows(reaching: 6) == 6)
         // One that fails is told, and undone alone.
         writer.submit(
-            { try $0.execute(sql: "INSERT INTO t VALUES (4, NULL)") },
+            statement: { try $0.execute(sql: "INSERT INTO t VALUES (4, NULL)") },
             failed: { error in failure.withLock { $0 = error } })
         try await writer.write { try $0.execute(sql: "INSERT INTO t VALUES (5, NULL)") }
         #expect(failure.withLock { $0 } is DatabaseError)
