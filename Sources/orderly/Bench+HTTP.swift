@@ -59,8 +59,9 @@ struct HTTPBench: AsyncParsableCommand {
         let tokens = buyerTokens
 
         let wrk = Self.wrkPath()
-        figures["readClient"] = wrk == nil ? "in-process" : "wrk"
-        figures["checkoutClient"] = figures["readClient"]
+        let driver = wrk == nil ? "in-process" : "wrk"
+        figures["readClient"] = driver
+        figures["checkoutClient"] = driver
         if !checkoutsOnly {
             let health = try await Self.reads(
                 server.base + "/health", client: client, wrk: wrk, seconds: seconds, connections: connections)
@@ -78,7 +79,7 @@ struct HTTPBench: AsyncParsableCommand {
         for count in buyerCounts {
             let cpuBefore = server.cpuSeconds()
             let workBefore = server.work()
-            let run: WrkCheckouts.Run
+            let run: CheckoutRun
             if let wrk {
                 run = try WrkCheckouts(wrk: wrk, base: server.base, product: product, tokens: tokens).run(
                     buyers: count, seconds: seconds, keyPrefix: "bench-\(count)")
@@ -87,7 +88,7 @@ struct HTTPBench: AsyncParsableCommand {
                     try await api.checkout(
                         product: product, token: tokens[worker], key: "bench-\(count)-\(worker)-\(attempt)")
                 }
-                run = WrkCheckouts.Run(
+                run = CheckoutRun(
                     count: load.count, elapsed: load.elapsed, p50: BenchSupport.percentile(load.latencies, 0.5),
                     p99: BenchSupport.percentile(load.latencies, 0.99))
             }

@@ -65,6 +65,15 @@ enum BenchSupport {
     }
 }
 
+/// What a checkout measurement gives, whichever client drove it: confirmed checkouts, seconds, and the median and
+/// 99th percentile in milliseconds.
+struct CheckoutRun {
+    var count: Int
+    var elapsed: Double
+    var p50: Double
+    var p99: Double
+}
+
 /// A port the system says is free now (bound and let go).
 struct ServerSocketProbe {
     let port: Int

@@ -11,17 +11,9 @@ struct WrkCheckouts {
     let product: String
     let tokens: [String]
 
-    /// What a run measured.
-    struct Run {
-        var count: Int
-        var elapsed: Double
-        var p50: Double
-        var p99: Double
-    }
-
     /// `buyers` connections checking out at once for `seconds`; each answer must be `CONFIRMED`.
     /// - Throws: when an answer was anything else, a connection failed, or wrk printed no figures.
-    func run(buyers: Int, seconds: Double, keyPrefix: String) throws -> Run {
+    func run(buyers: Int, seconds: Double, keyPrefix: String) throws -> CheckoutRun {
         let script = FileManager.default.temporaryDirectory.appendingPathComponent("orderly-checkouts-\(UUID()).lua")
         try Self.script(product: product, tokens: Array(tokens.prefix(buyers)), keyPrefix: keyPrefix)
             .write(to: script, atomically: true, encoding: .utf8)
@@ -47,7 +39,7 @@ struct WrkCheckouts {
         guard failed == 0, errors == 0 else {
             throw ValidationError("\(failed) checkouts were not confirmed and \(errors) requests failed: \(output)")
         }
-        return Run(count: requests, elapsed: micros / 1e6, p50: p50 / 1000, p99: p99 / 1000)
+        return CheckoutRun(count: requests, elapsed: micros / 1e6, p50: p50 / 1000, p99: p99 / 1000)
     }
 
     /// The Lua script: requests round-robin over the buyers' tokens, keys unique per thread and request, answers
