@@ -177,10 +177,17 @@ final class ManualEngineClock: EngineClock, @unchecked Sendable {
     }
 }
 
-/// A fresh data folder that removes itself.
+/// A fresh data folder, under this run's folder: removed when the test process exits, whatever its tests did.
 func temporaryDataFolder() -> URL {
-    FileManager.default.temporaryDirectory.appendingPathComponent("orderly-test-\(UUID().uuidString)")
+    testRunFolder.appendingPathComponent("orderly-test-\(UUID().uuidString)")
 }
+
+/// One folder for every data folder this test process makes, removed when it exits.
+let testRunFolder: URL = {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("orderly-http-tests-\(UUID().uuidString)")
+    atexit { try? FileManager.default.removeItem(at: testRunFolder) }
+    return folder
+}()
 
 /// The configuration tests use: the folder, the known admin.
 func testConfiguration(folder: URL) -> OrderlyConfiguration {
