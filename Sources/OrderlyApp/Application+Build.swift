@@ -88,12 +88,15 @@ public struct Composition: Sendable {
         let mailer: any Mailer
         let blobs: any BlobStore
         let durability: any StorageDurability
+        let clock = overrides.clock ?? SystemClock()
         switch configuration.backend {
         case .embedded:
             let sqlite = try SQLiteStore(path: dataDirectory.databasePath)
             (store, journal, self.sqlite, aws, durability) = (sqlite, sqlite, sqlite, nil, sqlite)
             mailer = DurableBeforeSending(
-                mailer: try FileMailer(folder: dataDirectory.url.appendingPathComponent("mail")), storage: sqlite)
+                mailer: try FileMailer(
+                    folder: dataDirectory.url.appendingPathComponent("mail"), clock: clock),
+                storage: sqlite)
             blobs = BlobsWithEarlierFiles(
                 store: sqlite, files: try FileBlobStore(folder: dataDirectory.url.appendingPathComponent("blobs")))
         case .aws:
@@ -104,7 +107,6 @@ public struct Composition: Sendable {
             mailer = SNSMailer(topic: try await backend.notificationsTopic())
             blobs = backend.receipts
         }
-        let clock = overrides.clock ?? SystemClock()
         let env = ServiceEnvironment(
             clock: clock, ids: SortableIDGenerator(clock: clock), currency: configuration.currency)
         self.configuration = configuration

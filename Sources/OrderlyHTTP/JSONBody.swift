@@ -39,6 +39,9 @@ public enum JSONBody {
         return isBlank(data) ? nil : try decode(type, from: data)
     }
 
+    /// One decoder for every request (its options never change; decoding with it from many tasks at once is safe).
+    private static let decoder = JSONDecoder()
+
     /// Whether a body holds nothing but white space.
     static func isBlank(_ data: Data) -> Bool {
         !data.contains(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) })
@@ -48,7 +51,7 @@ public enum JSONBody {
     public static func decode<T: StrictDecodable>(_ type: T.Type, from data: Data) throws -> T {
         guard !isBlank(data) else { throw OrderlyError(.malformedJSON, "The request body must be a JSON object.") }
         do {
-            return try JSONDecoder().decode(Strict<T>.self, from: data).value
+            return try decoder.decode(Strict<T>.self, from: data).value
         } catch let error as DecodingError {
             // swift-foundation reports a number that does not fit an Int (12.5, 1e30) as "not valid JSON" with no
             // path. Every number in this API is a whole number, so find the one that is not and name its field.
@@ -65,7 +68,7 @@ public enum JSONBody {
                 {
                     do {
                         let normalized = Data(parsed.wholeNumbersAsIntegers.serialized().utf8)
-                        return try JSONDecoder().decode(Strict<T>.self, from: normalized).value
+                        return try decoder.decode(Strict<T>.self, from: normalized).value
                     } catch let error as DecodingError {
                         throw translate(error)
                     }

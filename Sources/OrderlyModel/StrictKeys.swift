@@ -3,8 +3,8 @@ extension Decoder {
     /// list, so request bodies with unknown fields are refused instead of silently ignored.
     public func rejectUnknownKeys<Keys: CodingKey & CaseIterable>(_ keys: Keys.Type) throws {
         let container = try self.container(keyedBy: AnyCodingKey.self)
-        let known = Set(Keys.allCases.map(\.stringValue))
-        if let unknown = container.allKeys.first(where: { !known.contains($0.stringValue) }) {
+        // A key's own initialiser knows its names (a `switch`), where a set of them was built for every object.
+        if let unknown = container.allKeys.first(where: { Keys(stringValue: $0.stringValue) == nil }) {
             throw DecodingError.dataCorrupted(
                 .init(codingPath: codingPath + [unknown], debugDescription: "is not a known field"))
         }
