@@ -66,6 +66,15 @@ struct DeflateTests {
         #expect(throws: Deflate.Failure.self) { try Deflate.decompress(unknown) }
     }
 
+    @Test("a shipped dictionary's text never changes: stored records name it by its checksum")
+    func dictionariesAreFixed() {
+        // Written with the first dictionary since 2026-12-05: a change to its text (an edit, a reformatting of the
+        // literal) would leave every such record unreadable. Add a new dictionary instead.
+        #expect(DeflateDictionary.first.bytes.count == 3211)
+        #expect(DeflateDictionary.first.id == 0xF9D8_02A9)
+        #expect(DeflateDictionary.known[DeflateDictionary.current.id] != nil)
+    }
+
     /// zlib's one-shot compression at level 6, without a dictionary.
     static func compress2(_ record: Data) -> Data {
         var length = compressBound(uLong(record.count))
