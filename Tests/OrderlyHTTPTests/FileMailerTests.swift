@@ -36,10 +36,14 @@ struct FileMailerTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         // Saturday 5 December 2026, 09:04:08.75 UTC; then the first instant of 2027.
         for (seconds, file, header, separator) in [
-            (1_796_461_448.75, "2026-12-05.mbox", "Date: Sat, 05 Dec 2026 09:04:08 +0000",
-             "From orderly@orderly.local Sat Dec  5 09:04:08 2026"),
-            (1_798_761_600.0, "2027-01-01.mbox", "Date: Fri, 01 Jan 2027 00:00:00 +0000",
-             "From orderly@orderly.local Fri Jan  1 00:00:00 2027"),
+            (
+                1_796_461_448.75, "2026-12-05.mbox", "Date: Sat, 05 Dec 2026 09:04:08 +0000",
+                "From orderly@orderly.local Sat Dec  5 09:04:08 2026"
+            ),
+            (
+                1_798_761_600.0, "2027-01-01.mbox", "Date: Fri, 01 Jan 2027 00:00:00 +0000",
+                "From orderly@orderly.local Fri Jan  1 00:00:00 2027"
+            ),
         ] {
             let mailer = try FileMailer(folder: folder, clock: Fixed(date: Date(timeIntervalSince1970: seconds)))
             try await mailer.send(to: "ann@example.com", subject: "Hi", body: "Hello", messageID: "m")

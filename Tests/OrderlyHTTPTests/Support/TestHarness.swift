@@ -184,7 +184,8 @@ func temporaryDataFolder() -> URL {
 
 /// One folder for every data folder this test process makes, removed when it exits.
 let testRunFolder: URL = {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("orderly-http-tests-\(UUID().uuidString)")
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "orderly-http-tests-\(UUID().uuidString)")
     atexit { try? FileManager.default.removeItem(at: testRunFolder) }
     return folder
 }()
