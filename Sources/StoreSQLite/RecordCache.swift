@@ -75,15 +75,16 @@ final class RecordCache<Record: Sendable>: @unchecked Sendable {
         }
     }
 
-    /// The write of `id` is over: `record` is what it committed, or nil when it failed (nothing kept then).
-    func endWrite(_ id: String, record: Record?) {
+    /// The write of `id` is over: `record` is what it committed, or nil when it failed (nothing kept then) — or,
+    /// with `absent`, when it committed and the record is known not to exist.
+    func endWrite(_ id: String, record: Record?, absent: Bool = false) {
         let now = DispatchTime.now().uptimeNanoseconds
         lock.withLock {
             epoch += 1
             let left = (writing[id] ?? 1) - 1
             writing[id] = left > 0 ? left : nil
             // A later write of it still under way keeps it out.
-            guard left <= 0, let record else { return }
+            guard left <= 0, record != nil || absent else { return }
             keep(Entry(record: record, at: now), for: id)
         }
     }
@@ -106,6 +107,14 @@ final class CachedWrites: @unchecked Sendable {
 
     /// The write stores `order`.
     func wrote(_ order: Order) { wrote(order, id: order.id.rawValue, in: store.orderCache) }
+
+    /// The write creates the order `orderID`, which has no payment yet: its checkout's payment step, which looks for
+    /// one first, then knows without asking SQLite (a read that found nothing, each checkout).
+    func createdWithoutPayment(_ orderID: Order.ID) {
+        let (cache, id) = (store.paymentCache, orderID.rawValue)
+        cache.beginWrite(id)
+        settlements.append { committed in cache.endWrite(id, record: nil, absent: committed) }
+    }
 
     /// The write stores `payment`.
     func wrote(_ payment: Payment) { wrote(payment, id: payment.orderID.rawValue, in: store.paymentCache) }

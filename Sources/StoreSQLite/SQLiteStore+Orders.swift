@@ -35,6 +35,7 @@ extension SQLiteStore: OrderStore {
                     order.createdAt.millis, order.updatedAt.millis, order.idempotencyKey,
                 ])
                 writes.wrote(order)
+                writes.createdWithoutPayment(order.id)
                 try Self.record(events, in: db)
             }
         } catch let error as DatabaseError

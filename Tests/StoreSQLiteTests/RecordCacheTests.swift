@@ -83,6 +83,22 @@ struct RecordCacheTests {
         #expect(notKeeping.record("a") { "created" } == "created")
     }
 
+    @Test("a write that commits a record's absence keeps it, even in a cache that does not keep absences it reads")
+    func absenceWrittenThrough() {
+        let cache = RecordCache<String>(keepsAbsence: false)
+        cache.beginWrite("ord_1")
+        cache.endWrite("ord_1", record: nil, absent: true)
+        #expect(cache.record("ord_1") { "loaded" } == nil)
+        // Failed (not committed): nothing kept, the next read loads.
+        cache.beginWrite("ord_2")
+        cache.endWrite("ord_2", record: nil, absent: false)
+        #expect(cache.record("ord_2") { "loaded" } == "loaded")
+        // A later write of the record replaces its absence.
+        cache.beginWrite("ord_1")
+        cache.endWrite("ord_1", record: "paid")
+        #expect(cache.record("ord_1") { "loaded" } == "paid")
+    }
+
     // MARK: the store
 
     @Test("orders, payments and stock read after a write show it; a write that failed leaves the stored state")
