@@ -69,7 +69,11 @@ public struct EventDispatcher: Sendable {
     /// its ledger in one write.
     @discardableResult
     public func dispatchPending(limit: Int = 100) async throws -> Int {
-        let events = try await outbox.pendingEvents(limit: limit)
+        try await dispatch(try await outbox.pendingEvents(limit: limit))
+    }
+
+    /// Delivers `events` (waiting ones, in order) to the consumers that match them, and marks them dispatched.
+    func dispatch(_ events: [EventEnvelope]) async throws -> Int {
         guard !events.isEmpty else { return 0 }
         try await withThrowingTaskGroup(of: Void.self) { group in
             for consumer in consumers {
@@ -192,13 +196,19 @@ public struct EventDispatcher: Sendable {
     /// Dispatches until cancelled, checking for new events every `interval` when idle (``gathering`` after a pass
     /// that was not full).
     /// - Parameter report: told before every pass (so from the start) how many events wait and how old the oldest is
-    ///   (seconds).
+    ///   (seconds): the pass's own batch when it is not full, else a count of the whole backlog (a query of its own,
+    ///   which had been made for every pass — every other checkout of a lone buyer).
     public func run(interval: Duration, report: @escaping @Sendable (Int, TimeInterval) -> Void = { _, _ in }) async {
         while !Task.isCancelled {
             do {
-                let (pending, oldest) = try await outbox.backlog()
-                report(pending, oldest.map { clock.now().timeIntervalSince($0) } ?? 0)
-                let dispatched = try await dispatchPending(limit: batchLimit)
+                let events = try await outbox.pendingEvents(limit: batchLimit)
+                if events.count < batchLimit {
+                    report(events.count, events.map(\.time).min().map { clock.now().timeIntervalSince($0) } ?? 0)
+                } else {
+                    let (pending, oldest) = try await outbox.backlog()
+                    report(pending, oldest.map { clock.now().timeIntervalSince($0) } ?? 0)
+                }
+                let dispatched = try await dispatch(events)
                 if dispatched == 0 {
                     try await Task.sleep(for: interval)
                 } else if dispatched < batchLimit {
