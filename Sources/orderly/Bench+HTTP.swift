@@ -201,14 +201,8 @@ struct HTTPBench: AsyncParsableCommand {
         -> Double
     {
         if let wrk {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: wrk)
-            process.arguments = ["-t", "2", "-c", "\(connections)", "-d", "\(Int(seconds.rounded(.up)))s", url]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
+            let output = try BenchSupport.run(
+                wrk, ["-t", "2", "-c", "\(connections)", "-d", "\(Int(seconds.rounded(.up)))s", url])
             guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("Requests/sec:") }),
                 let value = Double(line.split(separator: " ").last ?? "")
             else { throw ValidationError("wrk said: \(output)") }

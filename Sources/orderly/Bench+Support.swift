@@ -5,6 +5,19 @@ import NIOCore
 
 /// What the HTTP benchmarks share: a client that does not follow redirects, timing, percentiles, a free port.
 enum BenchSupport {
+    /// Runs `executable` with `arguments` to its end and answers what it printed.
+    static func run(_ executable: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return output
+    }
+
     static func client(connections: Int = 8) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
         configuration.redirectConfiguration = .disallow

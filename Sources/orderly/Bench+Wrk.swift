@@ -18,17 +18,12 @@ struct WrkCheckouts {
         try Self.script(product: product, tokens: Array(tokens.prefix(buyers)), keyPrefix: keyPrefix)
             .write(to: script, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: script) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: wrk)
-        process.arguments = [
-            "-t", "\(min(buyers, 2))", "-c", "\(buyers)", "-d", "\(Int(seconds.rounded(.up)))s", "--timeout", "30s",
-            "-s", script.path, base + "/v1/orders?wait=true",
-        ]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let output = try BenchSupport.run(
+            wrk,
+            [
+                "-t", "\(min(buyers, 2))", "-c", "\(buyers)", "-d", "\(Int(seconds.rounded(.up)))s", "--timeout",
+                "30s", "-s", script.path, base + "/v1/orders?wait=true",
+            ])
         guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("ORDERLY ") }),
             let figures = try JSONSerialization.jsonObject(with: Data(line.dropFirst(8).utf8)) as? [String: Any],
             let requests = figures["requests"] as? Int, let micros = figures["durationMicros"] as? Double,
