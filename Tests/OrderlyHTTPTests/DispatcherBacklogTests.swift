@@ -28,13 +28,6 @@ struct DispatcherBacklogTests {
         func publish(_ event: EventEnvelope) async throws { try await store.publish(event) }
     }
 
-    final class Reports: @unchecked Sendable {
-        private let lock = NSLock()
-        private var counts: [Int] = []
-        func append(_ count: Int) { lock.withLock { counts.append(count) } }
-        var all: [Int] { lock.withLock { counts } }
-    }
-
     @Test("reported before every pass: from the pass's own batch when it is not full, else from a count of them all")
     func reportsBeforeEveryPass() async throws {
         let folder = temporaryDataFolder()
@@ -50,15 +43,25 @@ struct DispatcherBacklogTests {
         var dispatcher = EventDispatcher(
             outbox: outbox, ledger: store, consumers: [], clock: SystemClock(), logger: Logger(label: "test"))
         dispatcher.batchLimit = 2
-        let reports = Reports()
+        let (counts, reported) = AsyncStream<Int>.makeStream()
         let run = Task { [dispatcher] in
-            await dispatcher.run(interval: .milliseconds(5)) { count, _ in reports.append(count) }
+            await dispatcher.run(interval: .milliseconds(5)) { count, _ in reported.yield(count) }
         }
-        for _ in 0..<400 where !reports.all.contains(0) { try await Task.sleep(for: .milliseconds(5)) }
+        // The reports until the backlog is empty, or whatever came within the deadline.
+        let deadline = Task {
+            try await Task.sleep(for: .seconds(10))
+            reported.finish()
+        }
+        var reports: [Int] = []
+        for await count in counts {
+            reports.append(count)
+            if count == 0 { break }
+        }
+        deadline.cancel()
         run.cancel()
         await run.value
         // Two full batches (counted: 5, then 3), one that is not (1), then none.
-        #expect(Array(reports.all.prefix(4)) == [5, 3, 1, 0])
+        #expect(reports == [5, 3, 1, 0])
         #expect(outbox.backlogQueries == 2)
         #expect(try await store.backlog().count == 0)
     }
