@@ -369,4 +369,35 @@ struct CheckoutRoutesTests {
                 ).errorFields == ["Idempotency-Key"])
         }
     }
+
+    @Test("an order placed under a key stands after its kept answer expired, though its cart was emptied since")
+    func idempotencyPastItsAnswer() async throws {
+        try await withAPI { api in
+            let admin = try await api.adminToken()
+            let milk = try await api.product(stock: 5, admin: admin)
+            let email = "late@example.com"
+            var token = try await api.customer(email).token
+            _ = try await api.call(
+                .post, "/v1/cart/items", json: #"{"productId":"\#(milk)","quantity":2}"#, token: token)
+            let checkout = #"{"paymentMethod":{"type":"card","token":"tok_visa"}}"#
+            let first = try await api.call(
+                .post, "/v1/checkout?wait=true", json: checkout, token: token, headers: ["Idempotency-Key": "late-1"])
+            #expect(first.string("status") == "CONFIRMED")
+
+            // Two days on, the answer kept for the key is gone; the order it placed is still the key's order.
+            api.clock.advance(seconds: 2 * 86_400)
+            token = try await api.login(email, "password-123")
+            let again = try await api.call(
+                .post, "/v1/checkout?wait=true", json: checkout, token: token, headers: ["Idempotency-Key": "late-1"])
+            #expect(again.status == 200)
+            #expect(again.header("Idempotent-Replayed") == nil)
+            #expect(again.string("orderId") == first.string("orderId"))
+            #expect(again.string("status") == "CONFIRMED")
+            #expect(try await api.ledger(milk).sold == 2)
+
+            // Without a key, the emptied cart is what it is.
+            let plain = try await api.call(.post, "/v1/checkout?wait=true", json: checkout, token: token)
+            #expect(plain.code == "cart_empty")
+        }
+    }
 }

@@ -65,11 +65,33 @@ public struct OrderService: Sendable {
     public func place(_ request: PlaceOrder, for actor: Actor, orderID: Order.ID? = nil) async throws -> Order {
         guard actor.role == .customer else { throw OrderlyError.forbidden("Only customers place orders.") }
         if let orderID, let existing = try await orders.order(id: orderID) { return try await startCheckout(existing) }
-        if let key = request.idempotencyKey,
-            let existing = try await orders.order(userID: actor.userID, idempotencyKey: key)
-        {
-            return try await startCheckout(existing)
+        var order: Order
+        do {
+            order = try await newOrder(request, for: actor, orderID: orderID)
+            try await orders.insertOrder(
+                order, events: [try env.envelope(OrderCreated(order: order))],
+                unpaidLimit: request.paymentMethod == .cash ? unpaidCashLimit : nil)
+        } catch let error as OrderlyError {
+            // An order placed before under the same id (two schedulers recovering one run) or the same
+            // Idempotency-Key (a retry of a request whose answer was lost) stands, even where this request would no
+            // longer pass (the cart that order emptied, a product withdrawn since). It is looked for only when this
+            // request could not be stored, which saves a read on every new order.
+            if let orderID, let existing = try await orders.order(id: orderID) {
+                return try await startCheckout(existing)
+            }
+            if let key = request.idempotencyKey,
+                let existing = try await orders.order(userID: actor.userID, idempotencyKey: key)
+            {
+                return try await startCheckout(existing)
+            }
+            throw error
         }
+        order = try await startCheckout(order)
+        return order
+    }
+
+    /// The order `request` asks for, validated and priced, with the id of the checkout it will run.
+    private func newOrder(_ request: PlaceOrder, for actor: Actor, orderID: Order.ID?) async throws -> Order {
         var issues = request.paymentMethod.validate()
         if let slot = request.deliverySlot { issues += DeliverySlot.validate(slot) }
         if let address = request.address { issues += address.validate(field: "address") }
@@ -119,22 +141,6 @@ public struct OrderService: Sendable {
         order.idempotencyKey = request.idempotencyKey
         // The checkout's id is known before it starts: the order is written once, with it.
         order.executionID = try workflows.executionID(of: .checkout, name: order.id.rawValue)
-        let event = try env.envelope(OrderCreated(order: order))
-        do {
-            try await orders.insertOrder(
-                order, events: [event], unpaidLimit: request.paymentMethod == .cash ? unpaidCashLimit : nil)
-        } catch let error as OrderlyError where error.code == .conflict {
-            // Placed concurrently under the same id (two schedulers recovering one run) or the same Idempotency-Key
-            // (a retry of a request whose answer was lost): that order stands.
-            if let existing = try await orders.order(id: order.id) { return try await startCheckout(existing) }
-            if let key = request.idempotencyKey,
-                let existing = try await orders.order(userID: actor.userID, idempotencyKey: key)
-            {
-                return try await startCheckout(existing)
-            }
-            throw error
-        }
-        order = try await startCheckout(order)
         return order
     }
 
