@@ -11,8 +11,10 @@ import OrderlyModel
 /// epoch counts every change), so the cache never keeps a state older than the last commit. Writes keep it current
 /// in one of two ways:
 /// - **written through** (``CachedWrites``): a write marks each record it changes as being written, inside its
-///   transaction (reads then go to the database), and once its group is over puts what it wrote, or drops the record
-///   if it failed — in commit order, on the committing thread, before its caller resumes;
+///   transaction, and once its group is over puts what it wrote (or leaves the last commit's record, if it failed) —
+///   in commit order, on the committing thread, before its caller resumes. Meanwhile the cache still answers the
+///   last commit's record, as a reader connection would: no one has been told of the write yet (a product whose
+///   stock changes at every checkout is being written most of the time under load, and was read from SQLite then);
 /// - **invalidated** (``invalidate(_:)``): the record is dropped once the write is over.
 ///
 /// Entries also lapse after a few seconds, which bounds what another process's write (the command line) could leave
@@ -43,10 +45,11 @@ final class RecordCache<Record: Sendable>: @unchecked Sendable {
     func record(_ id: String, load: () throws -> Record?) rethrows -> Record? {
         let now = DispatchTime.now().uptimeNanoseconds
         let (hit, epoch) = lock.withLock { () -> (Entry?, Int?) in
-            if writing[id] != nil { return (nil, nil) }
             // (A write settled on another thread may have kept its entry a moment after `now`.)
-            guard let entry = entries[id], entry.at + lifetime > now else { return (nil, self.epoch) }
-            return (entry, self.epoch)
+            if let entry = entries[id], entry.at + lifetime > now { return (entry, nil) }
+            // What the database answers while a write of it is under way may be that write's, committed but not yet
+            // settled: it is not kept (the write's settling keeps what it wrote).
+            return (nil, writing[id] == nil ? self.epoch : nil)
         }
         if let hit { return hit.record }
         let record = try load()
@@ -66,26 +69,30 @@ final class RecordCache<Record: Sendable>: @unchecked Sendable {
         }
     }
 
-    /// A write that has not committed yet changes `id`: until it is over, reads of it go to the database.
+    /// A write that has not committed yet changes `id`: until it is over, the cache answers the last commit's record
+    /// (if it has it) and keeps nothing read from the database.
     func beginWrite(_ id: String) {
         lock.withLock {
             epoch += 1
             writing[id, default: 0] += 1
-            entries.removeValue(forKey: id)
         }
     }
 
-    /// The write of `id` is over: `record` is what it committed, or nil when it failed (nothing kept then) — or,
-    /// with `absent`, when it committed and the record is known not to exist.
-    func endWrite(_ id: String, record: Record?, absent: Bool = false) {
+    /// The write of `id` is over. If it committed, `record` is what it left (nil: not known, and dropped) — or, with
+    /// `absent`, the record is known not to exist; if it failed, the last commit's record stays.
+    func endWrite(_ id: String, committed: Bool, record: Record?, absent: Bool = false) {
         let now = DispatchTime.now().uptimeNanoseconds
         lock.withLock {
             epoch += 1
             let left = (writing[id] ?? 1) - 1
             writing[id] = left > 0 ? left : nil
-            // A later write of it still under way keeps it out.
-            guard left <= 0, record != nil || absent else { return }
-            keep(Entry(record: record, at: now), for: id)
+            guard committed else { return }
+            // Settled in commit order: a later write of it still under way replaces this one when it settles.
+            if record != nil || absent {
+                keep(Entry(record: record, at: now), for: id)
+            } else {
+                entries.removeValue(forKey: id)
+            }
         }
     }
 
@@ -113,7 +120,7 @@ final class CachedWrites: @unchecked Sendable {
     func createdWithoutPayment(_ orderID: Order.ID) {
         let (cache, id) = (store.paymentCache, orderID.rawValue)
         cache.beginWrite(id)
-        settlements.append { committed in cache.endWrite(id, record: nil, absent: committed) }
+        settlements.append { committed in cache.endWrite(id, committed: committed, record: nil, absent: true) }
     }
 
     /// The write stores `payment`.
@@ -124,7 +131,7 @@ final class CachedWrites: @unchecked Sendable {
 
     private func wrote<Record: Sendable>(_ record: Record?, id: String, in cache: RecordCache<Record>) {
         cache.beginWrite(id)
-        settlements.append { committed in cache.endWrite(id, record: committed ? record : nil) }
+        settlements.append { committed in cache.endWrite(id, committed: committed, record: record) }
     }
 
     /// Called once, when the write is over.

@@ -22,41 +22,54 @@ struct RecordCacheTests {
         }
     }
 
-    @Test("a record being written is read from the database until its write settles, which keeps what it wrote")
+    @Test("a record being written reads as its last commit until its write settles, which keeps what it wrote")
     func writeThrough() {
         let cache = RecordCache<String>()
         let old = Loads("v1")
         #expect(cache.record("a", load: old.load) == "v1")
         #expect(cache.record("a", load: old.load) == "v1" && old.count == 1)
         cache.beginWrite("a")
-        // Under way: the database is asked each time, and nothing it answers is kept.
-        let during = Loads("v1")
-        #expect(cache.record("a", load: during.load) == "v1")
-        #expect(cache.record("a", load: during.load) == "v1" && during.count == 2)
-        cache.endWrite("a", record: "v2")
+        // Under way: the last commit's record, without asking the database.
+        #expect(cache.record("a", load: old.load) == "v1" && old.count == 1)
+        cache.endWrite("a", committed: true, record: "v2")
         let after = Loads("never asked")
         #expect(cache.record("a", load: after.load) == "v2" && after.count == 0)
     }
 
-    @Test("a write that failed keeps nothing: the next read asks the database")
+    @Test("a record not cached is read from the database while it is being written, and what that answers is not kept")
+    func uncachedDuringWrite() {
+        let cache = RecordCache<String>()
+        cache.beginWrite("a")
+        // The database may answer the write's state, committed but not yet settled: asked each time, kept never.
+        let during = Loads("v2")
+        #expect(cache.record("a", load: during.load) == "v2")
+        #expect(cache.record("a", load: during.load) == "v2" && during.count == 2)
+        cache.endWrite("a", committed: true, record: "v2")
+        #expect(cache.record("a") { "never asked" } == "v2")
+    }
+
+    @Test("a write that failed leaves the last commit's record; one that committed an unknown record drops it")
     func failedWrite() {
         let cache = RecordCache<String>()
         _ = cache.record("a") { "v1" }
         cache.beginWrite("a")
-        cache.endWrite("a", record: nil)
-        let reload = Loads("v1")
-        #expect(cache.record("a", load: reload.load) == "v1" && reload.count == 1)
+        cache.endWrite("a", committed: false, record: "never stored")
+        #expect(cache.record("a") { "never asked" } == "v1")
+        cache.beginWrite("a")
+        cache.endWrite("a", committed: true, record: nil)
+        let reload = Loads("v3")
+        #expect(cache.record("a", load: reload.load) == "v3" && reload.count == 1)
     }
 
-    @Test("of two writes under way, the first to settle keeps nothing while the second is still under way")
+    @Test("of two writes under way, each keeps what it committed as it settles, in commit order")
     func overlappingWrites() {
         let cache = RecordCache<String>()
+        _ = cache.record("a") { "v1" }
         cache.beginWrite("a")
         cache.beginWrite("a")
-        cache.endWrite("a", record: "v2")
-        let during = Loads("v2")
-        #expect(cache.record("a", load: during.load) == "v2" && during.count == 1)
-        cache.endWrite("a", record: "v3")
+        cache.endWrite("a", committed: true, record: "v2")
+        #expect(cache.record("a") { "never asked" } == "v2")
+        cache.endWrite("a", committed: true, record: "v3")
         #expect(cache.record("a") { "never asked" } == "v3")
     }
 
@@ -66,7 +79,7 @@ struct RecordCacheTests {
         // The read looks at the database (the old state), and the write begins and settles before it keeps it.
         let read = cache.record("a") { () -> String? in
             cache.beginWrite("a")
-            cache.endWrite("a", record: "v2")
+            cache.endWrite("a", committed: true, record: "v2")
             return "v1"
         }
         #expect(read == "v1")
@@ -87,15 +100,15 @@ struct RecordCacheTests {
     func absenceWrittenThrough() {
         let cache = RecordCache<String>(keepsAbsence: false)
         cache.beginWrite("ord_1")
-        cache.endWrite("ord_1", record: nil, absent: true)
+        cache.endWrite("ord_1", committed: true, record: nil, absent: true)
         #expect(cache.record("ord_1") { "loaded" } == nil)
         // Failed (not committed): nothing kept, the next read loads.
         cache.beginWrite("ord_2")
-        cache.endWrite("ord_2", record: nil, absent: false)
+        cache.endWrite("ord_2", committed: false, record: nil, absent: true)
         #expect(cache.record("ord_2") { "loaded" } == "loaded")
         // A later write of the record replaces its absence.
         cache.beginWrite("ord_1")
-        cache.endWrite("ord_1", record: "paid")
+        cache.endWrite("ord_1", committed: true, record: "paid")
         #expect(cache.record("ord_1") { "loaded" } == "paid")
     }
 
