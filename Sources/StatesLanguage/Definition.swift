@@ -23,8 +23,9 @@ public enum PathField: Sendable, Hashable {
     case path(JSONPath)
 }
 
-/// One state.
-public struct State: Sendable {
+/// One state. Immutable and shared, like its machine: an execution passes it around at every step, and as a class it
+/// is handed on with one reference count where a structure of this many fields took a dozen.
+public final class State: Sendable {
     public let name: String
     public let kind: Kind
     public let comment: String?
@@ -43,6 +44,27 @@ public struct State: Sendable {
     public let output: Template?
     public let retriers: [Retrier]
     public let catchers: [Catcher]
+
+    init(
+        name: String, kind: Kind, comment: String?, queryLanguage: QueryLanguage, next: String?, inputPath: PathField,
+        outputPath: PathField, resultPath: PathField, parameters: Template?, resultSelector: Template?,
+        assign: Template?, output: Template?, retriers: [Retrier], catchers: [Catcher]
+    ) {
+        self.name = name
+        self.kind = kind
+        self.comment = comment
+        self.queryLanguage = queryLanguage
+        self.next = next
+        self.inputPath = inputPath
+        self.outputPath = outputPath
+        self.resultPath = resultPath
+        self.parameters = parameters
+        self.resultSelector = resultSelector
+        self.assign = assign
+        self.output = output
+        self.retriers = retriers
+        self.catchers = catchers
+    }
 
     /// What the state does.
     public enum Kind: Sendable {

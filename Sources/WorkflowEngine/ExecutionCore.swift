@@ -231,47 +231,6 @@ public struct ExecutionCore: Sendable {
     }
 }
 
-/// A thread of control: the top-level machine, one Parallel branch, or one Map iteration.
-struct Frame: Sendable {
-    let id: Int
-    let machine: StateMachine
-    var stateName: String
-    /// The raw input of the current state.
-    var input: JSON
-    let parent: Int?
-    /// Which branch or item of the parent this frame is.
-    let slot: Int
-    /// Prefix of idempotency keys: `""` at the top, `Fanout[1]/` inside a branch or item.
-    let label: String
-    let readsOuter: Bool
-    var lastEventID: Int
-    var variables: JSONObject = [:]
-    var visits: [String: Int] = [:]
-    var retryAttempts: [Int] = []
-    var enteredAt = Date(timeIntervalSince1970: 0)
-    var enteredEventID = 0
-    /// The input after InputPath, kept for retries and waits.
-    var effectiveInput: JSON = .null
-    var waiting: Waiting?
-
-    init(
-        id: Int, machine: StateMachine, stateName: String, input: JSON, parent: Int?, slot: Int, label: String,
-        readsOuter: Bool, lastEventID: Int
-    ) {
-        self.id = id
-        self.machine = machine
-        self.stateName = stateName
-        self.input = input
-        self.parent = parent
-        self.slot = slot
-        self.label = label
-        self.readsOuter = readsOuter
-        self.lastEventID = lastEventID
-    }
-
-    var state: State { machine.states[stateName]! }
-}
-
 /// What a frame is waiting for.
 enum Waiting: Sendable {
     case task(token: String)
