@@ -201,7 +201,7 @@ public struct Composition: Sendable {
                 ("error", result.outcome.error ?? ""),
             ]
         ).increment()
-        let transitions = result.history.filter { $0.type.hasSuffix("StateEntered") }.count
+        let transitions = result.history.count { $0.type.hasSuffix("StateEntered") }
         metrics.makeCounter(
             descriptor: MetricNameDescriptor(
                 metricName: "workflow_state_transitions_total", unitName: "",
