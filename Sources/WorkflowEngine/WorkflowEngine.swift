@@ -92,15 +92,10 @@ public struct WorkflowEngine: Sendable {
 
     /// Records a new execution and its start durably, like ``begin(_:name:input:)``, and runs it to its end from
     /// the definition already parsed and the start just recorded: nothing is read back from the journal.
-    /// - Parameters:
-    ///   - started: told once the start is durable, before the execution runs.
-    ///   - ended: told once the execution's outcome is decided, before its end is written to the journal (what
-    ///     waits for the end need not wait for that write: should it be lost, the execution is resumed from its
-    ///     journal and ends again).
+    /// - Parameter started: told once the start is durable, before the execution runs.
     /// - Throws: ``JournalError/executionAlreadyExists(_:)`` (before `started`); what running it throws.
     public func start(
-        _ definition: PreparedDefinition, name: String, input: JSON, started: @Sendable (ExecutionInfo) -> Void,
-        ended: @Sendable (ExecutionOutcome) -> Void = { _ in }
+        _ definition: PreparedDefinition, name: String, input: JSON, started: @Sendable (ExecutionInfo) -> Void
     ) async throws -> ExecutionResult {
         let info = executionInfo(definition, name: name)
         let event = EngineEvent.started(input: input, at: clock.now())
@@ -108,8 +103,7 @@ public struct WorkflowEngine: Sendable {
             ExecutionRecord(info: info, definition: definition.text, substitutions: definition.substitutions),
             started: event)
         started(info)
-        return try await drive(
-            ExecutionCore(machine: definition.machine, info: info), replay: [event], start: nil, ended: ended)
+        return try await drive(ExecutionCore(machine: definition.machine, info: info), replay: [event], start: nil)
     }
 
     /// The id an execution of `definition` named `name` has.
@@ -133,10 +127,7 @@ public struct WorkflowEngine: Sendable {
 
     /// Rebuilds an unfinished execution from its journal and runs it to its end, re-running only the tasks whose
     /// results were never recorded.
-    /// - Parameter ended: told once the outcome is decided, before the end is written (as for ``start(_:name:input:started:ended:)``).
-    public func resume(
-        executionID: String, ended: @Sendable (ExecutionOutcome) -> Void = { _ in }
-    ) async throws -> ExecutionResult {
+    public func resume(executionID: String) async throws -> ExecutionResult {
         guard let (record, events) = try await journal.load(executionID: executionID) else {
             throw StatesError("ExecutionDoesNotExist", "Execution \(executionID) does not exist.")
         }
@@ -149,8 +140,7 @@ public struct WorkflowEngine: Sendable {
             return ExecutionResult(info: record.info, outcome: outcome, history: [])
         }
         let machine = try definitions.machine(record.definition, substitutions: record.substitutions)
-        return try await drive(
-            ExecutionCore(machine: machine, info: record.info), replay: events, start: nil, ended: ended)
+        return try await drive(ExecutionCore(machine: machine, info: record.info), replay: events, start: nil)
     }
 
     /// Resumes every unfinished execution in the journal, concurrently.
@@ -164,10 +154,8 @@ public struct WorkflowEngine: Sendable {
         }
     }
 
-    private func drive(
-        _ core: ExecutionCore, replay: [EngineEvent], start input: JSON?,
-        ended: @Sendable (ExecutionOutcome) -> Void = { _ in }
-    ) async throws -> ExecutionResult {
+    private func drive(_ core: ExecutionCore, replay: [EngineEvent], start input: JSON?) async throws -> ExecutionResult
+    {
         var core = core
         for event in replay { _ = core.handle(event) }
         var sequence = replay.count
@@ -184,7 +172,7 @@ public struct WorkflowEngine: Sendable {
         }
         // Fast path: an execution that never waits (Pass and Choice only) needs no tasks or timers.
         if core.status != .running {
-            return try await finish(core, ended: ended)
+            return try await finish(core)
         }
         let (stream, continuation) = AsyncStream<EngineEvent>.makeStream()
         live.register(core.info.id, continuation: continuation, openTokens: core.openCallbackTokens)
@@ -252,14 +240,11 @@ public struct WorkflowEngine: Sendable {
             await CancellationHandle.waitForAll(Array(running.values), upTo: .seconds(10))
             throw CancellationError()
         }
-        return try await finish(core, ended: ended)
+        return try await finish(core)
     }
 
-    private func finish(
-        _ core: ExecutionCore, ended: @Sendable (ExecutionOutcome) -> Void = { _ in }
-    ) async throws -> ExecutionResult {
+    private func finish(_ core: ExecutionCore) async throws -> ExecutionResult {
         let outcome = core.outcome ?? ExecutionOutcome(status: core.status)
-        ended(outcome)
         try await journal.finish(executionID: core.info.id, outcome: outcome, history: core.history)
         return ExecutionResult(info: core.info, outcome: outcome, history: core.history)
     }

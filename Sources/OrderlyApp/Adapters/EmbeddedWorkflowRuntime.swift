@@ -13,9 +13,6 @@ public actor EmbeddedWorkflowRuntime: WorkflowRuntime {
     public let engine: WorkflowEngine
     private let definitions: [String: PreparedDefinition]
     private var running: [String: Task<Void, Never>] = [:]
-    /// Executions whose outcome is decided and whose end is being written: their waiters are resumed already, and
-    /// a description of one waits for the write (so that whoever was told it ended reads it ended).
-    private var ending: Set<String> = []
     /// Callers waiting for an execution to end, by execution and waiter: each is resumed once, with whether it
     /// ended (false when its time ran out or it was cancelled).
     private var waiters: [String: [Int: Waiter]] = [:]
@@ -82,14 +79,12 @@ public actor EmbeddedWorkflowRuntime: WorkflowRuntime {
         }
         let engine = self.engine
         let (begun, recorded) = AsyncStream<Result<Void, any Error>>.makeStream()
-        launch(id) { ended in
+        launch(id) {
             do {
-                return try await engine.start(
-                    definition, name: name, input: input,
-                    started: { _ in
-                        recorded.yield(.success(()))
-                        recorded.finish()
-                    }, ended: ended)
+                return try await engine.start(definition, name: name, input: input) { _ in
+                    recorded.yield(.success(()))
+                    recorded.finish()
+                }
             } catch {
                 recorded.yield(.failure(error))
                 recorded.finish()
@@ -182,7 +177,6 @@ public actor EmbeddedWorkflowRuntime: WorkflowRuntime {
     public var runningCount: Int { running.count }
 
     public func describe(executionID: String) async throws -> WorkflowExecution? {
-        await untilWritten(executionID)
         guard let snapshot = try await engine.describe(executionID: executionID) else { return nil }
         return WorkflowExecution(
             id: snapshot.info.id, name: snapshot.info.name, workflow: snapshot.info.stateMachineName,
@@ -199,7 +193,6 @@ public actor EmbeddedWorkflowRuntime: WorkflowRuntime {
     public func executions(
         of workflow: WorkflowName, status: WorkflowExecution.Status?, page: PageRequest
     ) async throws -> Page<WorkflowExecution> {
-        for id in ending { await untilWritten(id) }
         let (items, next) = try await engine.journal.list(
             stateMachineName: workflow.rawValue, status: status.flatMap { ExecutionStatus(rawValue: $0.rawValue) },
             after: page.after, limit: page.limit)
@@ -256,13 +249,7 @@ public actor EmbeddedWorkflowRuntime: WorkflowRuntime {
 
     /// An execution as the engine sees it, with its history as JSON (for tests and tools).
     public func snapshot(executionID: String) async throws -> ExecutionSnapshot? {
-        await untilWritten(executionID)
-        return try await engine.describe(executionID: executionID)
-    }
-
-    /// Waits for an execution that has ended here to have its end written.
-    private func untilWritten(_ executionID: String) async {
-        if ending.contains(executionID) { await running[executionID]?.value }
+        try await engine.describe(executionID: executionID)
     }
 
     static func status(_ status: ExecutionStatus) -> WorkflowExecution.Status {
@@ -277,26 +264,16 @@ public actor EmbeddedWorkflowRuntime: WorkflowRuntime {
 
     private func launch(_ id: String) {
         let engine = self.engine
-        launch(id) { ended in try await engine.resume(executionID: id, ended: ended) }
+        launch(id) { try await engine.resume(executionID: id) }
     }
 
-    /// Drives an execution in the background with `run` (a resume, or a start), which tells the closure it is given
-    /// once the execution's outcome is decided: its waiters are resumed then, while its end is being written.
-    private func launch(
-        _ id: String,
-        run:
-            @escaping @Sendable (_ ended: @escaping @Sendable (ExecutionOutcome) -> Void) async throws ->
-            ExecutionResult
-    ) {
+    /// Drives an execution in the background with `run` (a resume, or a start).
+    private func launch(_ id: String, run: @escaping @Sendable () async throws -> ExecutionResult) {
         let logger = self.logger
         let onEnd = self.onEnd
         let leases = self.leases
         let owner = self.owner
         let duration = leaseDuration
-        let ended: @Sendable (ExecutionOutcome) -> Void = { [weak self] _ in
-            guard let self else { return }
-            Task { await self.ended(id) }
-        }
         running[id] = Task { [weak self] in
             // Another process may own it: drive it only under its lease, renewed while it runs.
             var renewal: Task<Void, Never>?
@@ -318,7 +295,7 @@ public actor EmbeddedWorkflowRuntime: WorkflowRuntime {
             }
             defer { renewal?.cancel() }
             do {
-                let result = try await run(ended)
+                let result = try await run()
                 try? await leases?.release(executionID: id, owner: owner)
                 onEnd(result)
                 logger.info(
@@ -336,17 +313,8 @@ public actor EmbeddedWorkflowRuntime: WorkflowRuntime {
         }
     }
 
-    /// The outcome of `id` is decided: whoever waits for its end goes on (its end is still being written).
-    private func ended(_ id: String) {
-        guard running[id] != nil else { return }
-        ending.insert(id)
-        guard let waiting = waiters.removeValue(forKey: id) else { return }
-        for found in waiting.values { found.continuation.resume(returning: true) }
-    }
-
     private func finished(_ id: String) {
         running[id] = nil
-        ending.remove(id)
         guard let waiting = waiters.removeValue(forKey: id) else { return }
         for found in waiting.values { found.continuation.resume(returning: true) }
     }
