@@ -244,7 +244,7 @@ private final class WriterState: @unchecked Sendable {
                 group = Array(jobs.prefix(maximumGroup))
                 jobs.removeFirst(maximumGroup)
             }
-            waitedJobs -= group.filter(\.waited).count
+            waitedJobs -= group.count(where: \.waited)
             if jobs.isEmpty { lingeringSince = nil }
             lastWork = Date()
             let unsynced = synced < committed

@@ -143,7 +143,7 @@ extension SQLiteStore: PaymentStore {
                     """
             ).execute(arguments: [
                 payment.id.rawValue, payment.orderID.rawValue, payment.userID.rawValue, payment.status.rawValue,
-                try JSONColumn.encode(payment), payment.refunds.filter { $0.status == .pending }.count,
+                try JSONColumn.encode(payment), payment.refunds.count { $0.status == .pending },
             ])
             writes.wrote(payment)
             _ = try Self.update(id: payment.orderID, in: db, writes: writes) { order in
@@ -191,7 +191,7 @@ extension SQLiteStore: PaymentStore {
                 sql: "UPDATE payments SET status = ?, document = ?, pending_refunds = ? WHERE id = ?"
             ).execute(arguments: [
                 payment.status.rawValue, try JSONColumn.encode(payment),
-                payment.refunds.filter { $0.status == .pending }.count, payment.id.rawValue,
+                payment.refunds.count { $0.status == .pending }, payment.id.rawValue,
             ])
             writes.wrote(payment)
             let status = payment.status
