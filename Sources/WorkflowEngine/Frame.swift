@@ -3,9 +3,9 @@ import StatesLanguage
 
 /// A thread of control: the top-level machine, one Parallel branch, or one Map iteration.
 ///
-/// A value stored copy-on-write: the engine reads a frame's fields at every step, and copying a structure of this
-/// many fields took a reference count each (with the state it was in, a tenth of an execution's stepping). Now a copy
-/// takes one, and a change copies the fields only while another copy of the frame is alive.
+/// A value stored copy-on-write: the engine reads a frame's fields several times a step, and copying a structure of
+/// this many fields took a reference count each (with the state it was in, half of a checkout's engine stepping). Now
+/// a copy takes one, and a change copies the fields only while another copy of the frame is alive.
 struct Frame: Sendable {
     /// Mutated only through ``unique()``, so never while shared.
     private final class Fields: @unchecked Sendable {
