@@ -29,6 +29,8 @@ struct HTTPBench: AsyncParsableCommand {
     @Flag(help: "Checkouts only (no read measurements), as when profiling them.") var checkoutsOnly = false
     @Option(help: "The orderly binary whose server is measured (default: this one), to compare two builds.")
     var server: String?
+    @Option(help: "The server's ORDERLY_LOG_LEVEL (default: its own, info: a line a request, to server.log).")
+    var logLevel: String?
 
     func run() async throws {
         let buyerCounts = buyers.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -40,13 +42,16 @@ struct HTTPBench: AsyncParsableCommand {
         defer {
             if keep { print("data kept in \(work.path)") } else { try? FileManager.default.removeItem(at: work) }
         }
-        var figures: [String: Any] = ["machine": Self.machine(), "seconds": seconds]
+        var figures: [String: Any] = [
+            "machine": Self.machine(), "seconds": seconds, "serverLogLevel": logLevel ?? "info",
+        ]
 
         // Raw commits first, on the same disk, before the server loads it.
         let commits = try Self.rawCommits(in: work, seconds: min(seconds, 3))
         figures["rawCommitsPerSecond"] = ["full": commits.full, "normal": commits.normal]
 
-        let server = try BenchServer(data: work.appendingPathComponent("data"), binary: self.server)
+        let server = try BenchServer(
+            data: work.appendingPathComponent("data"), binary: self.server, logLevel: logLevel)
         defer { server.stop() }
         let client = BenchSupport.client(connections: max(connections, buyerCounts.max()! + 4))
         defer { _ = client.shutdown() }
@@ -135,6 +140,7 @@ struct HTTPBench: AsyncParsableCommand {
         let commits = figures["rawCommitsPerSecond"] as? [String: Double] ?? [:]
         let reads = figures["reads"] as? [String: Double] ?? [:]
         print("machine: \(figures["machine"] ?? "")")
+        print("server log level: \(figures["serverLogLevel"] ?? "") (at info a line a request, to server.log)")
         print(
             String(
                 format: "raw single-row SQLite commits/s: FULL %.0f, NORMAL %.0f", commits["full"] ?? 0,

@@ -14,7 +14,9 @@ final class BenchServer {
     let base: String
     let data: URL
 
-    init(data: URL, binary: String? = nil) throws {
+    /// - Parameter logLevel: the server's `ORDERLY_LOG_LEVEL`, when not its default; its log (standard error) is
+    ///   written to `server.log` beside the data folder, as a deployment's would go to a file or a pipe.
+    init(data: URL, binary: String? = nil, logLevel: String? = nil) throws {
         self.data = data
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         let port = try ServerSocketProbe().port
@@ -33,10 +35,15 @@ final class BenchServer {
         var environment = ProcessInfo.processInfo.environment
         environment["ORDERLY_ADMIN_EMAIL"] = Self.adminEmail
         environment["ORDERLY_ADMIN_PASSWORD"] = Self.adminPassword
-        environment["ORDERLY_LOG_LEVEL"] = "warning"
+        environment["ORDERLY_LOG_LEVEL"] = logLevel
         environment["ORDERLY_MAX_UNPAID_ORDERS"] = "1000"
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
+        let log = data.deletingLastPathComponent().appendingPathComponent("server.log")
+        guard FileManager.default.createFile(atPath: log.path, contents: nil) else {
+            throw ValidationError("cannot write the server's log at \(log.path)")
+        }
+        process.standardError = try FileHandle(forWritingTo: log)
         try process.run()
     }
 
