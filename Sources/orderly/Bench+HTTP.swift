@@ -2,6 +2,7 @@ import ArgumentParser
 import AsyncHTTPClient
 import Foundation
 import GRDB
+import Logging
 
 /// `orderly bench http`: reads and checkouts against a real `orderly serve`, with the baselines measured in the same
 /// run (the bare route; raw single-row durable SQLite commits on the same disk), the server's peak memory and the
@@ -36,6 +37,10 @@ struct HTTPBench: AsyncParsableCommand {
         let buyerCounts = buyers.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard seconds > 0, connections > 0, !buyerCounts.isEmpty, buyerCounts.allSatisfy({ (1...1024).contains($0) })
         else { throw ValidationError("--seconds, --connections and --buyers (1–1024 each) must be positive") }
+        if let logLevel, Logger.Level(rawValue: logLevel) == nil {
+            throw ValidationError(
+                "--log-level must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
         let parent = folder.map { URL(fileURLWithPath: $0) } ?? FileManager.default.temporaryDirectory
         let work = parent.appendingPathComponent("orderly-bench-http-\(UUID())")
         try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
@@ -55,7 +60,7 @@ struct HTTPBench: AsyncParsableCommand {
         defer { server.stop() }
         let client = BenchSupport.client(connections: max(connections, buyerCounts.max()! + 4))
         defer { _ = client.shutdown() }
-        try await BenchSupport.waitUntilUp(client, server.base)
+        try await BenchSupport.waitUntilUp(client, server.base, exited: server.exitReport)
         let api = BenchAPI(client: client, base: server.base)
         let admin = try await api.login(BenchServer.adminEmail, BenchServer.adminPassword)
         let product = try await api.createProduct(admin: admin)

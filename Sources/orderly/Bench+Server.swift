@@ -13,11 +13,14 @@ final class BenchServer {
     let process = Process()
     let base: String
     let data: URL
+    /// Where the server's standard error goes.
+    let log: URL
 
     /// - Parameter logLevel: the server's `ORDERLY_LOG_LEVEL`, when not its default; its log (standard error) is
     ///   written to `server.log` beside the data folder, as a deployment's would go to a file or a pipe.
     init(data: URL, binary: String? = nil, logLevel: String? = nil) throws {
         self.data = data
+        log = data.deletingLastPathComponent().appendingPathComponent("server.log")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         let port = try ServerSocketProbe().port
         base = "http://127.0.0.1:\(port)"
@@ -39,12 +42,19 @@ final class BenchServer {
         environment["ORDERLY_MAX_UNPAID_ORDERS"] = "1000"
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
-        let log = data.deletingLastPathComponent().appendingPathComponent("server.log")
         guard FileManager.default.createFile(atPath: log.path, contents: nil) else {
             throw ValidationError("cannot write the server's log at \(log.path)")
         }
         process.standardError = try FileHandle(forWritingTo: log)
         try process.run()
+    }
+
+    /// Nil while the server runs; once it has stopped, its exit status and the end of its log.
+    func exitReport() -> String? {
+        guard !process.isRunning else { return nil }
+        let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+        let tail = text.split(separator: "\n").suffix(20).joined(separator: "\n")
+        return "exit status \(process.terminationStatus); its log ends:\n\(tail)"
     }
 
     /// Asks the server to stop (SIGTERM) and waits for it, 30 s at most: then it is killed, and said so.

@@ -26,8 +26,12 @@ enum BenchSupport {
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
-    static func waitUntilUp(_ client: HTTPClient, _ base: String) async throws {
+    /// - Parameter exited: whether the server has stopped, and what it said (it is not waited for then).
+    static func waitUntilUp(
+        _ client: HTTPClient, _ base: String, exited: () -> String? = { nil }
+    ) async throws {
         for _ in 0..<600 {
+            if let said = exited() { throw ValidationError("the server stopped:\n\(said)") }
             if let response = try? await client.execute(HTTPClientRequest(url: base + "/health"), timeout: .seconds(1)),
                 response.status == .ok
             {
