@@ -50,14 +50,13 @@ final class GroupCommitWriter: Sendable {
             let result = ResultBox<T>()
             state.enqueueOrLead(
                 WriterState.Job(
-                    durable: durable, run: { db in result.value = try block(db) },
-                    fail: {
-                        settled?(false)
-                        continuation.resume(throwing: $0)
-                    },
-                    done: {
-                        settled?(true)
-                        continuation.resume(returning: result.value!)
+                    durable: durable, run: { db in result.value = try block(db) }, settle: settled,
+                    resume: { error in
+                        if let error {
+                            continuation.resume(throwing: error)
+                        } else {
+                            continuation.resume(returning: result.value!)
+                        }
                     }))
         }
     }
@@ -72,7 +71,10 @@ final class GroupCommitWriter: Sendable {
     func submit(
         statement block: @escaping @Sendable (Database) throws -> Void, failed: @escaping @Sendable (any Error) -> Void
     ) {
-        state.enqueue(WriterState.Job(run: block, fail: failed, done: {}, waited: false, oneStatement: true))
+        state.enqueue(
+            WriterState.Job(
+                run: block, settle: nil, resume: { error in if let error { failed(error) } }, waited: false,
+                oneStatement: true))
     }
 
     /// Returns once every commit made before the call is on the disk (at once when it already is).
@@ -83,8 +85,10 @@ final class GroupCommitWriter: Sendable {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             state.sync(
                 WriterState.Job(
-                    durable: true, run: { _ in }, fail: { continuation.resume(throwing: $0) },
-                    done: { continuation.resume() }))
+                    durable: true, run: { _ in }, settle: nil,
+                    resume: { error in
+                        if let error { continuation.resume(throwing: error) } else { continuation.resume() }
+                    }))
         }
     }
 
@@ -105,8 +109,10 @@ private final class WriterState: @unchecked Sendable {
         /// Whether the group's commit must reach the disk before this job is answered.
         var durable = false
         let run: @Sendable (Database) throws -> Void
-        let fail: @Sendable (any Error) -> Void
-        let done: @Sendable () -> Void
+        /// Told whether the block's writes committed, on the committing thread, in commit order.
+        let settle: (@Sendable (Bool) -> Void)?
+        /// Answers the caller: nil once its block has committed (and, when durable, is on the disk), else the error.
+        let resume: @Sendable ((any Error)?) -> Void
         /// Whether a caller waits for it (else it may wait a moment for company, see ``GroupCommitWriter/submit``).
         var waited = true
         /// Whether it runs one statement, which undoes itself when it fails: it needs no savepoint.
@@ -190,7 +196,7 @@ private final class WriterState: @unchecked Sendable {
     /// make the next group durable.
     func sync(_ job: Job) {
         let already = condition.withLock { synced == committed }
-        if already { job.done() } else { enqueueOrLead(job) }
+        if already { job.resume(nil) } else { enqueueOrLead(job) }
     }
 
     func close() {
@@ -311,7 +317,10 @@ private final class WriterState: @unchecked Sendable {
                 return outcomes
             }
         } catch {
-            for job in group { job.fail(error) }
+            for job in group {
+                job.settle?(false)
+                job.resume(error)
+            }
             return
         }
         if durable && syncFailure == nil {
@@ -322,7 +331,10 @@ private final class WriterState: @unchecked Sendable {
             }
         }
         for (job, outcome) in zip(group, outcomes) {
-            if let failure = outcome ?? (job.durable ? syncFailure : nil) { job.fail(failure) } else { job.done() }
+            // A durable write whose sync failed did commit: it is settled as committed (a cache keeps what the
+            // database holds), and its caller is told of the failed sync.
+            job.settle?(outcome == nil)
+            job.resume(outcome ?? (job.durable ? syncFailure : nil))
         }
     }
 

@@ -150,4 +150,33 @@ struct GroupCommitTests {
         #expect(try await pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM t") } == 200)
         #expect(writer.commits.synced == writer.commits.committed)
     }
+
+    @Test("durable writes from many callers at once: each is answered only after a sync that covers its commit")
+    func durableWrites() async throws {
+        let pool = try DatabasePool(path: try TestStorage.sqlitePath("group-commit-durable"))
+        try await pool.write { try $0.execute(sql: "CREATE TABLE t (n INTEGER PRIMARY KEY)") }
+        let writer = GroupCommitWriter(pool: pool)
+        let writes = 300
+        let uncovered = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for number in 0..<writes {
+                group.addTask {
+                    let durable = number % 3 != 0
+                    // The commits counted before this block's group: its own is the next one.
+                    let before = try await writer.write(durable: durable) { db -> UInt64 in
+                        try db.execute(sql: "INSERT INTO t VALUES (?)", arguments: [number])
+                        return writer.commits.committed
+                    }
+                    return durable && writer.commits.synced < before + 1
+                }
+            }
+            return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+        }
+        #expect(uncovered == 0)
+        #expect(try await pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM t") } == writes)
+        try await writer.sync()
+        let counts = writer.commits
+        #expect(counts.synced == counts.committed)
+        // Shared: far fewer syncs than durable writes.
+        #expect(counts.syncs < UInt64(writes * 2 / 3))
+    }
 }
