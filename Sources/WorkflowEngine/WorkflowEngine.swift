@@ -76,7 +76,7 @@ public struct WorkflowEngine: Sendable {
         try await journal.create(
             ExecutionRecord(info: info, definition: definition.text, substitutions: definition.substitutions),
             started: started)
-        return try await drive(ExecutionCore(machine: definition.machine, info: info), replay: [started], start: nil)
+        return try await drive(ExecutionCore(machine: definition.machine, info: info), replay: [started])
     }
 
     /// Records a new execution and its start durably, without running it: ``resume(executionID:)`` runs it (now, or
@@ -103,7 +103,7 @@ public struct WorkflowEngine: Sendable {
             ExecutionRecord(info: info, definition: definition.text, substitutions: definition.substitutions),
             started: event)
         started(info)
-        return try await drive(ExecutionCore(machine: definition.machine, info: info), replay: [event], start: nil)
+        return try await drive(ExecutionCore(machine: definition.machine, info: info), replay: [event])
     }
 
     /// The id an execution of `definition` named `name` has.
@@ -140,7 +140,7 @@ public struct WorkflowEngine: Sendable {
             return ExecutionResult(info: record.info, outcome: outcome, history: [])
         }
         let machine = try definitions.machine(record.definition, substitutions: record.substitutions)
-        return try await drive(ExecutionCore(machine: machine, info: record.info), replay: events, start: nil)
+        return try await drive(ExecutionCore(machine: machine, info: record.info), replay: events)
     }
 
     /// Resumes every unfinished execution in the journal, concurrently.
@@ -154,22 +154,12 @@ public struct WorkflowEngine: Sendable {
         }
     }
 
-    private func drive(_ core: ExecutionCore, replay: [EngineEvent], start input: JSON?) async throws -> ExecutionResult
-    {
+    /// Runs an execution from the events journaled so far (its start at least) to its end.
+    private func drive(_ core: ExecutionCore, replay: [EngineEvent]) async throws -> ExecutionResult {
         var core = core
         for event in replay { _ = core.handle(event) }
         var sequence = replay.count
-        var pending: [EngineAction]
-        if let input {
-            let event = EngineEvent.started(input: input, at: clock.now())
-            try await journal.append(event, sequence: sequence, executionID: core.info.id)
-            sequence += 1
-            pending = core.handle(event)
-        } else if core.status != .running {
-            pending = []
-        } else {
-            pending = core.outstandingActions
-        }
+        let pending = core.status == .running ? core.outstandingActions : []
         // Fast path: an execution that never waits (Pass and Choice only) needs no tasks or timers.
         if core.status != .running {
             return try await finish(core)
