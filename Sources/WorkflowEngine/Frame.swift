@@ -7,8 +7,8 @@ import StatesLanguage
 /// this many fields took a reference count each (with the state it was in, half of a checkout's engine stepping). Now
 /// a copy takes one, and a change copies the fields only while another copy of the frame is alive.
 struct Frame: Sendable {
-    /// Mutated only through ``unique()``, so never while shared.
-    private final class Fields: @unchecked Sendable {
+    /// The frame's values, held by one reference.
+    private struct Values {
         let id: Int
         let machine: StateMachine
         var stateName: String
@@ -26,36 +26,12 @@ struct Frame: Sendable {
         var enteredEventID = 0
         var effectiveInput: JSON = .null
         var waiting: Waiting?
+    }
 
-        init(
-            id: Int, machine: StateMachine, stateName: String, state: State, input: JSON, parent: Int?, slot: Int,
-            label: String, readsOuter: Bool, lastEventID: Int
-        ) {
-            self.id = id
-            self.machine = machine
-            self.stateName = stateName
-            self.state = state
-            self.input = input
-            self.parent = parent
-            self.slot = slot
-            self.label = label
-            self.readsOuter = readsOuter
-            self.lastEventID = lastEventID
-        }
-
-        func copy() -> Fields {
-            let copy = Fields(
-                id: id, machine: machine, stateName: stateName, state: state, input: input, parent: parent, slot: slot,
-                label: label, readsOuter: readsOuter, lastEventID: lastEventID)
-            copy.variables = variables
-            copy.visits = visits
-            copy.retryAttempts = retryAttempts
-            copy.enteredAt = enteredAt
-            copy.enteredEventID = enteredEventID
-            copy.effectiveInput = effectiveInput
-            copy.waiting = waiting
-            return copy
-        }
+    /// Mutated only through ``unique()``, so never while shared.
+    private final class Fields: @unchecked Sendable {
+        var values: Values
+        init(_ values: Values) { self.values = values }
     }
 
     private var fields: Fields
@@ -65,82 +41,83 @@ struct Frame: Sendable {
         readsOuter: Bool, lastEventID: Int
     ) {
         fields = Fields(
-            id: id, machine: machine, stateName: stateName, state: machine.states[stateName]!, input: input,
-            parent: parent, slot: slot, label: label, readsOuter: readsOuter, lastEventID: lastEventID)
+            Values(
+                id: id, machine: machine, stateName: stateName, state: machine.states[stateName]!, input: input,
+                parent: parent, slot: slot, label: label, readsOuter: readsOuter, lastEventID: lastEventID))
     }
 
     /// The fields, copied first if another copy of the frame shares them.
     private mutating func unique() -> Fields {
-        if !isKnownUniquelyReferenced(&fields) { fields = fields.copy() }
+        if !isKnownUniquelyReferenced(&fields) { fields = Fields(fields.values) }
         return fields
     }
 
-    var id: Int { fields.id }
-    var machine: StateMachine { fields.machine }
-    var parent: Int? { fields.parent }
+    var id: Int { fields.values.id }
+    var machine: StateMachine { fields.values.machine }
+    var parent: Int? { fields.values.parent }
     /// Which branch or item of the parent this frame is.
-    var slot: Int { fields.slot }
+    var slot: Int { fields.values.slot }
     /// Prefix of idempotency keys: `""` at the top, `Fanout[1]/` inside a branch or item.
-    var label: String { fields.label }
-    var readsOuter: Bool { fields.readsOuter }
+    var label: String { fields.values.label }
+    var readsOuter: Bool { fields.values.readsOuter }
 
     /// The current state's name; setting it moves the frame to that state of its machine.
     var stateName: String {
-        get { fields.stateName }
+        get { fields.values.stateName }
         set {
             let fields = unique()
-            fields.state = fields.machine.states[newValue]!
-            fields.stateName = newValue
+            fields.values.state = fields.values.machine.states[newValue]!
+            fields.values.stateName = newValue
         }
     }
 
     /// The current state.
-    var state: State { fields.state }
+    var state: State { fields.values.state }
 
     /// The raw input of the current state.
     var input: JSON {
-        get { fields.input }
-        _modify { yield &unique().input }
+        get { fields.values.input }
+        _modify { yield &unique().values.input }
     }
 
     var lastEventID: Int {
-        get { fields.lastEventID }
-        _modify { yield &unique().lastEventID }
+        get { fields.values.lastEventID }
+        _modify { yield &unique().values.lastEventID }
     }
 
     var variables: JSONObject {
-        get { fields.variables }
-        _modify { yield &unique().variables }
+        get { fields.values.variables }
+        _modify { yield &unique().values.variables }
     }
 
     var visits: [String: Int] {
-        get { fields.visits }
-        _modify { yield &unique().visits }
+        get { fields.values.visits }
+        _modify { yield &unique().values.visits }
     }
 
     var retryAttempts: [Int] {
-        get { fields.retryAttempts }
-        _modify { yield &unique().retryAttempts }
+        get { fields.values.retryAttempts }
+        _modify { yield &unique().values.retryAttempts }
     }
 
     var enteredAt: Date {
-        get { fields.enteredAt }
-        _modify { yield &unique().enteredAt }
+        get { fields.values.enteredAt }
+        _modify { yield &unique().values.enteredAt }
     }
 
     var enteredEventID: Int {
-        get { fields.enteredEventID }
-        _modify { yield &unique().enteredEventID }
+        get { fields.values.enteredEventID }
+        _modify { yield &unique().values.enteredEventID }
     }
 
     /// The input after InputPath, kept for retries and waits.
     var effectiveInput: JSON {
-        get { fields.effectiveInput }
-        _modify { yield &unique().effectiveInput }
+        get { fields.values.effectiveInput }
+        _modify { yield &unique().values.effectiveInput }
     }
 
     var waiting: Waiting? {
-        get { fields.waiting }
-        _modify { yield &unique().waiting }
+        get { fields.values.waiting }
+        _modify { yield &unique().values.waiting }
     }
 }

@@ -65,7 +65,7 @@ public struct OrderService: Sendable {
     public func place(_ request: PlaceOrder, for actor: Actor, orderID: Order.ID? = nil) async throws -> Order {
         guard actor.role == .customer else { throw OrderlyError.forbidden("Only customers place orders.") }
         if let orderID, let existing = try await orders.order(id: orderID) { return try await startCheckout(existing) }
-        var order: Order
+        let order: Order
         do {
             order = try await newOrder(request, for: actor, orderID: orderID)
             try await orders.insertOrder(
@@ -86,8 +86,7 @@ public struct OrderService: Sendable {
             }
             throw error
         }
-        order = try await startCheckout(order)
-        return order
+        return try await startCheckout(order)
     }
 
     /// The order `request` asks for, validated and priced, with the id of the checkout it will run.
