@@ -45,7 +45,7 @@ public struct EventDispatcher: Sendable {
     public var batchLimit = 100
     /// How long ``run(interval:report:)`` lets events gather after a pass that took fewer than ``batchLimit``: a
     /// pass costs a few writes whatever its size, and passes of a few events each (a lone buyer's checkout is six,
-    /// every 4 ms) took the writer from the checkouts: at 10 ms a lone buyer's server spent a tenth more processor
+    /// every 4 ms) took the writer from the checkouts: at 10 ms a lone buyer's server spent ~8% more processor
     /// time per checkout. On a server that keeps up, what follows an event (sales figures, a welcome mail) lags it
     /// by this at most. Under load the batches are full and passes follow at once.
     public var gathering: Duration = .milliseconds(100)
