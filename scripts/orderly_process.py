@@ -96,3 +96,14 @@ def must(answer, *statuses):
     if answer[0] not in statuses:
         raise SystemExit(f"answered {answer[0]}, not {statuses}: {answer[1]}")
     return answer[1]
+
+
+def settled(order_url, token, seconds=60):
+    """The order at `order_url` once its checkout has decided it (no longer CREATED), or as it stands after
+    `seconds`: what follows an answer whose `wait` (10 s at most) ended before its checkout did."""
+    deadline = time.time() + seconds
+    while True:
+        body = must(call("GET", order_url, token=token), 200)
+        if body.get("status") != "CREATED" or time.time() > deadline:
+            return body
+        time.sleep(0.2)

@@ -6,7 +6,7 @@ import sys
 import threading
 import time
 
-from orderly_process import call as call_url, must
+from orderly_process import call as call_url, must, settled
 
 base, admin = sys.argv[1], sys.argv[2]
 
@@ -70,22 +70,12 @@ outcomes = []
 lock = threading.Lock()
 
 
-def settled(token, order_id, seconds=60):
-    """The order once its checkout has ended (or as it stands after `seconds`)."""
-    deadline = time.time() + seconds
-    while True:
-        body = must(call("GET", f"/v1/orders/{order_id}", token=token), 200)
-        if body.get("status") != "CREATED" or time.time() > deadline:
-            return body
-        time.sleep(0.2)
-
-
 def race(index):
     status, body = order(buyers[index], milk, 1, visa, f"race-{index}")
     if status == 200 and body.get("status") == "CREATED":
         # `wait` waits 10 s at most, and 30 checkouts at once on a slow machine (the aws backend through one
         # moto_server, a debug build) can take longer: one still under way is followed to its end.
-        body = settled(buyers[index], body["orderId"])
+        body = settled(f"{base}/v1/orders/{body['orderId']}", buyers[index])
     with lock:
         outcomes.append(body.get("status") if status == 200 else body.get("code"))
 

@@ -16,7 +16,7 @@ import tempfile
 import threading
 import time
 
-from orderly_process import Server, call, must
+from orderly_process import Server, call, must, settled
 
 
 def main():
@@ -104,16 +104,6 @@ def order(server, token, product_id, key, wait, card="tok_visa"):
         token=token, headers={"Idempotency-Key": key}, timeout=30)
 
 
-def settled(server, token, order_id, seconds=60):
-    """The order once its checkout has decided it (no longer CREATED), within `seconds`."""
-    deadline = time.time() + seconds
-    while True:
-        body = must(call("GET", server.url(f"/v1/orders/{order_id}"), token=token), 200)
-        if body.get("status") != "CREATED" or time.time() > deadline:
-            return body
-        time.sleep(0.2)
-
-
 def race(a, b):
     admin = login(a, "admin@two.test", "admin-password")
     milk = product(a, admin, 10)
@@ -126,7 +116,7 @@ def race(a, b):
         if status == 200 and body.get("status") == "CREATED":
             # `wait` waits 10 s at most, and 30 checkouts through one moto_server take about that: one still under
             # way is followed to its end.
-            body = settled(server, buyers[index], body["orderId"])
+            body = settled(server.url(f"/v1/orders/{body['orderId']}"), buyers[index])
         with lock:
             outcomes.append(body.get("status") if status == 200 else f"{status} {body.get('code')}")
 
