@@ -1,6 +1,13 @@
 import Foundation
 import StatesLanguage
 
+/// An execution whose start is recorded and that has not run yet (see ``WorkflowEngine/start(_:name:input:)``).
+public struct StartedExecution: Sendable {
+    public let info: ExecutionInfo
+    let machine: StateMachine
+    let started: EngineEvent
+}
+
 /// A definition parsed and validated once, to start many executions of it.
 public struct PreparedDefinition: Sendable {
     public let text: String
@@ -71,12 +78,7 @@ public struct WorkflowEngine: Sendable {
 
     /// Starts an execution of a definition parsed once (``PreparedDefinition``) and runs it to its end.
     public func run(_ definition: PreparedDefinition, name: String, input: JSON) async throws -> ExecutionResult {
-        let info = executionInfo(definition, name: name)
-        let started = EngineEvent.started(input: input, at: clock.now())
-        try await journal.create(
-            ExecutionRecord(info: info, definition: definition.text, substitutions: definition.substitutions),
-            started: started)
-        return try await drive(ExecutionCore(machine: definition.machine, info: info), replay: [started])
+        try await run(start(definition, name: name, input: input))
     }
 
     /// Records a new execution and its start durably, without running it: ``resume(executionID:)`` runs it (now, or
@@ -90,20 +92,23 @@ public struct WorkflowEngine: Sendable {
         return info
     }
 
-    /// Records a new execution and its start durably, like ``begin(_:name:input:)``, and runs it to its end from
-    /// the definition already parsed and the start just recorded: nothing is read back from the journal.
-    /// - Parameter started: told once the start is durable, before the execution runs.
-    /// - Throws: ``JournalError/executionAlreadyExists(_:)`` (before `started`); what running it throws.
-    public func start(
-        _ definition: PreparedDefinition, name: String, input: JSON, started: @Sendable (ExecutionInfo) -> Void
-    ) async throws -> ExecutionResult {
+    /// Records a new execution and its start durably, like ``begin(_:name:input:)``, and answers it ready for
+    /// ``run(_:)``, which drives it from the definition already parsed and the start just recorded: nothing is read
+    /// back from the journal. A caller that runs it in a task of its own knows the start is recorded before that
+    /// task runs, with no word to wait for from it.
+    /// - Throws: ``JournalError/executionAlreadyExists(_:)`` when the name was used for this state machine.
+    public func start(_ definition: PreparedDefinition, name: String, input: JSON) async throws -> StartedExecution {
         let info = executionInfo(definition, name: name)
         let event = EngineEvent.started(input: input, at: clock.now())
         try await journal.create(
             ExecutionRecord(info: info, definition: definition.text, substitutions: definition.substitutions),
             started: event)
-        started(info)
-        return try await drive(ExecutionCore(machine: definition.machine, info: info), replay: [event])
+        return StartedExecution(info: info, machine: definition.machine, started: event)
+    }
+
+    /// Runs an execution ``start(_:name:input:)`` recorded to its end (once: a second run of it would run it twice).
+    public func run(_ execution: StartedExecution) async throws -> ExecutionResult {
+        try await drive(ExecutionCore(machine: execution.machine, info: execution.info), replay: [execution.started])
     }
 
     /// The id an execution of `definition` named `name` has.

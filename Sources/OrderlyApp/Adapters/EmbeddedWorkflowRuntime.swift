@@ -77,27 +77,15 @@ public actor EmbeddedWorkflowRuntime: WorkflowRuntime {
             launch(id)
             return id
         }
+        let started: StartedExecution
+        do {
+            started = try await engine.start(definition, name: name, input: input)
+        } catch let error as JournalError where error.code == .executionAlreadyExists {
+            return id
+        }
+        // A start of this name made while this one was recording found it recorded and returned: only this one runs it.
         let engine = self.engine
-        let (begun, recorded) = AsyncStream<Result<Void, any Error>>.makeStream()
-        launch(id) {
-            do {
-                return try await engine.start(definition, name: name, input: input) { _ in
-                    recorded.yield(.success(()))
-                    recorded.finish()
-                }
-            } catch {
-                recorded.yield(.failure(error))
-                recorded.finish()
-                throw error
-            }
-        }
-        for await outcome in begun {
-            switch outcome {
-            case .success: return id
-            case .failure(let error as JournalError) where error.code == .executionAlreadyExists: return id
-            case .failure(let error): throw error
-            }
-        }
+        launch(id) { try await engine.run(started) }
         return id
     }
 
