@@ -39,7 +39,8 @@ public struct TaskRegistry: TaskResolver {
 /// Tells the time and waits: injected so tests can run Wait states and retries without sleeping.
 public protocol EngineClock: Sendable {
     func now() -> Date
-    /// Returns at (or after) `deadline`; throws when cancelled.
+    /// Returns at (or after) `deadline`; throws when cancelled. It waits by suspending, never by holding its thread:
+    /// a timer begins on the thread of the execution's driver.
     func sleep(until deadline: Date) async throws
 }
 

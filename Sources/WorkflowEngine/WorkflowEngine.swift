@@ -181,10 +181,13 @@ public struct WorkflowEngine: Sendable {
             {
                 return invocation
             }
+            // Tasks last: each begins on this thread and runs up to its first wait before `start` returns, so its
+            // timeout (and any other timer) must be counting already (a timer begins as far as its clock's sleep).
+            var invocations: [TaskInvocation] = []
             for action in actions {
                 switch action {
                 case .invokeTask(let invocation):
-                    running[invocation.token] = start(invocation, continuation: continuation)
+                    invocations.append(invocation)
                 case .scheduleTimer(let id, let at):
                     running["timer:" + id] = startTimer(id, at: at, continuation: continuation)
                 case .cancelTask(let token):
@@ -194,6 +197,9 @@ public struct WorkflowEngine: Sendable {
                 case .finished:
                     break
                 }
+            }
+            for invocation in invocations {
+                running[invocation.token] = start(invocation, continuation: continuation)
             }
             return nil
         }
@@ -247,9 +253,22 @@ public struct WorkflowEngine: Sendable {
     private func start(_ invocation: TaskInvocation, continuation: AsyncStream<EngineEvent>.Continuation)
         -> CancellationHandle
     {
-        let task = Task {
+        Self.immediately {
             guard let event = await outcome(of: invocation), !Task.isCancelled else { return }
             continuation.yield(event)
+        }
+    }
+
+    /// Runs `operation` as a task begun on this thread, up to its first wait. Tasks started together (a Parallel's
+    /// branches) that seldom wait, such as a lone checkout's mail and receipt, then cost no thread wake-ups, and the
+    /// driver finds their results already in its stream; a timer begun before a task is counting by the time the
+    /// task begins. One that waits goes on in the background as any task does.
+    private static func immediately(_ operation: @escaping @Sendable () async -> Void) -> CancellationHandle {
+        let task: Task<Void, Never>
+        if #available(macOS 26, *) {
+            task = Task.immediate(operation: operation)
+        } else {
+            task = Task(operation: operation)
         }
         return CancellationHandle(cancel: { task.cancel() }, ended: { await task.value })
     }
@@ -287,7 +306,7 @@ public struct WorkflowEngine: Sendable {
     private func startTimer(_ id: String, at deadline: Date, continuation: AsyncStream<EngineEvent>.Continuation)
         -> CancellationHandle
     {
-        let task = Task {
+        Self.immediately {
             do {
                 try await clock.sleep(until: deadline)
             } catch {
@@ -295,7 +314,6 @@ public struct WorkflowEngine: Sendable {
             }
             if !Task.isCancelled { continuation.yield(.timerFired(id: id, at: max(clock.now(), deadline))) }
         }
-        return CancellationHandle(cancel: { task.cancel() }, ended: { await task.value })
     }
 }
 

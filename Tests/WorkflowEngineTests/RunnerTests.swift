@@ -28,6 +28,35 @@ struct RunnerTests {
         #expect(result.history.contains { $0.type == "TaskTimedOut" })
     }
 
+    /// A clock whose timers fire at once.
+    struct InstantClock: EngineClock {
+        func now() -> Date { Date(timeIntervalSince1970: 1_795_000_000) }
+        func sleep(until deadline: Date) async throws {}
+    }
+
+    /// A task that answers at once, without waiting.
+    struct Prompt: TaskResolver, TaskHandler {
+        func handler(for resource: String) -> (any TaskHandler)? { self }
+        func invoke(_ invocation: TaskInvocation) async throws -> JSON { ["late": true] }
+    }
+
+    @Test("a task's timeout counts from before the task begins, even when the task never waits")
+    func timeoutBeforeTask() async throws {
+        // The engine begins a task on the driver's thread, up to its first wait, so a task that never waits has
+        // answered by the time `start` returns: its timer must have been started (as far as its clock's sleep)
+        // first, or a task holding its thread past its timeout would answer before the timeout was even set. Here
+        // the timer fires at once: it is the first event the driver reads.
+        let definition = #"""
+            {"StartAt": "Charge", "States": {"Charge": {"Type": "Task", "Resource": "arn:charge", "TimeoutSeconds": 30,
+              "Catch": [{"ErrorEquals": ["States.Timeout"], "ResultPath": "$.error", "Next": "Done"}],
+              "End": true}, "Done": {"Type": "Succeed"}}}
+            """#
+        let result = try await WorkflowEngine(tasks: Prompt(), journal: InMemoryJournal(), clock: InstantClock())
+            .run(definition: definition, stateMachineName: "t", name: "t", input: [:])
+        #expect(result.outcome.output?["error"]?["Error"] == "States.Timeout")
+        #expect(result.outcome.output?["late"] == nil)
+    }
+
     @Test("an execution id is unique in a journal")
     func uniqueIDs() async throws {
         let engine = WorkflowEngine(tasks: TaskRegistry(), journal: InMemoryJournal(), clock: VirtualClock())
