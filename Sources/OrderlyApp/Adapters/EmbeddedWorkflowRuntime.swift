@@ -13,6 +13,8 @@ public actor EmbeddedWorkflowRuntime: WorkflowRuntime {
     public let engine: WorkflowEngine
     private let definitions: [String: PreparedDefinition]
     private var running: [String: Task<Void, Never>] = [:]
+    /// Starts being recorded (awaiting the journal), by execution: how many.
+    private var starting: [String: Int] = [:]
     /// Callers waiting for an execution to end, by execution and waiter: each is resumed once, with whether it
     /// ended (false when its time ran out or it was cancelled).
     private var waiters: [String: [Int: Waiter]] = [:]
@@ -66,27 +68,53 @@ public actor EmbeddedWorkflowRuntime: WorkflowRuntime {
         let id = engine.executionInfo(definition, name: name).id
         guard running[id] == nil else { return id }
         let input = JSON.object(JSONObject(input.mapValues(JSON.string)))
-        // Where several processes share the journal the execution runs under a lease, picked up like a resumed
-        // one; here it runs at once from the definition in hand, read back from nothing.
-        if leases != nil {
-            do {
-                _ = try await engine.begin(definition, name: name, input: input)
-            } catch let error as JournalError where error.code == .executionAlreadyExists {
-                return id
-            }
-            launch(id)
-            return id
-        }
-        let started: StartedExecution
+        // While the start is being recorded, a wait for the execution waits for it (see `waitForEnd`).
+        starting[id, default: 0] += 1
+        let drive: (@Sendable () async throws -> ExecutionResult)?
         do {
-            started = try await engine.start(definition, name: name, input: input)
-        } catch let error as JournalError where error.code == .executionAlreadyExists {
-            return id
+            drive = try await record(definition, id: id, name: name, input: input)
+        } catch {
+            await doneStarting(id)
+            throw error
         }
         // A start of this name made while this one was recording found it recorded and returned: only this one runs it.
-        let engine = self.engine
-        launch(id) { try await engine.run(started) }
+        if let drive { launch(id, run: drive) }
+        await doneStarting(id)
         return id
+    }
+
+    /// Records the start of an execution, and answers how to drive it here (nil: it was recorded before).
+    private func record(
+        _ definition: PreparedDefinition, id: String, name: String, input: JSON
+    ) async throws -> (@Sendable () async throws -> ExecutionResult)? {
+        let engine = self.engine
+        do {
+            // Where several processes share the journal the execution runs under a lease, picked up like a resumed
+            // one; here it runs at once from the definition in hand, read back from nothing.
+            if leases != nil {
+                _ = try await engine.begin(definition, name: name, input: input)
+                return { try await engine.resume(executionID: id) }
+            }
+            let started = try await engine.start(definition, name: name, input: input)
+            return { try await engine.run(started) }
+        } catch let error as JournalError where error.code == .executionAlreadyExists {
+            return nil
+        }
+    }
+
+    /// A start of `id` is over. When no other is under way and none drives it here, the waits that came meanwhile
+    /// are answered as a wait for an execution driven elsewhere (or not at all) is.
+    private func doneStarting(_ id: String) async {
+        let left = (starting[id] ?? 1) - 1
+        starting[id] = left > 0 ? left : nil
+        guard left == 0, running[id] == nil, let waiting = waiters.removeValue(forKey: id) else { return }
+        let ended = await hasEnded(id)
+        for found in waiting.values { found.continuation.resume(returning: ended) }
+    }
+
+    /// Whether the journal holds `id` as not running (ended, or never recorded).
+    private func hasEnded(_ id: String) async -> Bool {
+        (try? await engine.journal.unfinished().contains(id)) == false
     }
 
     public nonisolated func executionID(of workflow: WorkflowName, name: String) throws -> String {
@@ -96,10 +124,10 @@ public actor EmbeddedWorkflowRuntime: WorkflowRuntime {
         return engine.executionInfo(definition, name: name).id
     }
 
+    /// Waits for an execution driven here, or whose start is being recorded here, to end; one driven elsewhere (or
+    /// unknown) is answered at once by the journal: whether it is not running.
     public func waitForEnd(executionID: String, timeout: Duration) async -> Bool {
-        guard running[executionID] != nil else {
-            return (try? await engine.journal.unfinished().contains(executionID)) == false
-        }
+        guard running[executionID] != nil || starting[executionID] != nil else { return await hasEnded(executionID) }
         let waiter = nextWaiter
         nextWaiter += 1
         let deadline = ContinuousClock.now + timeout
