@@ -69,6 +69,8 @@ public struct Composition: Sendable {
     public let sweeper: ReservationSweeper
     public let tokens: TokenAuthority
     public let metrics: PrometheusCollectorRegistry
+    /// The embedded database's commits, as metrics.
+    let commitMetrics: CommitMetrics?
     public let webhookSecret: String
     public let dataDirectory: DataDirectory
     /// What an answer to the outside waits for: the embedded database's commits synced; DynamoDB's are already.
@@ -136,6 +138,7 @@ public struct Composition: Sendable {
         checkoutTasks = tasks
         let metrics = PrometheusCollectorRegistry()
         self.metrics = metrics
+        commitMetrics = sqlite.map { CommitMetrics(store: $0, registry: metrics) }
         switch (configuration.workflows, aws) {
         case (.stepfunctions, let backend?):
             workflows = nil
@@ -221,11 +224,11 @@ public struct Composition: Sendable {
     /// The HTTP router over these services: the API, and the web storefront's pages.
     /// - Parameter table: where the API's routes are recorded, for a caller that walks them (a test).
     public func router(recordingInto table: RouteTable = RouteTable()) throws -> Router<AppRequestContext> {
-        let router = try buildRouter(
-            HTTPDependencies(
-                services: services, tokens: tokens, metrics: metrics, webhookSecret: webhookSecret, clock: clock,
-                currency: configuration.currency, durability: durability),
-            recordingInto: table)
+        var dependencies = HTTPDependencies(
+            services: services, tokens: tokens, metrics: metrics, webhookSecret: webhookSecret, clock: clock,
+            currency: configuration.currency, durability: durability)
+        if let commitMetrics { dependencies.refreshMetrics = commitMetrics.update }
+        let router = try buildRouter(dependencies, recordingInto: table)
         try WebRoutes(services: services, tokens: tokens, clock: clock, currency: configuration.currency).add(
             to: router)
         return router

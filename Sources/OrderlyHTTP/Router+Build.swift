@@ -18,6 +18,8 @@ public struct HTTPDependencies: Sendable {
     public var currency: Currency
     /// What every answer waits for: the writes before it on the disk.
     public var durability: any StorageDurability
+    /// Brings the metrics counted elsewhere (the database's commits) into `metrics` before `/metrics` answers.
+    public var refreshMetrics: @Sendable () -> Void = {}
 
     public init(
         services: UseCases, tokens: TokenAuthority, metrics: PrometheusCollectorRegistry, webhookSecret: String,
@@ -94,7 +96,8 @@ extension APIRoutes {
         router.add(
             RouteSpec(.get, "/metrics", "Prometheus metrics", access: .anyone, success: (200, nil)), in: table
         ) { _, _ in
-            Response(
+            dependencies.refreshMetrics()
+            return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: dependencies.metrics.emitToBuffer())))
         }

@@ -88,11 +88,12 @@ final class GroupCommitWriter: Sendable {
                     durable: true, run: { _ in }, settle: nil,
                     resume: { error in
                         if let error { continuation.resume(throwing: error) } else { continuation.resume() }
-                    }))
+                    }, isWrite: false))
         }
     }
 
-    /// How many groups have been committed, how many of those are on the disk, and how many syncs that took.
+    /// How many groups have been committed, how many of those are on the disk, how many syncs that took, and how many
+    /// writes the groups carried.
     var commits: CommitCounts { state.counts }
 
     /// Whether the writer's thread sleeps until signalled (after a quiet stretch), for tests.
@@ -117,6 +118,8 @@ private final class WriterState: @unchecked Sendable {
         var waited = true
         /// Whether it runs one statement, which undoes itself when it fails: it needs no savepoint.
         var oneStatement = false
+        /// Whether it is a caller's write (else a sync, which only rides with a group).
+        var isWrite = true
     }
 
     let pool: DatabasePool
@@ -129,6 +132,7 @@ private final class WriterState: @unchecked Sendable {
     private var committed: UInt64 = 0
     private var synced: UInt64 = 0
     private var syncs: UInt64 = 0
+    private var writes: UInt64 = 0
     /// The most blocks one transaction takes, so that a long queue still commits (and resumes callers) steadily.
     private let maximumGroup = 512
     /// A group is being committed (by the thread, or by a caller that found the writer idle): one at a time.
@@ -150,7 +154,7 @@ private final class WriterState: @unchecked Sendable {
     var isThreadAsleep: Bool { condition.withLock { threadAsleep } }
 
     var counts: CommitCounts {
-        condition.withLock { CommitCounts(committed: committed, synced: synced, syncs: syncs) }
+        condition.withLock { CommitCounts(committed: committed, synced: synced, syncs: syncs, writes: writes) }
     }
 
     func enqueue(_ job: Job) {
@@ -323,9 +327,11 @@ private final class WriterState: @unchecked Sendable {
             }
             return
         }
-        if durable && syncFailure == nil {
+        let written = UInt64(zip(group, outcomes).count { $0.isWrite && $1 == nil })
+        condition.withLock {
+            writes += written
             // The writer alone moves the counts, so `committed` is this group's (or an earlier one's) count here.
-            condition.withLock {
+            if durable && syncFailure == nil {
                 if synced < committed { syncs += 1 }
                 synced = committed
             }
@@ -361,6 +367,8 @@ public struct CommitCounts: Sendable, Equatable {
     public var synced: UInt64
     /// The commits that synced the log (each covering every commit before it).
     public var syncs: UInt64
+    /// The writes committed (each caller's block, a journal's append), in however many groups.
+    public var writes: UInt64
 }
 
 /// A block's result, handed from the writer to its caller after the commit.

@@ -89,6 +89,7 @@ struct HTTPBench: AsyncParsableCommand {
         for count in buyerCounts {
             let cpuBefore = server.cpuSeconds()
             let workBefore = server.work()
+            let commitsBefore = try await api.metrics(Self.commitMetrics)
             let run: CheckoutRun
             if let wrk {
                 run = try WrkCheckouts(wrk: wrk, base: server.base, product: product, tokens: tokens).run(
@@ -118,14 +119,27 @@ struct HTTPBench: AsyncParsableCommand {
             // hand-off between threads), system calls and bytes written, per checkout.
             let work = server.work() - workBefore
             let per = { (count: Int) in run.count == 0 ? 0 : Double(count) / Double(run.count) }
-            checkoutFigures.append([
+            // The database's transactions, writes and syncs per checkout, as the server counts them (a server built
+            // before it did reports none).
+            let commitsAfter = try await api.metrics(Self.commitMetrics)
+            let commitsPer = { (name: String) -> Double? in
+                guard let after = commitsAfter[name], let before = commitsBefore[name], run.count > 0 else {
+                    return nil
+                }
+                return (after - before) / Double(run.count)
+            }
+            var row: [String: Any] = [
                 "buyers": count, "confirmedPerSecond": perSecond, "p50ms": p50, "p99ms": p99, "p99OverP50": p99 / p50,
                 "overRawFullCommits": perSecond / commits.full, "overRawNormalCommits": perSecond / commits.normal,
                 "eventsPendingAtEnd": backlog, "drainSeconds": drain, "sustainedPerSecond": sustained,
                 "serverCPUMillisecondsPerCheckout": cpuPerCheckout, "threadSwitchesPerCheckout": per(work.switches),
                 "systemCallsPerCheckout": per(work.systemCalls),
                 "kilobytesWrittenPerCheckout": per(work.written) / 1024,
-            ])
+            ]
+            row["transactionsPerCheckout"] = commitsPer("sqlite_transactions_total")
+            row["writesPerCheckout"] = commitsPer("sqlite_writes_total")
+            row["syncsPerCheckout"] = commitsPer("sqlite_syncs_total")
+            checkoutFigures.append(row)
         }
         figures["checkouts"] = checkoutFigures
         figures["peakRSSMegabytes"] = Double(server.peakRSSKilobytes() ?? 0) / 1024
@@ -140,6 +154,9 @@ struct HTTPBench: AsyncParsableCommand {
             try data.write(to: URL(fileURLWithPath: json))
         }
     }
+
+    /// The server's counts of its database's commits (see `CommitMetrics`).
+    static let commitMetrics: Set<String> = ["sqlite_transactions_total", "sqlite_writes_total", "sqlite_syncs_total"]
 
     static func report(_ figures: [String: Any]) {
         let commits = figures["rawCommitsPerSecond"] as? [String: Double] ?? [:]
@@ -158,7 +175,7 @@ struct HTTPBench: AsyncParsableCommand {
         print("checkouts driven by: \(figures["checkoutClient"] ?? "")")
         print(
             "buyers  confirmed/s    p50 ms    p99 ms  p99/p50  ÷ raw FULL  ÷ raw NORMAL  events left  drain s  sustained/s"
-                + "  CPU ms/checkout  switches  syscalls  KB written"
+                + "  CPU ms/checkout  switches  syscalls  KB written  transactions  writes  syncs"
         )
         for row in figures["checkouts"] as? [[String: Any]] ?? [] {
             print(
@@ -172,7 +189,12 @@ struct HTTPBench: AsyncParsableCommand {
                     row["drainSeconds"] as? Double ?? 0, row["sustainedPerSecond"] as? Double ?? 0,
                     row["serverCPUMillisecondsPerCheckout"] as? Double ?? 0,
                     row["threadSwitchesPerCheckout"] as? Double ?? 0, row["systemCallsPerCheckout"] as? Double ?? 0,
-                    row["kilobytesWrittenPerCheckout"] as? Double ?? 0))
+                    row["kilobytesWrittenPerCheckout"] as? Double ?? 0)
+                    + [("transactionsPerCheckout", 14), ("writesPerCheckout", 8), ("syncsPerCheckout", 7)].map {
+                        key, width in
+                        let text = (row[key] as? Double).map { String(format: "%.2f", $0) } ?? "—"
+                        return String(repeating: " ", count: max(1, width - text.count)) + text
+                    }.joined())
         }
         print(
             String(

@@ -195,10 +195,21 @@ struct BenchAPI: Sendable {
 
     /// The server's backlog of events not yet delivered (its outbox gauge).
     func pendingEvents() async throws -> Int {
+        Int(try await metrics(["outbox_pending_events"])["outbox_pending_events"] ?? 0)
+    }
+
+    /// The values of the server's unlabelled metrics named, from `/metrics` (a name it does not report is left out).
+    func metrics(_ names: Set<String>) async throws -> [String: Double] {
         let response = try await client.execute(HTTPClientRequest(url: base + "/metrics"), timeout: .seconds(10))
         let text = String(buffer: try await response.body.collect(upTo: 16 << 20))
-        let gauge = text.split(separator: "\n").first { $0.hasPrefix("outbox_pending_events ") }
-        return Int(gauge?.split(separator: " ").last.flatMap { Double($0) } ?? 0)
+        var values: [String: Double] = [:]
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            if parts.count == 2, names.contains(String(parts[0])), let value = Double(parts[1]) {
+                values[String(parts[0])] = value
+            }
+        }
+        return values
     }
 
     /// Until the server has delivered every event, 120 s at most; answers the seconds it took.

@@ -59,6 +59,37 @@ struct OperationsTests {
         }
     }
 
+    @Test("/metrics counts the database's transactions, the writes they carried and the syncs, as the writer does")
+    func commitMetrics() async throws {
+        try await withAPI { api in
+            func scrape() async throws -> [String: Double] {
+                var values: [String: Double] = [:]
+                for line in try await api.call(.get, "/metrics").text.split(separator: "\n") {
+                    let parts = line.split(separator: " ")
+                    if parts.count == 2, parts[0].hasPrefix("sqlite_"), let value = Double(parts[1]) {
+                        values[String(parts[0])] = value
+                    }
+                }
+                return values
+            }
+            _ = try await api.customer()
+            let first = try await scrape()
+            let (transactions, writes, syncs) = (
+                try #require(first["sqlite_transactions_total"]), try #require(first["sqlite_writes_total"]),
+                try #require(first["sqlite_syncs_total"])
+            )
+            // Registering wrote (the user, the event) and its answer waited for a sync.
+            #expect(transactions >= 1 && syncs >= 1 && writes >= transactions)
+            let counts = try #require(api.composition.sqlite?.commitCounts)
+            #expect(Double(counts.committed) >= transactions && Double(counts.writes) >= writes)
+            _ = try await api.customer()
+            let second = try await scrape()
+            #expect(try #require(second["sqlite_transactions_total"]) > transactions)
+            #expect(try #require(second["sqlite_writes_total"]) > writes)
+            #expect(try #require(second["sqlite_syncs_total"]) > syncs)
+        }
+    }
+
     @Test("/openapi.json is OpenAPI 3.1, every operation it lists is served, and every schema it references exists")
     func openAPI() async throws {
         try await withAPI { api in
