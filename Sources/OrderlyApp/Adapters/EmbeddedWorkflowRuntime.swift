@@ -192,6 +192,9 @@ public actor EmbeddedWorkflowRuntime: WorkflowRuntime {
     /// How many executions are being driven now.
     public var runningCount: Int { running.count }
 
+    /// How many callers wait for an execution to end.
+    public var waitingCount: Int { waiters.values.reduce(0) { $0 + $1.count } }
+
     public func describe(executionID: String) async throws -> WorkflowExecution? {
         guard let snapshot = try await engine.describe(executionID: executionID) else { return nil }
         return WorkflowExecution(
