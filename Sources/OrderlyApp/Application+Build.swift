@@ -66,6 +66,8 @@ public struct Composition: Sendable {
     public let dispatcher: EventDispatcher
     /// On the aws backend, what puts the outbox on the event bus (consumers then read their queues).
     public let outboxRelay: OutboxRelay?
+    /// On the embedded backend, what sends the mail of queued notifications.
+    public let mailRelay: MailRelay?
     public let sweeper: ReservationSweeper
     public let tokens: TokenAuthority
     public let metrics: PrometheusCollectorRegistry
@@ -88,6 +90,7 @@ public struct Composition: Sendable {
         let journal: any ExecutionJournal
         var leases: (any ExecutionLeases)?
         let mailer: any Mailer
+        var mailRelay: MailRelay?
         let blobs: any BlobStore
         let durability: any StorageDurability
         let clock = overrides.clock ?? SystemClock()
@@ -95,10 +98,10 @@ public struct Composition: Sendable {
         case .embedded:
             let sqlite = try SQLiteStore(path: dataDirectory.databasePath)
             (store, journal, self.sqlite, aws, durability) = (sqlite, sqlite, sqlite, nil, sqlite)
-            mailer = DurableBeforeSending(
-                mailer: try FileMailer(
-                    folder: dataDirectory.url.appendingPathComponent("mail"), clock: clock),
-                storage: sqlite)
+            mailer = try FileMailer(folder: dataDirectory.url.appendingPathComponent("mail"), clock: clock)
+            // Mail is recorded with its notification and sent by the relay once a sync covers it.
+            mailRelay = MailRelay(
+                store: sqlite, users: sqlite, mailer: mailer, durability: sqlite, logger: logger)
             blobs = BlobsWithEarlierFiles(
                 store: sqlite, files: try FileBlobStore(folder: dataDirectory.url.appendingPathComponent("blobs")))
         case .aws:
@@ -127,7 +130,8 @@ public struct Composition: Sendable {
         self.durability = durability
         let charging = DurableBeforeCharging(gateway: gateway, storage: durability)
         let receipts = ReceiptService(blobs: blobs)
-        let notifier = Notifier(notifications: store, users: store, mailer: mailer, env: env)
+        self.mailRelay = mailRelay
+        let notifier = Notifier(notifications: store, users: store, mailer: mailer, relay: mailRelay, env: env)
         let payments = PaymentService(payments: store, orders: store, gateway: charging, ledger: store, env: env)
         let deliveries = DeliveryService(deliveries: store, orders: store, users: store, env: env)
         let tasks = CheckoutTasks(
@@ -234,7 +238,8 @@ public struct Composition: Sendable {
         return router
     }
 
-    /// The background services: workflow resumption, event delivery, the subscription scheduler, and the sweep of
+    /// The background services: workflow resumption, event delivery, the mail relay, the subscription scheduler, and
+    /// the sweep of
     /// expired reservations and unsettled refunds.
     func backgroundServices() -> [any Service] {
         let sweeper = self.sweeper
@@ -245,7 +250,7 @@ public struct Composition: Sendable {
         let logger = self.logger
         return [
             WorkflowService(workflows: workflows, orders: services.orders, logger: logger)
-        ] + eventDeliveryServices() + [
+        ] + eventDeliveryServices() + mailServices() + [
             LoopService { await scheduler.run(interval: interval) },
             LoopService {
                 while !Task.isCancelled {
@@ -261,6 +266,12 @@ public struct Composition: Sendable {
                 }
             },
         ] + retentionServices()
+    }
+
+    /// The mail relay's loop, on the embedded backend (SNS sends its own).
+    func mailServices() -> [any Service] {
+        guard let relay = mailRelay else { return [] }
+        return [LoopService { await relay.run() }]
     }
 
     /// What the configuration keeps, and for how long.

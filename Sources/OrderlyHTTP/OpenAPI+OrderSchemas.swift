@@ -82,7 +82,9 @@ extension OpenAPISchemas {
         "Notification": #"""
         {"type":"object","required":["notificationId","type","channel","subject","message","status","createdAt"],
          "properties":{"notificationId":{"type":"string"},"type":{"type":"string"},"channel":{"type":"string"},
-           "subject":{"type":"string"},"message":{"type":"string"},"status":{"type":"string"},
+           "subject":{"type":"string"},"message":{"type":"string"},
+           "status":{"type":"string","enum":["QUEUED","SENT"],
+             "description":"QUEUED: recorded, its mail not sent yet (the embedded server's relay sends it shortly); SENT"},
            "createdAt":{"type":"string","format":"date-time"}}}
         """#,
         "NotificationList": #"""

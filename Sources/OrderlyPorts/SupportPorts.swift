@@ -51,6 +51,16 @@ public protocol NotificationStore: Sendable {
     func notifications(userID: User.ID, page: PageRequest) async throws -> Page<UserNotification>
 }
 
+/// Notifications whose mail waits to be sent (the embedded store): a notification is recorded `QUEUED` in the same
+/// write as the step that decided it, and the mail relay sends it once a sync covers that write, then marks it `SENT`.
+public protocol QueuedMailStore: Sendable {
+    /// Notifications still `QUEUED`, oldest first.
+    func queuedNotifications(limit: Int) async throws -> [UserNotification]
+
+    /// Marks these notifications `SENT` (those not `QUEUED` are left as they are).
+    func markSent(_ ids: [UserNotification.ID]) async throws
+}
+
 /// Sends email. The embedded adapter appends each message to the day's mailbox (mbox) in the mail folder.
 public protocol Mailer: Sendable {
     func send(to address: String, subject: String, body: String, messageID: String) async throws

@@ -390,6 +390,11 @@ extension SQLiteStore {
                     CREATE INDEX event_log_by_type ON event_log (detail_type, seq);
                     """)
         }
+        migrator.registerMigration("2026-12-06-15-queued-mail") { db in
+            // Notifications whose mail the relay has still to send: few at any time, found without a scan.
+            try db.execute(
+                sql: "CREATE INDEX notifications_queued ON notifications (id) WHERE status = 'QUEUED'")
+        }
         return migrator
     }()
 }

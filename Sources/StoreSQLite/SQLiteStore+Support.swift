@@ -106,12 +106,35 @@ extension SQLiteStore: NotificationStore {
     public func notifications(userID: User.ID, page: PageRequest) async throws -> Page<UserNotification> {
         try await self.page(
             "SELECT * FROM notifications", where: ["user_id = ?"], arguments: [userID.rawValue], page: page,
-            decode: { row in
-                UserNotification(
-                    id: .init(rawValue: row["id"]), userID: .init(rawValue: row["user_id"]), type: row["type"],
-                    channel: row["channel"], subject: row["subject"], message: row["message"], status: row["status"],
-                    createdAt: Date(millis: row["created_at"]))
-            }, key: \.id.rawValue)
+            decode: Self.notification, key: \.id.rawValue)
+    }
+
+    static func notification(_ row: Row) -> UserNotification {
+        UserNotification(
+            id: .init(rawValue: row["id"]), userID: .init(rawValue: row["user_id"]), type: row["type"],
+            channel: row["channel"], subject: row["subject"], message: row["message"], status: row["status"],
+            createdAt: Date(millis: row["created_at"]))
+    }
+}
+
+extension SQLiteStore: QueuedMailStore {
+    public func queuedNotifications(limit: Int) async throws -> [UserNotification] {
+        try readNow { db in
+            try Row.fetchAll(
+                db.cachedStatement(sql: "SELECT * FROM notifications WHERE status = 'QUEUED' ORDER BY id LIMIT ?"),
+                arguments: [limit]
+            ).map(Self.notification)
+        }
+    }
+
+    public func markSent(_ ids: [UserNotification.ID]) async throws {
+        guard !ids.isEmpty else { return }
+        try await writer.write { db in
+            let marks = Array(repeating: "?", count: ids.count).joined(separator: ",")
+            try db.execute(
+                sql: "UPDATE notifications SET status = 'SENT' WHERE status = 'QUEUED' AND id IN (\(marks))",
+                arguments: StatementArguments(ids.map(\.rawValue)))
+        }
     }
 }
 

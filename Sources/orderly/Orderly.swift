@@ -207,6 +207,8 @@ struct Demo: AsyncParsableCommand {
             let composition = try await Composition(try common.configuration())
             try await DemoSeed(composition: composition) { print($0) }.run()
             await composition.workflows?.stopAll()
+            // The seed's mail (its orders' confirmations), as a running server's relay would send it.
+            try await composition.mailRelay?.sendQueued()
             try await composition.durability.makeDurable()
         }
     }

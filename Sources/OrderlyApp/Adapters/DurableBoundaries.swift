@@ -22,15 +22,3 @@ struct DurableBeforeCharging: PaymentGateway {
         return try await gateway.refund(transactionID: transactionID, amount: amount, idempotencyKey: idempotencyKey)
     }
 }
-
-/// The mailer, sending only once what was committed before is on the disk: no customer is told of an order that a
-/// power loss could take back.
-struct DurableBeforeSending: Mailer {
-    let mailer: any Mailer
-    let storage: any StorageDurability
-
-    func send(to address: String, subject: String, body: String, messageID: String) async throws {
-        try await storage.makeDurable()
-        try await mailer.send(to: address, subject: subject, body: body, messageID: messageID)
-    }
-}
