@@ -239,8 +239,7 @@ public struct Composition: Sendable {
     }
 
     /// The background services: workflow resumption, event delivery, the mail relay, the subscription scheduler, and
-    /// the sweep of
-    /// expired reservations and unsettled refunds.
+    /// the sweep of expired reservations and unsettled refunds.
     func backgroundServices() -> [any Service] {
         let sweeper = self.sweeper
         let scheduler = self.scheduler
