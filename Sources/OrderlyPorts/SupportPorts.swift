@@ -51,8 +51,8 @@ public protocol NotificationStore: Sendable {
     func notifications(userID: User.ID, page: PageRequest) async throws -> Page<UserNotification>
 }
 
-/// Notifications whose mail waits to be sent (the embedded store): a notification is recorded `QUEUED` in the same
-/// write as the step that decided it, and the mail relay sends it once a sync covers that write, then marks it `SENT`.
+/// Notifications whose mail waits to be sent (the embedded store): a notification is recorded `QUEUED` in one write,
+/// and the mail relay sends its mail once a sync covers that write, then marks it `SENT`.
 public protocol QueuedMailStore: Sendable {
     /// Notifications still `QUEUED`, oldest first.
     func queuedNotifications(limit: Int) async throws -> [UserNotification]
