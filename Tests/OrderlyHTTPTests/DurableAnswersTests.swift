@@ -31,8 +31,13 @@ private final class RecordingDurability: StorageDurability, @unchecked Sendable 
 /// A mailer that notes each message in a durability's log (so the order of syncs and sends shows).
 private struct RecordingMailer: Mailer {
     let log: RecordingDurability
+    /// Fails every message after this many (none when nil).
+    var failingAfter: Int?
 
     func send(to address: String, subject: String, body: String, messageID: String) async throws {
+        if let failingAfter, log.entries.count(where: { $0.hasPrefix("sent") }) >= failingAfter {
+            throw CocoaError(.fileWriteOutOfSpace)
+        }
         log.note("sent \(subject) \(body)")
     }
 }
@@ -122,6 +127,33 @@ struct DurableCallsTests {
             // Nothing is sent twice.
             #expect(try await relay.sendQueued() == 0)
             #expect(storage.entries.count == 2)
+        }
+    }
+
+    @Test("a pass whose mailer fails marks what it sent and leaves the rest queued for the next")
+    func failedPass() async throws {
+        try await withAPI { api in
+            let admin = try await api.adminToken()
+            let milk = try await api.product(stock: 5, admin: admin)
+            let token = try await api.customer().token
+            for _ in 0..<2 { #expect(try await api.order(milk, token: token).string("status") == "CONFIRMED") }
+            let statuses = {
+                (try await api.call(.get, "/v1/notifications", token: token)["items"] as? [[String: Any]] ?? [])
+                    .compactMap { $0["status"] as? String }.sorted()
+            }
+            let storage = RecordingDurability()
+            let store = try #require(api.composition.sqlite)
+            let failing = MailRelay(
+                store: store, users: store, mailer: RecordingMailer(log: storage, failingAfter: 1), durability: storage,
+                logger: Logger(label: "test"))
+            await #expect(throws: CocoaError.self) { try await failing.sendQueued() }
+            #expect(try await statuses() == ["QUEUED", "SENT"])
+            let working = MailRelay(
+                store: store, users: store, mailer: RecordingMailer(log: storage), durability: storage,
+                logger: Logger(label: "test"))
+            #expect(try await working.sendQueued() == 1)
+            #expect(try await statuses() == ["SENT", "SENT"])
+            #expect(storage.entries.count { $0.hasPrefix("sent") } == 2)
         }
     }
 
