@@ -211,9 +211,9 @@ struct CheckoutSyncTests {
             #expect(after.synced == after.committed)
             // The writes of the checkout (order, execution, reservation, payment, confirmation, notification,
             // receipt, events, the journal) against the syncs: before the charge and before the answer (the mail
-            // waits for the relay).
+            // waits for the relay, whose pass syncs once for its batch when no answer has).
             #expect(after.committed - before.committed >= 8)
-            #expect(after.syncs - before.syncs <= 3)
+            #expect(after.syncs - before.syncs <= 2)
         }
     }
 }
