@@ -88,6 +88,28 @@ struct DurableAnswersTests {
 
 @Suite("Calls out held until durable")
 struct DurableCallsTests {
+    /// A new customer's token, after `orders` confirmed checkouts of theirs.
+    private func customerWithOrders(_ api: TestAPI, _ orders: Int) async throws -> String {
+        let milk = try await api.product(stock: 5, admin: try await api.adminToken())
+        let token = try await api.customer().token
+        for _ in 0..<orders { #expect(try await api.order(milk, token: token).string("status") == "CONFIRMED") }
+        return token
+    }
+
+    /// The statuses of the caller's notifications, in order.
+    private func notificationStatuses(_ api: TestAPI, token: String) async throws -> [String] {
+        (try await api.call(.get, "/v1/notifications", token: token)["items"] as? [[String: Any]] ?? [])
+            .compactMap { $0["status"] as? String }.sorted()
+    }
+
+    /// A relay over the test's store, syncing through `storage` and sending through a recording mailer.
+    private func relay(_ api: TestAPI, _ storage: RecordingDurability, failingAfter: Int? = nil) throws -> MailRelay {
+        let store = try #require(api.composition.sqlite)
+        return MailRelay(
+            store: store, users: store, mailer: RecordingMailer(log: storage, failingAfter: failingAfter),
+            durability: storage, logger: Logger(label: "test"))
+    }
+
     @Test("the gateway is asked to charge or refund only after a sync")
     func syncedFirst() async throws {
         let storage = RecordingDurability()
@@ -105,25 +127,15 @@ struct DurableCallsTests {
     @Test("a checkout's mail is queued with its notification, then sent after a sync and marked sent")
     func mailAfterSync() async throws {
         try await withAPI { api in
-            let admin = try await api.adminToken()
-            let milk = try await api.product(stock: 5, admin: admin)
-            let token = try await api.customer().token
-            #expect(try await api.order(milk, token: token).string("status") == "CONFIRMED")
-            let statuses = {
-                (try await api.call(.get, "/v1/notifications", token: token)["items"] as? [[String: Any]] ?? [])
-                    .compactMap { $0["status"] as? String }
-            }
-            #expect(try await statuses() == ["QUEUED"])
+            let token = try await customerWithOrders(api, 1)
+            #expect(try await notificationStatuses(api, token: token) == ["QUEUED"])
 
             let storage = RecordingDurability()
-            let store = try #require(api.composition.sqlite)
-            let relay = MailRelay(
-                store: store, users: store, mailer: RecordingMailer(log: storage), durability: storage,
-                logger: Logger(label: "test"))
+            let relay = try relay(api, storage)
             #expect(try await relay.sendQueued() == 1)
             #expect(storage.entries.count == 2 && storage.entries[0] == "synced")
             #expect(storage.entries[1].hasPrefix("sent Your order") && storage.entries[1].contains("Hello Customer,"))
-            #expect(try await statuses() == ["SENT"])
+            #expect(try await notificationStatuses(api, token: token) == ["SENT"])
             // Nothing is sent twice.
             #expect(try await relay.sendQueued() == 0)
             #expect(storage.entries.count == 2)
@@ -133,26 +145,12 @@ struct DurableCallsTests {
     @Test("a pass whose mailer fails marks what it sent and leaves the rest queued for the next")
     func failedPass() async throws {
         try await withAPI { api in
-            let admin = try await api.adminToken()
-            let milk = try await api.product(stock: 5, admin: admin)
-            let token = try await api.customer().token
-            for _ in 0..<2 { #expect(try await api.order(milk, token: token).string("status") == "CONFIRMED") }
-            let statuses = {
-                (try await api.call(.get, "/v1/notifications", token: token)["items"] as? [[String: Any]] ?? [])
-                    .compactMap { $0["status"] as? String }.sorted()
-            }
+            let token = try await customerWithOrders(api, 2)
             let storage = RecordingDurability()
-            let store = try #require(api.composition.sqlite)
-            let failing = MailRelay(
-                store: store, users: store, mailer: RecordingMailer(log: storage, failingAfter: 1), durability: storage,
-                logger: Logger(label: "test"))
-            await #expect(throws: CocoaError.self) { try await failing.sendQueued() }
-            #expect(try await statuses() == ["QUEUED", "SENT"])
-            let working = MailRelay(
-                store: store, users: store, mailer: RecordingMailer(log: storage), durability: storage,
-                logger: Logger(label: "test"))
-            #expect(try await working.sendQueued() == 1)
-            #expect(try await statuses() == ["SENT", "SENT"])
+            await #expect(throws: CocoaError.self) { try await relay(api, storage, failingAfter: 1).sendQueued() }
+            #expect(try await notificationStatuses(api, token: token) == ["QUEUED", "SENT"])
+            #expect(try await relay(api, storage).sendQueued() == 1)
+            #expect(try await notificationStatuses(api, token: token) == ["SENT", "SENT"])
             #expect(storage.entries.count { $0.hasPrefix("sent") } == 2)
         }
     }
