@@ -42,6 +42,11 @@ public final class SQLiteStore: Sendable {
             try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
         }
         pool = try DatabasePool(path: path, configuration: config)
+        // A group's blocks each run in a savepoint, whose undo SQLite keeps in a statement journal; past 64 KiB it
+        // spilled to a file of its own in /var/tmp (a few a second under load), which a full or missing temporary
+        // folder would have turned into the failure of the whole group. In memory it is a few hundred kilobytes at
+        // most, for one block.
+        try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA temp_store = MEMORY") }
         writer = GroupCommitWriter(pool: pool)
         try Self.migrator.migrate(pool)
     }

@@ -180,4 +180,27 @@ struct GroupCommitTests {
         // one depends on the scheduling, which a busy machine may make serial.
         #expect(counts.syncs <= UInt64((0..<writes).count { $0 % 3 != 0 }) + 1)
     }
+
+    @Test("a block's savepoint undo stays in memory: no temporary file, however many pages the block changes")
+    func savepointsInMemory() async throws {
+        let store = try SQLiteStore(path: try TestStorage.sqlitePath("group-commit-temp"))
+        try await store.writer.write { db in
+            try db.execute(sql: "CREATE TABLE t (n INTEGER PRIMARY KEY, body TEXT NOT NULL)")
+            for number in 0..<300 {
+                try db.execute(
+                    sql: "INSERT INTO t VALUES (?, ?)", arguments: [number, String(repeating: "a", count: 1000)])
+            }
+        }
+        // Every page of the table changes inside the block's savepoint (~300 KB of undo, past SQLite's 64 KiB spill),
+        // and the files the process holds open are looked at before the savepoint is released.
+        let spilled = try await store.writer.write { db -> [String] in
+            try db.execute(sql: "UPDATE t SET body = replace(body, 'a', 'b')")
+            let folder = "/proc/self/fd"
+            return try FileManager.default.contentsOfDirectory(atPath: folder).compactMap {
+                try? FileManager.default.destinationOfSymbolicLink(atPath: "\(folder)/\($0)")
+            }.filter { $0.contains("etilqs") }
+        }
+        #expect(spilled == [])
+        #expect(try store.readNow { try String.fetchOne($0, sql: "SELECT body FROM t WHERE n = 299") }?.first == "b")
+    }
 }
