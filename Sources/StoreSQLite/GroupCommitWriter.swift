@@ -26,10 +26,20 @@ final class GroupCommitWriter: Sendable {
     init(pool: DatabasePool, lingering: TimeInterval = 0.002) {
         state = WriterState(pool: pool, lingering: lingering)
         let state = self.state
-        let thread = Thread { state.run() }
-        thread.name = "orderly-sqlite-writer"
+        let thread = Thread {
+            // Named from inside, where Linux lets a thread rename itself through /proc (Foundation's `Thread.name`
+            // left it with its creator's name): for profiles and `/proc`, where `orderly bench http` finds the
+            // writer by it.
+            #if os(Linux)
+                try? Self.threadName.write(toFile: "/proc/thread-self/comm", atomically: false, encoding: .utf8)
+            #endif
+            state.run()
+        }
         thread.start()
     }
+
+    /// The name of the writer's thread (Linux keeps 15 characters of a thread's name, and refuses a longer one).
+    static let threadName = "orderly-writer"
 
     /// The thread ends once the blocks already queued are committed.
     deinit { state.close() }

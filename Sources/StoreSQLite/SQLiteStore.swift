@@ -51,6 +51,9 @@ public final class SQLiteStore: Sendable {
         try Self.migrator.migrate(pool)
     }
 
+    /// The name of the thread that commits every write (what a profile or `/proc` shows it as).
+    public static var writerThreadName: String { GroupCommitWriter.threadName }
+
     /// The names of every migration this build knows, oldest first.
     public static var migrationNames: [String] { migrator.migrations }
 

@@ -136,6 +136,17 @@ struct HTTPBench: AsyncParsableCommand {
                 "systemCallsPerCheckout": per(work.systemCalls),
                 "kilobytesWrittenPerCheckout": per(work.written) / 1024,
             ]
+            // Where the limit is: how busy the database's writer thread was (on a processor, and ready but waiting
+            // for one), how long the server's other threads waited for a processor, and what the machine left idle.
+            if work.seconds > 0 {
+                row["writerRunningShare"] = work.writerRunning / work.seconds
+                row["writerWaitingShare"] = work.writerWaiting / work.seconds
+                row["otherThreadsRunningCores"] = work.othersRunning / work.seconds
+                row["otherThreadsWaitingCores"] = work.othersWaiting / work.seconds
+            }
+            if work.machineTicks > 0 {
+                row["machineIdleShare"] = Double(work.machineIdleTicks) / Double(work.machineTicks)
+            }
             row["transactionsPerCheckout"] = commitsPer("sqlite_transactions_total")
             row["writesPerCheckout"] = commitsPer("sqlite_writes_total")
             row["syncsPerCheckout"] = commitsPer("sqlite_syncs_total")
@@ -176,6 +187,7 @@ struct HTTPBench: AsyncParsableCommand {
         print(
             "buyers  confirmed/s    p50 ms    p99 ms  p99/p50  ÷ raw FULL  ÷ raw NORMAL  events left  drain s  sustained/s"
                 + "  CPU ms/checkout  switches  syscalls  KB written  transactions  writes  syncs"
+                + "  writer run  writer wait  others run  others wait  machine idle"
         )
         for row in figures["checkouts"] as? [[String: Any]] ?? [] {
             print(
@@ -193,6 +205,17 @@ struct HTTPBench: AsyncParsableCommand {
                     + [("transactionsPerCheckout", 14), ("writesPerCheckout", 8), ("syncsPerCheckout", 7)].map {
                         key, width in
                         let text = (row[key] as? Double).map { String(format: "%.2f", $0) } ?? "—"
+                        return String(repeating: " ", count: max(1, width - text.count)) + text
+                    }.joined()
+                    + [
+                        ("writerRunningShare", 12, true), ("writerWaitingShare", 13, true),
+                        ("otherThreadsRunningCores", 12, false), ("otherThreadsWaitingCores", 13, false),
+                        ("machineIdleShare", 14, true),
+                    ].map { key, width, percent in
+                        let value = row[key] as? Double
+                        let text =
+                            value.map { percent ? String(format: "%.0f%%", $0 * 100) : String(format: "%.2f", $0) }
+                            ?? "—"
                         return String(repeating: " ", count: max(1, width - text.count)) + text
                     }.joined())
         }

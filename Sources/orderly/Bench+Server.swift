@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 import NIOCore
 import NIOHTTP1
+import StoreSQLite
 
 /// `orderly serve` started from this same binary (or the one named) as a child process, on its own data folder and
 /// a free port.
@@ -85,16 +86,34 @@ final class BenchServer {
         var switches = 0
         var systemCalls = 0
         var written = 0
+        /// Seconds the database's writer thread spent on a processor, and ready but waiting for one.
+        var writerRunning = 0.0
+        var writerWaiting = 0.0
+        /// The same, summed over the server's other threads.
+        var othersRunning = 0.0
+        var othersWaiting = 0.0
+        /// The whole machine's processor time, and how much of it was idle (waiting on the disk included), in ticks.
+        var machineTicks = 0
+        var machineIdleTicks = 0
+        /// When these were read; in a difference (see `-`), the seconds between the two readings.
+        var at = ContinuousClock.now
+        var seconds = 0.0
 
         static func - (lhs: Work, rhs: Work) -> Work {
             Work(
                 switches: lhs.switches - rhs.switches, systemCalls: lhs.systemCalls - rhs.systemCalls,
-                written: lhs.written - rhs.written)
+                written: lhs.written - rhs.written, writerRunning: lhs.writerRunning - rhs.writerRunning,
+                writerWaiting: lhs.writerWaiting - rhs.writerWaiting,
+                othersRunning: lhs.othersRunning - rhs.othersRunning,
+                othersWaiting: lhs.othersWaiting - rhs.othersWaiting, machineTicks: lhs.machineTicks - rhs.machineTicks,
+                machineIdleTicks: lhs.machineIdleTicks - rhs.machineIdleTicks, at: lhs.at,
+                seconds: Double((lhs.at - rhs.at).components.seconds)
+                    + Double((lhs.at - rhs.at).components.attoseconds) / 1e18)
         }
     }
 
-    /// Thread switches (voluntary and not, summed over the server's threads), system calls (reads and writes) and
-    /// bytes written.
+    /// Thread switches (voluntary and not, summed over the server's threads), system calls (reads and writes), bytes
+    /// written, the threads' time on and waiting for a processor, and the machine's idle time.
     func work() -> Work {
         let root = "/proc/\(process.processIdentifier)"
         var work = Work()
@@ -103,11 +122,29 @@ final class BenchServer {
             return Int(line.dropFirst(key.count).trimmingCharacters(in: .whitespaces)) ?? 0
         }
         for thread in (try? FileManager.default.contentsOfDirectory(atPath: root + "/task")) ?? [] {
-            guard let status = try? String(contentsOfFile: "\(root)/task/\(thread)/status", encoding: .utf8) else {
-                continue
-            }
+            let folder = "\(root)/task/\(thread)"
+            guard let status = try? String(contentsOfFile: folder + "/status", encoding: .utf8) else { continue }
             work.switches +=
                 value(status, "voluntary_ctxt_switches:") + value(status, "nonvoluntary_ctxt_switches:")
+            // Nanoseconds on a processor and waiting in its run queue.
+            let schedule = ((try? String(contentsOfFile: folder + "/schedstat", encoding: .utf8)) ?? "")
+                .split(separator: " ").prefix(2).map { (Double($0) ?? 0) / 1e9 }
+            guard schedule.count == 2 else { continue }
+            let name = (try? String(contentsOfFile: folder + "/comm", encoding: .utf8))?
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            if name == SQLiteStore.writerThreadName {
+                work.writerRunning += schedule[0]
+                work.writerWaiting += schedule[1]
+            } else {
+                work.othersRunning += schedule[0]
+                work.othersWaiting += schedule[1]
+            }
+        }
+        // The first line: user, nice, system, idle, iowait, irq, softirq, steal.
+        if let line = (try? String(contentsOfFile: "/proc/stat", encoding: .utf8))?.split(separator: "\n").first {
+            let ticks = line.split(separator: " ").dropFirst().prefix(8).map { Int($0) ?? 0 }
+            work.machineTicks = ticks.reduce(0, +)
+            work.machineIdleTicks = ticks.count > 4 ? ticks[3] + ticks[4] : 0
         }
         if let io = try? String(contentsOfFile: root + "/io", encoding: .utf8) {
             work.systemCalls = value(io, "syscr:") + value(io, "syscw:")
