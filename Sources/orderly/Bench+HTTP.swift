@@ -202,20 +202,17 @@ struct HTTPBench: AsyncParsableCommand {
                     row["serverCPUMillisecondsPerCheckout"] as? Double ?? 0,
                     row["threadSwitchesPerCheckout"] as? Double ?? 0, row["systemCallsPerCheckout"] as? Double ?? 0,
                     row["kilobytesWrittenPerCheckout"] as? Double ?? 0)
-                    + [("transactionsPerCheckout", 14), ("writesPerCheckout", 8), ("syncsPerCheckout", 7)].map {
-                        key, width in
-                        let text = (row[key] as? Double).map { String(format: "%.2f", $0) } ?? "—"
-                        return String(repeating: " ", count: max(1, width - text.count)) + text
-                    }.joined()
+                    // Figures an older server may not give ("—"): per checkout, then shares of the run (as %).
                     + [
-                        ("writerRunningShare", 12, true), ("writerWaitingShare", 13, true),
-                        ("otherThreadsRunningCores", 12, false), ("otherThreadsWaitingCores", 13, false),
-                        ("machineIdleShare", 14, true),
+                        ("transactionsPerCheckout", 14, false), ("writesPerCheckout", 8, false),
+                        ("syncsPerCheckout", 7, false), ("writerRunningShare", 12, true),
+                        ("writerWaitingShare", 13, true), ("otherThreadsRunningCores", 12, false),
+                        ("otherThreadsWaitingCores", 13, false), ("machineIdleShare", 14, true),
                     ].map { key, width, percent in
-                        let value = row[key] as? Double
                         let text =
-                            value.map { percent ? String(format: "%.0f%%", $0 * 100) : String(format: "%.2f", $0) }
-                            ?? "—"
+                            (row[key] as? Double).map {
+                                percent ? String(format: "%.0f%%", $0 * 100) : String(format: "%.2f", $0)
+                            } ?? "—"
                         return String(repeating: " ", count: max(1, width - text.count)) + text
                     }.joined())
         }
