@@ -107,8 +107,7 @@ final class BenchServer {
                 othersRunning: lhs.othersRunning - rhs.othersRunning,
                 othersWaiting: lhs.othersWaiting - rhs.othersWaiting, machineTicks: lhs.machineTicks - rhs.machineTicks,
                 machineIdleTicks: lhs.machineIdleTicks - rhs.machineIdleTicks, at: lhs.at,
-                seconds: Double((lhs.at - rhs.at).components.seconds)
-                    + Double((lhs.at - rhs.at).components.attoseconds) / 1e18)
+                seconds: BenchSupport.seconds(lhs.at - rhs.at))
         }
     }
 

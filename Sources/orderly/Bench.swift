@@ -166,7 +166,7 @@ struct StatesBench: AsyncParsableCommand {
             count += 100
         }
         let elapsed = clock.now - start
-        return Double(count) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return Double(count) / BenchSupport.seconds(elapsed)
     }
 
     private func measureAsync(seconds: Double, concurrency: Int, _ body: @escaping @Sendable (Int) async throws -> Void)
@@ -189,7 +189,7 @@ struct StatesBench: AsyncParsableCommand {
             return try await group.reduce(0, +)
         }
         let elapsed = clock.now - start
-        return Double(total) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return Double(total) / BenchSupport.seconds(elapsed)
     }
 }
 
